@@ -1,0 +1,119 @@
+//! Stage 2 of the pipeline: checks a loaded [`Project`] against a
+//! [`Standard`] and returns every finding at once. Each submodule owns one
+//! family of rules; [`requirements`] interprets the standard's declarative
+//! checks.
+
+mod answers;
+mod certificates;
+mod coverage;
+mod documents;
+mod records;
+mod references;
+mod requirements;
+mod staff;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::diag::{self, Finding, Severity};
+use crate::model::{Document, Entry, Ledger, Project};
+use crate::standard::{LedgerKinds, Standard};
+
+pub use references::Resolved;
+
+/// What a check run has to hand: the project, the standard, the ledger
+/// schemas and indexes by id (built once, so no check is quadratic).
+pub struct Context<'a> {
+    /// The project.
+    pub project: &'a Project,
+    /// The standard.
+    pub standard: &'a Standard,
+    /// Ledger schemas.
+    pub kinds: &'a LedgerKinds,
+    /// Documents by id.
+    pub docs: BTreeMap<&'a str, &'a Document>,
+    /// Ledgers by id.
+    pub ledgers: BTreeMap<&'a str, &'a Ledger>,
+    /// Staff roster entries by id.
+    pub staff: BTreeMap<&'a str, &'a Entry>,
+}
+
+impl<'a> Context<'a> {
+    /// Builds the indexes.
+    pub fn new(project: &'a Project, standard: &'a Standard, kinds: &'a LedgerKinds) -> Self {
+        let staff = project
+            .entries_of("staff")
+            .map(|(_, e)| (e.id.as_str(), e))
+            .collect();
+        Context {
+            project,
+            standard,
+            kinds,
+            docs: project.documents_by_id(),
+            ledgers: project.ledgers_by_id(),
+            staff,
+        }
+    }
+
+    /// The Japanese title of a ledger field, for messages.
+    pub fn field_title(&self, kind: &str, field: &str) -> String {
+        self.kinds
+            .get(kind)
+            .and_then(|k| k.field(field))
+            .map(|f| f.title.clone())
+            .unwrap_or_else(|| field.to_string())
+    }
+
+    /// The Japanese title of a ledger kind.
+    pub fn kind_title(&self, kind: &str) -> String {
+        self.kinds
+            .get(kind)
+            .map(|k| k.title.clone())
+            .unwrap_or_else(|| kind.to_string())
+    }
+}
+
+/// Runs every check; findings come back sorted and without repeats.
+pub fn run(project: &Project, standard: &Standard, kinds: &LedgerKinds) -> Vec<Finding> {
+    let cx = Context::new(project, standard, kinds);
+    let mut out = Vec::new();
+    documents::check(&cx, &mut out);
+    references::check(&cx, &mut out);
+    answers::check(&cx, &mut out);
+    requirements::check(&cx, &mut out);
+    dedup(&mut out);
+    diag::sort(&mut out);
+    out
+}
+
+/// The same problem reached through two requirements is reported once.
+fn dedup(findings: &mut Vec<Finding>) {
+    let mut seen = BTreeSet::new();
+    findings.retain(|f| seen.insert((f.rule.clone(), f.location.clone(), f.message.en.clone())));
+}
+
+/// Counts of a run, for summaries and manifests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Error-level findings.
+    pub errors: usize,
+    /// Warning-level findings.
+    pub warnings: usize,
+}
+
+impl Summary {
+    /// Counts `findings`.
+    pub fn of(findings: &[Finding]) -> Summary {
+        Summary {
+            errors: findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count(),
+            warnings: findings
+                .iter()
+                .filter(|f| f.severity == Severity::Warning)
+                .count(),
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! Records: retention periods, fields a requirement needs in every record,
+//! date order, periodic records and monthly reports.
+
+use super::Context;
+use crate::date::Date;
+use crate::diag::{Finding, Location, Severity};
+use crate::model::Retention;
+use crate::standard::checks::Flag;
+use crate::tr;
+
+/// Whether a project flag holds.
+pub(super) fn flag(cx: &Context, flag: Flag) -> bool {
+    match flag {
+        Flag::SpecificPersonalInfo => cx.project.config.contract.specific_personal_info,
+    }
+}
+
+fn plus_years(d: Date, years: u32) -> Date {
+    d.plus_months(years * 12)
+}
+
+/// `retention`: each record is kept until the later of `years` after its
+/// date and `after_end` years after the contract ends.
+pub(super) fn retention(
+    cx: &Context,
+    kind: &str,
+    years: u32,
+    after_end: u32,
+    date_field: &str,
+    out: &mut Vec<Finding>,
+) {
+    let contract_floor = plus_years(cx.project.config.contract.end, after_end);
+    for ledger in cx.project.ledgers_of(kind) {
+        let at = Location::new(&ledger.file, ledger.retention_line, 1);
+        let Some(ret) = ledger.retention else {
+            out.push(
+                Finding::error("retention.undeclared", tr!("{}（{}）に保管期限が定められていません", "{} ({}) declares no retention period"; cx.kind_title(kind), ledger.id))
+                    .at(at)
+                    .hint(tr!(
+                        "retention: {{years: {}}} を書いてください（記録から{}年、かつ契約終了後{}年以上）",
+                        "add retention: {{years: {}}} ({} years after each record and at least {} year(s) after the contract)"; years, years, after_end
+                    )),
+            );
+            continue;
+        };
+        // The record dates to check: every entry's, or the contract end when empty.
+        let dates: Vec<Date> = ledger
+            .entries
+            .iter()
+            .filter_map(|e| e.date(date_field))
+            .collect();
+        let probe = if dates.is_empty() {
+            vec![cx.project.config.contract.end]
+        } else {
+            dates
+        };
+        let short = probe.iter().find_map(|d| {
+            let needed = plus_years(*d, years).max(contract_floor);
+            let kept = match ret {
+                Retention::Years(n) => plus_years(*d, n),
+                Retention::Until(u) => u,
+            };
+            (kept < needed).then_some((*d, kept, needed))
+        });
+        if let Some((d, kept, needed)) = short {
+            out.push(
+                Finding::error(
+                    "retention.short",
+                    tr!(
+                        "{}（{}）の保管期限が短すぎます: {} の記録は {} までですが、{} まで保管が必要です",
+                        "{} ({}) retention is too short: the record of {} is kept until {} but must be kept until {}";
+                        cx.kind_title(kind), ledger.id, d, kept, needed
+                    ),
+                )
+                .at(at)
+                .hint(tr!(
+                    "記録から{}年と契約終了後{}年の遅い方まで保管してください（retention: {{years: {}}} 以上）",
+                    "keep records until the later of {} years after each and {} year(s) after the contract (retention: {{years: {}}} or more)"; years, after_end, years
+                )),
+            );
+        }
+    }
+}
+
+/// `field_required`: every entry (having `when_field`, if given) has `field`.
+pub(super) fn field_required(
+    cx: &Context,
+    kind: &str,
+    field: &str,
+    when_field: Option<&str>,
+    severity: Option<Severity>,
+    note: Option<&str>,
+    out: &mut Vec<Finding>,
+) {
+    let title = cx.field_title(kind, field);
+    for (ledger, entry) in cx.project.entries_of(kind) {
+        if when_field.is_some_and(|w| !entry.has(w)) || entry.has(field) {
+            continue;
+        }
+        let why = note.map(|n| format!(" {n}")).unwrap_or_default();
+        out.push(
+            Finding::new(
+                "record.field-missing",
+                severity.unwrap_or(Severity::Error),
+                crate::i18n::Text::new(
+                    format!(
+                        "{}の記録「{}」に{title}がありません。{why}",
+                        ledger.id, entry.id
+                    ),
+                    format!(
+                        "entry '{}' of {} has no {title} ({field}).{why}",
+                        entry.id, ledger.id
+                    ),
+                ),
+            )
+            .at(entry.location.clone())
+            .hint(tr!("{}: を記入してください", "fill in {}:"; field)),
+        );
+    }
+}
+
+/// `date_order`: `earlier` is present and not after `later` in every entry.
+pub(super) fn date_order(
+    cx: &Context,
+    kind: &str,
+    earlier: &str,
+    later: &str,
+    out: &mut Vec<Finding>,
+) {
+    let (te, tl) = (cx.field_title(kind, earlier), cx.field_title(kind, later));
+    for (ledger, entry) in cx.project.entries_of(kind) {
+        match (entry.date(earlier), entry.date(later)) {
+            (None, _) => out.push(
+                Finding::error(
+                    "record.field-missing",
+                    tr!("{}の記録「{}」に{}がありません", "entry '{}' of {} has no {}"; entry.id, ledger.id, te),
+                )
+                .at(entry.location.clone())
+                .hint(tr!("{}（{}）より前の日付で {}: を記入してください", "fill in {2}: with a date before {0} ({1})"; tl, later, earlier)),
+            ),
+            (Some(e), Some(l)) if e > l => out.push(
+                Finding::error(
+                    "record.date-order",
+                    tr!("{}の記録「{}」: {}（{}）が{}（{}）より後です", "entry '{}' of {}: {} ({}) is after {} ({})"; entry.id, ledger.id, te, e, tl, l),
+                )
+                .at(entry.at(earlier))
+                .hint(tr!("{}は{}より前でなければなりません", "{} must come before {}"; te, tl)),
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// `recent_entry`: an entry dated within the last `months` months.
+pub(super) fn recent_entry(
+    cx: &Context,
+    kind: &str,
+    field: &str,
+    months: u32,
+    out: &mut Vec<Finding>,
+) {
+    let as_of = cx.project.as_of;
+    let since = as_of.minus_months(months);
+    let latest = cx
+        .project
+        .entries_of(kind)
+        .filter_map(|(_, e)| e.date(field))
+        .filter(|d| *d <= as_of)
+        .max();
+    if latest.is_some_and(|d| d >= since) {
+        return;
+    }
+    let at = cx
+        .project
+        .ledgers_of(kind)
+        .next()
+        .map(|l| Location::file(&l.file));
+    let last = latest.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+    out.push(
+        Finding::error(
+            "record.stale",
+            tr!(
+                "{}に直近{}か月（{} 以降）の記録がありません（最新: {}）",
+                "{} has no record in the last {} months (since {}; latest: {})";
+                cx.kind_title(kind), months, since, last
+            ),
+        )
+        .at_opt(at)
+        .hint(tr!("定期的に実施し、{} の台帳に記録してください", "do it regularly and record it in the {} ledger"; kind)),
+    );
+}
+
+/// `monthly_reports`: a report for each contract month whose due date
+/// (`due_day` of the next month) has come by the as-of date.
+pub(super) fn monthly_reports(cx: &Context, kind: &str, due_day: u32, out: &mut Vec<Finding>) {
+    let c = &cx.project.config.contract;
+    let as_of = cx.project.as_of;
+    let at = cx
+        .project
+        .ledgers_of(kind)
+        .next()
+        .map(|l| Location::file(&l.file));
+    let mut month = c.start.month();
+    let last = c.end.month();
+    while month <= last {
+        let due = month.next().day(due_day);
+        if due > as_of {
+            break;
+        }
+        let has = cx
+            .project
+            .entries_of(kind)
+            .any(|(_, e)| e.month("month") == Some(month));
+        if !has {
+            out.push(
+                Finding::error(
+                    "monthly.missing",
+                    tr!(
+                        "{} の個人情報取扱状況報告書がありません（提出期限 {}）",
+                        "no monthly status report for {} (due {})"; month, due
+                    ),
+                )
+                .at_opt(at.clone())
+                .hint(tr!("{} に month: \"{}\" の記録を追加してください", "add an entry with month: \"{1}\" to {0}"; kind, month)),
+            );
+        }
+        month = month.next();
+    }
+}

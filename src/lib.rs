@@ -1,0 +1,21 @@
+//! anzen: personal-information compliance packages for Japanese municipal
+//! contracts.
+//!
+//! The library is a pipeline, one module per stage:
+//! [`load`] reads the project into the typed [`model`], [`check`] runs the
+//! bundled [`standard`] against it and yields [`diag::Finding`]s, and
+//! [`report`] renders findings for people and machines. The binary in
+//! `main.rs` only parses arguments and prints.
+
+// Errors here are diagnostics carried to the user, built rarely and
+// never on a hot path; boxing them would only add noise.
+#![allow(clippy::result_large_err)]
+
+pub mod check;
+pub mod date;
+pub mod diag;
+pub mod i18n;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod standard;

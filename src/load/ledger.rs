@@ -1,0 +1,371 @@
+//! Loading one ledger file: its header (kind, id, title, retention) and
+//! entries, each field validated against the kind's schema with its
+//! position kept. A bad field is reported and dropped; the rest of the
+//! entry and of the file still loads.
+
+use std::collections::BTreeMap;
+
+use crate::date::{Date, Month};
+use crate::diag::{Finding, Location};
+use crate::load::yaml::{self, Node, NodeKind};
+use crate::model::{Entry, Field, FieldValue, Ledger, Retention};
+use crate::standard::{FieldType, LedgerKinds};
+use crate::tr;
+
+const HEADER_KEYS: &[&str] = &["kind", "id", "title", "retention", "entries"];
+
+/// Builds a ledger from its YAML tree; problems go to `findings`.
+pub fn from_tree(
+    root: &Node,
+    kinds: &LedgerKinds,
+    file: &str,
+    content_path: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<Ledger> {
+    let at = |line: usize, column: usize| Location::new(file, line, column);
+    let NodeKind::Map(entries) = &root.kind else {
+        findings.push(
+            Finding::error(
+                "yaml.invalid-value",
+                tr!(
+                    "台帳は対応表（kind: と entries:）で書いてください",
+                    "a ledger must be a mapping with kind: and entries:"
+                ),
+            )
+            .at(at(root.line, root.column)),
+        );
+        return None;
+    };
+    for (k, _) in entries {
+        if !HEADER_KEYS.contains(&k.text.as_str()) {
+            findings.push(unknown_key(
+                &k.text,
+                HEADER_KEYS.iter().map(|s| s.to_string()).collect(),
+                at(k.line, k.column),
+            ));
+        }
+    }
+    let Some(kind_node) = root.get("kind") else {
+        findings.push(
+            Finding::error(
+                "yaml.missing-field",
+                tr!("台帳に kind がありません", "the ledger has no kind"),
+            )
+            .at(at(root.line, root.column))
+            .hint(tr!("使える kind: {}", "known kinds: {}"; kinds.names().join(", "))),
+        );
+        return None;
+    };
+    let kind_name = kind_node.as_str().unwrap_or_default();
+    let Some(kind) = kinds.get(kind_name) else {
+        let names = kinds.names();
+        let hint = yaml::did_you_mean(kind_name, &names)
+            .map(|s| tr!("「{}」の誤りではありませんか", "did you mean '{}'?"; s))
+            .unwrap_or_else(|| tr!("使える kind: {}", "known kinds: {}"; names.join(", ")));
+        findings.push(
+            Finding::error(
+                "ledger.unknown-kind",
+                tr!("台帳の kind「{}」は未知です", "unknown ledger kind '{}'"; kind_name),
+            )
+            .at(at(kind_node.line, kind_node.column))
+            .hint(hint),
+        );
+        return None;
+    };
+    let default_id = content_path
+        .rsplit('/')
+        .next()
+        .unwrap_or(content_path)
+        .trim_end_matches(".yaml")
+        .trim_end_matches(".yml");
+    let id = root
+        .get("id")
+        .and_then(Node::as_str)
+        .unwrap_or(default_id)
+        .to_string();
+    let title = root.get("title").and_then(Node::as_str).map(str::to_string);
+    let retention = root
+        .get("retention")
+        .and_then(|n| retention(n, file, findings));
+    let retention_line = root
+        .key("retention")
+        .or_else(|| root.key("kind"))
+        .map(|k| k.line)
+        .unwrap_or(1);
+
+    let mut out = Vec::new();
+    match root.get("entries").map(|n| (&n.kind, n)) {
+        None => findings.push(
+            Finding::error(
+                "yaml.missing-field",
+                tr!("台帳に entries がありません", "the ledger has no entries"),
+            )
+            .at(at(root.line, root.column))
+            .hint(tr!(
+                "記録がまだない場合は `entries: []` と書いてください",
+                "write `entries: []` when there are no records yet"
+            )),
+        ),
+        Some((NodeKind::Null, _)) => {}
+        Some((NodeKind::Seq(items), _)) => {
+            for item in items {
+                if let Some(e) = entry(item, kind, file, findings) {
+                    if let Some(first) = out.iter().find(|x: &&Entry| x.id == e.id) {
+                        findings.push(
+                            Finding::error(
+                                "ledger.duplicate-entry",
+                                tr!("記録 id「{}」が重複しています（最初は {} 行目）", "duplicate entry id '{}' (first at line {})"; e.id, first.location.line),
+                            )
+                            .at(e.location.clone()),
+                        );
+                        continue;
+                    }
+                    out.push(e);
+                }
+            }
+        }
+        Some((_, n)) => findings.push(
+            Finding::error(
+                "yaml.invalid-value",
+                tr!(
+                    "entries は配列（- で始まる項目）で書いてください",
+                    "entries must be a sequence of - items"
+                ),
+            )
+            .at(at(n.line, n.column)),
+        ),
+    }
+    Some(Ledger {
+        id,
+        kind: kind.kind.clone(),
+        title,
+        retention,
+        retention_line,
+        file: file.to_string(),
+        content_path: content_path.to_string(),
+        entries: out,
+    })
+}
+
+fn retention(node: &Node, file: &str, findings: &mut Vec<Finding>) -> Option<Retention> {
+    let at = Location::new(file, node.line, node.column);
+    let bad = || {
+        Finding::error(
+            "yaml.invalid-value",
+            tr!(
+                "retention は `years: 5` か `until: YYYY-MM-DD` で書いてください",
+                "retention must be `years: N` or `until: YYYY-MM-DD`"
+            ),
+        )
+        .at(at.clone())
+    };
+    if let Some(y) = node.get("years") {
+        return match y.as_str().and_then(|s| s.parse::<u32>().ok()) {
+            Some(n) => Some(Retention::Years(n)),
+            None => {
+                findings.push(bad());
+                None
+            }
+        };
+    }
+    if let Some(u) = node.get("until") {
+        return match u.as_str().map(Date::parse) {
+            Some(Ok(d)) => Some(Retention::Until(d)),
+            Some(Err(msg)) => {
+                findings.push(
+                    Finding::error("yaml.invalid-value", msg)
+                        .at(Location::new(file, u.line, u.column)),
+                );
+                None
+            }
+            None => {
+                findings.push(bad());
+                None
+            }
+        };
+    }
+    findings.push(bad());
+    None
+}
+
+fn unknown_key(name: &str, known: Vec<String>, at: Location) -> Finding {
+    let hint = yaml::did_you_mean(name, &known)
+        .map(|s| tr!("「{}」の誤りではありませんか", "did you mean '{}'?"; s))
+        .unwrap_or_else(|| tr!("使えるキー: {}", "known keys: {}"; known.join(", ")));
+    Finding::error(
+        "yaml.unknown-field",
+        tr!("未知のキー「{}」です", "unknown field '{}'"; name),
+    )
+    .at(at)
+    .hint(hint)
+}
+
+fn entry(
+    node: &Node,
+    kind: &crate::standard::LedgerKind,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<Entry> {
+    let location = Location::new(file, node.line, node.column);
+    let NodeKind::Map(pairs) = &node.kind else {
+        findings.push(
+            Finding::error(
+                "yaml.invalid-value",
+                tr!(
+                    "記録は対応表（キー: 値）で書いてください",
+                    "an entry must be a mapping of key: value"
+                ),
+            )
+            .at(location),
+        );
+        return None;
+    };
+    let known: Vec<String> = kind.fields.iter().map(|f| f.name.clone()).collect();
+    let mut fields = BTreeMap::new();
+    for (key, value) in pairs {
+        let at = Location::new(file, value.line, value.column);
+        let Some(spec) = kind.field(&key.text) else {
+            findings.push(unknown_key(
+                &key.text,
+                known.clone(),
+                Location::new(file, key.line, key.column),
+            ));
+            continue;
+        };
+        if value.is_null() {
+            continue;
+        }
+        match field_value(value, spec) {
+            Ok(v) => {
+                fields.insert(
+                    key.text.clone(),
+                    Field {
+                        value: v,
+                        location: at,
+                    },
+                );
+            }
+            Err(msg) => findings.push(
+                Finding::error(
+                    "yaml.invalid-value",
+                    crate::i18n::Text::new(
+                        format!("{}: {}", key.text, msg.ja),
+                        format!("{}: {}", key.text, msg.en),
+                    ),
+                )
+                .at(at),
+            ),
+        }
+    }
+    let id = match fields.get("id").map(|f| &f.value) {
+        Some(FieldValue::Text(s)) if !s.trim().is_empty() => s.clone(),
+        _ => {
+            findings.push(
+                Finding::error(
+                    "yaml.missing-field",
+                    tr!("記録に id がありません", "the entry has no id"),
+                )
+                .at(location)
+                .hint(tr!(
+                    "各記録に一意の id を付けてください",
+                    "give every entry a unique id"
+                )),
+            );
+            return None;
+        }
+    };
+    let entry = Entry {
+        id,
+        location,
+        fields,
+    };
+    for spec in kind.fields.iter().filter(|f| f.required) {
+        let written = pairs
+            .iter()
+            .any(|(k, v)| k.text == spec.name && !v.is_null());
+        let invalid = written && !entry.fields.contains_key(&spec.name);
+        if !entry.has(&spec.name) && !invalid {
+            findings.push(
+                Finding::error(
+                    "yaml.missing-field",
+                    tr!("記録「{}」に必須の「{}」（{}）がありません", "entry '{}' lacks required field '{}' ({})"; entry.id, spec.name, spec.title),
+                )
+                .at(entry.location.clone()),
+            );
+        }
+    }
+    Some(entry)
+}
+
+fn field_value(
+    node: &Node,
+    spec: &crate::standard::FieldSpec,
+) -> Result<FieldValue, crate::i18n::Text> {
+    let scalar = || {
+        node.as_str().ok_or_else(|| tr!("1つの値を書いてください（{}ではなく）", "expected a single value, not a {}"; node.type_name()))
+    };
+    Ok(match spec.ty {
+        FieldType::String | FieldType::Text | FieldType::Staff | FieldType::Evidence => {
+            FieldValue::Text(scalar()?.to_string())
+        }
+        FieldType::Enum => {
+            let s = scalar()?;
+            if !spec.values.iter().any(|v| v == s) {
+                let hint = yaml::did_you_mean(s, &spec.values)
+                    .map(|m| format!(" (did you mean '{m}'?)"))
+                    .unwrap_or_default();
+                return Err(
+                    tr!("「{}」は使えません。使える値: {}{}", "'{}' is not allowed; use one of: {}{}"; s, spec.values.join(", "), hint),
+                );
+            }
+            FieldValue::Text(s.to_string())
+        }
+        FieldType::Date => FieldValue::Date(Date::parse(scalar()?)?),
+        FieldType::Month => FieldValue::Month(Month::parse(scalar()?)?),
+        FieldType::Bool => match &node.kind {
+            NodeKind::Scalar {
+                text,
+                quoted: false,
+            } if text == "true" => FieldValue::Bool(true),
+            NodeKind::Scalar {
+                text,
+                quoted: false,
+            } if text == "false" => FieldValue::Bool(false),
+            _ => {
+                return Err(tr!(
+                    "true か false を書いてください",
+                    "expected true or false"
+                ));
+            }
+        },
+        FieldType::Integer => {
+            let s = scalar()?;
+            FieldValue::Integer(
+                s.parse().map_err(
+                    |_| tr!("「{}」は整数ではありません", "'{}' is not a whole number"; s),
+                )?,
+            )
+        }
+        FieldType::List | FieldType::StaffList => match &node.kind {
+            NodeKind::Seq(items) => FieldValue::List(
+                items
+                    .iter()
+                    .map(|i| {
+                        i.as_str().map(str::to_string).ok_or_else(|| {
+                            tr!(
+                                "配列の各項目は1つの値にしてください",
+                                "each list item must be a single value"
+                            )
+                        })
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
+            _ => {
+                return Err(tr!(
+                    "配列（[a, b] または - の項目）で書いてください",
+                    "expected a list ([a, b] or - items)"
+                ));
+            }
+        },
+    })
+}

@@ -1,0 +1,228 @@
+//! Stage 1 of the pipeline: reads a project (config, documents, ledgers,
+//! checklist answers) from disk into the typed [`crate::model`]. Problems in
+//! content become findings and loading goes on; only a missing or
+//! unreadable config stops it.
+
+pub mod answers;
+pub mod document;
+pub mod frontmatter;
+pub mod ledger;
+pub mod markdown;
+pub mod source;
+pub mod yaml;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::date::Date;
+use crate::diag::{Finding, Location, rel_path};
+use crate::model::config::CONFIG_FILE;
+use crate::model::{Config, Project};
+use crate::standard::LedgerKinds;
+use crate::tr;
+
+/// The answers file, relative to the content folder.
+pub const ANSWERS_FILE: &str = "checklist.yaml";
+/// Documents live under this folder of the content folder.
+pub const DOCUMENTS_DIR: &str = "documents";
+/// Ledgers live under this folder of the content folder.
+pub const LEDGERS_DIR: &str = "ledgers";
+
+/// Why a project could not be loaded at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// No config file at the root.
+    #[error("{0}: config file not found")]
+    ConfigMissing(PathBuf),
+    /// The config exists but has problems (reported as findings).
+    #[error("the config file has errors")]
+    ConfigInvalid(Vec<Finding>),
+    /// The content folder is missing.
+    #[error("{0}: content folder not found")]
+    ContentMissing(PathBuf),
+}
+
+/// Options that change what is loaded.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Overrides the config's as-of date.
+    pub as_of: Option<Date>,
+}
+
+/// Loads the project at `root`: the project and every problem found.
+pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>), LoadError> {
+    let mut findings = Vec::new();
+    let config = load_config(root)?;
+    let as_of = options.as_of.or(config.as_of).unwrap_or_else(Date::today);
+    let content = root.join(&config.content_dir);
+    if !content.is_dir() {
+        return Err(LoadError::ContentMissing(content));
+    }
+    let kinds = LedgerKinds::bundled();
+    let mut documents = Vec::new();
+    let mut ledgers = Vec::new();
+    let mut answers = None;
+    let mut files = BTreeSet::new();
+    let mut answered_invalid = Vec::new();
+
+    let walk = WalkDir::new(&content)
+        .follow_links(false)
+        .sort_by_file_name();
+    for entry in walk {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let rel = e.path().map(|p| rel_path(root, p)).unwrap_or_default();
+                findings.push(
+                    Finding::error(
+                        "file.unreadable",
+                        tr!("読み込めません: {}", "cannot read: {}"; e),
+                    )
+                    .at(Location::file(&rel)),
+                );
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let rel = rel_path(root, path);
+        let content_rel = rel_path(&content, path);
+        files.insert(content_rel.clone());
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let is_yaml = ext == "yaml" || ext == "yml";
+        let role = if content_rel == ANSWERS_FILE {
+            Role::Answers
+        } else if ext == "md" && content_rel.starts_with(&format!("{DOCUMENTS_DIR}/")) {
+            Role::Document
+        } else if is_yaml && content_rel.starts_with(&format!("{LEDGERS_DIR}/")) {
+            Role::Ledger
+        } else if ext == "md" || is_yaml {
+            findings.push(
+                Finding::warning(
+                    "content.stray-file",
+                    tr!(
+                        "このファイルは文書・台帳・回答のどれとしても読み込まれません",
+                        "this file is not read as a document, ledger or answers file"
+                    ),
+                )
+                .at(Location::file(&rel))
+                .hint(tr!(
+                    "文書は content/documents/、台帳は content/ledgers/ に置いてください",
+                    "put documents under content/documents/ and ledgers under content/ledgers/"
+                )),
+            );
+            continue;
+        } else {
+            continue;
+        };
+        let text = match source::read_text(path, &rel) {
+            Ok(t) => t,
+            Err(f) => {
+                findings.push(f);
+                continue;
+            }
+        };
+        match role {
+            Role::Document => {
+                if let Some(d) = document::parse(&text, &rel, &content_rel, &mut findings) {
+                    documents.push(d);
+                }
+            }
+            Role::Ledger | Role::Answers => {
+                let parsed = yaml::parse(&text);
+                for e in &parsed.errors {
+                    findings.push(document::yaml_finding(e, &rel, 0));
+                }
+                let Some(tree) = parsed.root else { continue };
+                if role == Role::Ledger {
+                    if let Some(l) =
+                        ledger::from_tree(&tree, &kinds, &rel, &content_rel, &mut findings)
+                    {
+                        ledgers.push(l);
+                    }
+                } else {
+                    let (a, invalid) = answers::from_tree(&tree, &rel, &mut findings);
+                    answers = Some(a);
+                    answered_invalid = invalid;
+                }
+            }
+        }
+    }
+    let project = Project {
+        root: root.to_path_buf(),
+        config,
+        config_file: CONFIG_FILE.to_string(),
+        as_of,
+        documents,
+        ledgers,
+        answers,
+        answered_invalid,
+        files,
+    };
+    Ok((project, findings))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Document,
+    Ledger,
+    Answers,
+}
+
+/// Reads and validates `anzen.yaml`.
+pub fn load_config(root: &Path) -> Result<Config, LoadError> {
+    let path = root.join(CONFIG_FILE);
+    if !path.is_file() {
+        return Err(LoadError::ConfigMissing(path));
+    }
+    let text =
+        source::read_text(&path, CONFIG_FILE).map_err(|f| LoadError::ConfigInvalid(vec![f]))?;
+    let parsed = yaml::parse(&text);
+    let mut findings: Vec<Finding> = parsed
+        .errors
+        .iter()
+        .map(|e| document::yaml_finding(e, CONFIG_FILE, 0))
+        .collect();
+    let Some(tree) = parsed.root else {
+        return Err(LoadError::ConfigInvalid(findings));
+    };
+    match yaml::deserialize::<Config>(&tree) {
+        Ok(c) if findings.is_empty() => {
+            let mut bad = Vec::new();
+            if c.contract.end < c.contract.start {
+                let at = tree
+                    .get("contract")
+                    .and_then(|n| n.get("end"))
+                    .map(|n| Location::new(CONFIG_FILE, n.line, n.column));
+                bad.push(
+                    Finding::error(
+                        "yaml.invalid-value",
+                        tr!(
+                            "契約期間の終了日が開始日より前です",
+                            "the contract ends before it starts"
+                        ),
+                    )
+                    .at_opt(at),
+                );
+            }
+            if bad.is_empty() {
+                Ok(c)
+            } else {
+                Err(LoadError::ConfigInvalid(bad))
+            }
+        }
+        Ok(_) => Err(LoadError::ConfigInvalid(findings)),
+        Err(e) => {
+            findings.push(document::yaml_finding(&e, CONFIG_FILE, 0));
+            Err(LoadError::ConfigInvalid(findings))
+        }
+    }
+}

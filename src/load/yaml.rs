@@ -1,0 +1,693 @@
+//! YAML with source locations. Every YAML file is read into a [`Node`] tree
+//! that keeps the line and column of each value (saphyr-parser's events),
+//! scalars as written (`1.10` stays `1.10`), and duplicate keys found. Typed
+//! structs are then deserialised through the serde_yaml API, and any serde
+//! error is mapped back to the line of the value it concerns.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+use serde::de::DeserializeOwned;
+
+use crate::i18n::Text;
+use crate::tr;
+
+/// Deepest nesting accepted, against stack exhaustion.
+const MAX_DEPTH: usize = 200;
+/// Most nodes a file may expand to (aliases included), against alias bombs.
+const MAX_NODES: usize = 2_000_000;
+
+/// A YAML value with its position (1-based line and column).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub kind: NodeKind,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// The shape of a YAML value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    /// `~`, `null`, or nothing.
+    Null,
+    /// A scalar, as written.
+    Scalar {
+        /// The text of the scalar.
+        text: String,
+        /// Whether it was quoted or a block scalar (then never a bool or null).
+        quoted: bool,
+    },
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping, in source order, keys as text.
+    Map(Vec<(Key, Node)>),
+}
+
+/// A mapping key with its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    /// The key text.
+    pub text: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// A YAML problem at a position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlError {
+    /// What is wrong.
+    pub message: Text,
+    /// An optional hint (e.g. did-you-mean).
+    pub hint: Option<Text>,
+    /// 1-based line (0 if unknown).
+    pub line: usize,
+    /// 1-based column (0 if unknown).
+    pub column: usize,
+    /// Rule id (`yaml.syntax`, `yaml.duplicate-key`, `yaml.unknown-field`...).
+    pub rule: &'static str,
+}
+
+impl Node {
+    /// The mapping entry `key`, if this is a mapping that has it.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.kind {
+            NodeKind::Map(entries) => entries.iter().find(|(k, _)| k.text == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The key node for `key` in a mapping (its position is the key's).
+    pub fn key(&self, key: &str) -> Option<&Key> {
+        match &self.kind {
+            NodeKind::Map(entries) => entries.iter().find(|(k, _)| k.text == key).map(|(k, _)| k),
+            _ => None,
+        }
+    }
+
+    /// The scalar text, if this is a scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Whether this is null.
+    pub fn is_null(&self) -> bool {
+        matches!(self.kind, NodeKind::Null)
+    }
+
+    /// A short English name of the node's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            NodeKind::Null => "null",
+            NodeKind::Scalar { .. } => "scalar",
+            NodeKind::Seq(_) => "sequence",
+            NodeKind::Map(_) => "mapping",
+        }
+    }
+
+    /// Converts to a serde_yaml value: plain `true`/`false` become booleans,
+    /// every other scalar stays a string (ids and versions keep their text).
+    pub fn to_value(&self) -> serde_yaml::Value {
+        use serde_yaml::Value;
+        match &self.kind {
+            NodeKind::Null => Value::Null,
+            NodeKind::Scalar { text, quoted } => {
+                if !quoted {
+                    match text.as_str() {
+                        "true" | "True" | "TRUE" => return Value::Bool(true),
+                        "false" | "False" | "FALSE" => return Value::Bool(false),
+                        _ => {}
+                    }
+                }
+                Value::String(text.clone())
+            }
+            NodeKind::Seq(items) => Value::Sequence(items.iter().map(Node::to_value).collect()),
+            NodeKind::Map(entries) => {
+                let mut m = serde_yaml::Mapping::new();
+                for (k, v) in entries {
+                    m.insert(Value::String(k.text.clone()), v.to_value());
+                }
+                Value::Mapping(m)
+            }
+        }
+    }
+
+    /// Moves every position down by `lines` (for front matter inside a
+    /// Markdown file).
+    pub fn shift_lines(&mut self, lines: usize) {
+        self.line += lines;
+        match &mut self.kind {
+            NodeKind::Seq(items) => items.iter_mut().for_each(|n| n.shift_lines(lines)),
+            NodeKind::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+                k.line += lines;
+                v.shift_lines(lines);
+            }),
+            _ => {}
+        }
+    }
+}
+
+/// The outcome of parsing: the tree (if the syntax allowed one) and the
+/// problems found on the way (duplicate keys do not stop parsing).
+pub struct Parsed {
+    /// The root node; `None` after a syntax error.
+    pub root: Option<Node>,
+    /// Problems found.
+    pub errors: Vec<YamlError>,
+}
+
+/// Parses one YAML document into a located tree.
+pub fn parse(src: &str) -> Parsed {
+    let mut builder = Builder {
+        events: Parser::new_from_str(src),
+        anchors: HashMap::new(),
+        nodes: 0,
+        errors: Vec::new(),
+    };
+    let root = builder.document();
+    Parsed {
+        root,
+        errors: builder.errors,
+    }
+}
+
+struct Builder<'a> {
+    events: Parser<'a, saphyr_parser::StrInput<'a>>,
+    anchors: HashMap<usize, Node>,
+    nodes: usize,
+    errors: Vec<YamlError>,
+}
+
+enum Step {
+    Node(Node),
+    End,
+}
+
+impl<'a> Builder<'a> {
+    fn next(&mut self) -> Result<(Event<'a>, usize, usize), YamlError> {
+        match self.events.next() {
+            None => Ok((Event::StreamEnd, 0, 0)),
+            Some(Ok((ev, span))) => Ok((ev, span.start.line(), span.start.col() + 1)),
+            Some(Err(e)) => Err(YamlError {
+                message: tr!("YAML の構文エラー: {}", "YAML syntax error: {}"; e.info()),
+                hint: tab_hint(e.info()),
+                line: e.marker().line(),
+                column: e.marker().col() + 1,
+                rule: "yaml.syntax",
+            }),
+        }
+    }
+
+    fn document(&mut self) -> Option<Node> {
+        let result = (|| -> Result<Option<Node>, YamlError> {
+            let mut root = None;
+            loop {
+                let (ev, line, column) = self.next()?;
+                match ev {
+                    Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
+                    Event::StreamEnd => break,
+                    Event::DocumentStart(_) => {
+                        if root.is_some() {
+                            return Err(YamlError {
+                                message: tr!(
+                                    "1つのファイルに YAML 文書が複数あります",
+                                    "more than one YAML document in one file"
+                                ),
+                                hint: Some(tr!(
+                                    "`---` で区切られた2つ目以降の文書を削除してください",
+                                    "remove the documents after the second `---`"
+                                )),
+                                line,
+                                column,
+                                rule: "yaml.syntax",
+                            });
+                        }
+                        match self.node(0)? {
+                            Step::Node(n) => root = Some(n),
+                            Step::End => {
+                                root = Some(Node {
+                                    kind: NodeKind::Null,
+                                    line: 1,
+                                    column: 1,
+                                })
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Ok(Some(root.unwrap_or(Node {
+                kind: NodeKind::Null,
+                line: 1,
+                column: 1,
+            })))
+        })();
+        match result {
+            Ok(root) => root,
+            Err(e) => {
+                self.errors.push(e);
+                None
+            }
+        }
+    }
+
+    fn count(&mut self, n: usize, line: usize, column: usize) -> Result<(), YamlError> {
+        self.nodes += n;
+        if self.nodes > MAX_NODES {
+            return Err(YamlError {
+                message: tr!(
+                    "YAML が大きすぎます（別名 * の展開を含め {} 要素超）",
+                    "YAML too large (over {} values, aliases expanded)";
+                    MAX_NODES
+                ),
+                hint: Some(tr!(
+                    "アンカーと別名（& と *）の多重展開をやめてください",
+                    "avoid nested anchors and aliases (& and *)"
+                )),
+                line,
+                column,
+                rule: "yaml.too-large",
+            });
+        }
+        Ok(())
+    }
+
+    fn node(&mut self, depth: usize) -> Result<Step, YamlError> {
+        let (ev, line, column) = self.next()?;
+        if depth > MAX_DEPTH {
+            return Err(YamlError {
+                message: tr!("YAML の入れ子が深すぎます（{} 段超）", "YAML nested too deeply (over {} levels)"; MAX_DEPTH),
+                hint: None,
+                line,
+                column,
+                rule: "yaml.too-deep",
+            });
+        }
+        let (node, anchor) = match ev {
+            Event::SequenceEnd | Event::MappingEnd | Event::DocumentEnd | Event::StreamEnd => {
+                return Ok(Step::End);
+            }
+            Event::Alias(id) => {
+                let Some(target_size) = self.anchors.get(&id).map(size) else {
+                    return Err(YamlError {
+                        message: tr!("未定義の別名です", "alias to an unknown anchor"),
+                        hint: None,
+                        line,
+                        column,
+                        rule: "yaml.syntax",
+                    });
+                };
+                self.count(target_size, line, column)?;
+                let target = self.anchors[&id].clone();
+                return Ok(Step::Node(Node {
+                    line,
+                    column,
+                    ..target
+                }));
+            }
+            Event::Scalar(text, style, anchor, _tag) => {
+                self.count(1, line, column)?;
+                let quoted = !matches!(style, ScalarStyle::Plain);
+                let kind =
+                    if !quoted && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL") {
+                        NodeKind::Null
+                    } else {
+                        NodeKind::Scalar {
+                            text: text.into_owned(),
+                            quoted,
+                        }
+                    };
+                (Node { kind, line, column }, anchor)
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.count(1, line, column)?;
+                let mut items = Vec::new();
+                while let Step::Node(n) = self.node(depth + 1)? {
+                    items.push(n);
+                }
+                (
+                    Node {
+                        kind: NodeKind::Seq(items),
+                        line,
+                        column,
+                    },
+                    anchor,
+                )
+            }
+            Event::MappingStart(anchor, _) => {
+                self.count(1, line, column)?;
+                let mut entries: Vec<(Key, Node)> = Vec::new();
+                loop {
+                    let key = match self.node(depth + 1)? {
+                        Step::End => break,
+                        Step::Node(k) => k,
+                    };
+                    let value = match self.node(depth + 1)? {
+                        Step::Node(v) => v,
+                        Step::End => Node {
+                            kind: NodeKind::Null,
+                            line: key.line,
+                            column: key.column,
+                        },
+                    };
+                    let text = match &key.kind {
+                        NodeKind::Scalar { text, .. } => text.clone(),
+                        NodeKind::Null => String::new(),
+                        _ => {
+                            self.errors.push(YamlError {
+                                message: tr!(
+                                    "キーに配列や対応表は使えません",
+                                    "a key must be a scalar, not a collection"
+                                ),
+                                hint: None,
+                                line: key.line,
+                                column: key.column,
+                                rule: "yaml.syntax",
+                            });
+                            continue;
+                        }
+                    };
+                    if let Some((first, _)) = entries.iter().find(|(k, _)| k.text == text) {
+                        self.errors.push(YamlError {
+                            message: tr!(
+                                "キー「{}」が重複しています（最初は {} 行目）",
+                                "duplicate key '{}' (first at line {})";
+                                text, first.line
+                            ),
+                            hint: Some(tr!("どちらか一方を削除してください", "remove one of them")),
+                            line: key.line,
+                            column: key.column,
+                            rule: "yaml.duplicate-key",
+                        });
+                        continue;
+                    }
+                    entries.push((
+                        Key {
+                            text,
+                            line: key.line,
+                            column: key.column,
+                        },
+                        value,
+                    ));
+                }
+                (
+                    Node {
+                        kind: NodeKind::Map(entries),
+                        line,
+                        column,
+                    },
+                    anchor,
+                )
+            }
+            _ => return self.node(depth),
+        };
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        Ok(Step::Node(node))
+    }
+}
+
+fn size(node: &Node) -> usize {
+    match &node.kind {
+        NodeKind::Seq(items) => 1 + items.iter().map(size).sum::<usize>(),
+        NodeKind::Map(entries) => 1 + entries.iter().map(|(_, v)| 1 + size(v)).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+fn tab_hint(info: &str) -> Option<Text> {
+    info.contains("tab").then(|| {
+        tr!(
+            "YAML の字下げにタブは使えません。半角スペースにしてください",
+            "YAML indentation cannot use tabs; use spaces"
+        )
+    })
+}
+
+/// Deserialises `node` into `T` through serde_yaml, mapping serde's error
+/// to the position of the value it concerns, with a Japanese message and a
+/// did-you-mean hint.
+///
+/// The tree is written back out as flow YAML in which every scalar keeps
+/// its text and its quoting, so serde_yaml sees exactly what the user wrote
+/// (`1.10` stays text for a string field, `5` is a number for a number
+/// field) and one entry of a list can be read on its own.
+pub fn deserialize<T: DeserializeOwned>(node: &Node) -> Result<T, YamlError> {
+    let mut flow = String::new();
+    emit_flow(node, &mut flow);
+    let de = serde_yaml::Deserializer::from_str(&flow);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let segments: Vec<String> = err
+            .path()
+            .iter()
+            .filter_map(|seg| match seg {
+                serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
+                serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+                _ => None,
+            })
+            .collect();
+        let raw = err.inner().to_string();
+        let raw = strip_location(&raw);
+        let (line, column, key_pos) = locate(node, &segments);
+        let (message, hint, rule) = humanize(raw, &segments);
+        let (line, column) = if rule == "yaml.unknown-field" {
+            key_pos.unwrap_or((line, column))
+        } else {
+            (line, column)
+        };
+        YamlError {
+            message,
+            hint,
+            line,
+            column,
+            rule,
+        }
+    })
+}
+
+/// serde_yaml appends " at line L column C" (of the flow text): drop it.
+fn strip_location(raw: &str) -> &str {
+    match raw.rfind(" at line ") {
+        Some(i) => &raw[..i],
+        None => raw,
+    }
+}
+
+fn emit_flow(node: &Node, out: &mut String) {
+    match &node.kind {
+        NodeKind::Null => out.push_str("null"),
+        NodeKind::Scalar { text, quoted } => {
+            let plain_safe = !quoted
+                && !text.is_empty()
+                && (matches!(
+                    text.as_str(),
+                    "true" | "false" | "True" | "False" | "TRUE" | "FALSE"
+                ) || text.bytes().enumerate().all(|(i, b)| {
+                    b.is_ascii_digit() || (b == b'.' && i > 0) || (b == b'-' && i == 0)
+                }));
+            if plain_safe {
+                out.push_str(text);
+            } else {
+                out.push_str(&serde_json::to_string(text).unwrap_or_default());
+            }
+        }
+        NodeKind::Seq(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                emit_flow(item, out);
+            }
+            out.push(']');
+        }
+        NodeKind::Map(entries) => {
+            out.push('{');
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&serde_json::to_string(&k.text).unwrap_or_default());
+                out.push_str(": ");
+                emit_flow(v, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// The position of the value at `path` (and of its key when the last step
+/// is a mapping key), falling back to the deepest node found.
+fn locate(node: &Node, path: &[String]) -> (usize, usize, Option<(usize, usize)>) {
+    let mut cur = node;
+    let mut key_pos = None;
+    for seg in path {
+        let next = match &cur.kind {
+            NodeKind::Map(entries) => entries.iter().find(|(k, _)| &k.text == seg).map(|(k, v)| {
+                key_pos = Some((k.line, k.column));
+                v
+            }),
+            NodeKind::Seq(items) => seg.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        match next {
+            Some(n) => cur = n,
+            None => break,
+        }
+    }
+    (cur.line, cur.column, key_pos)
+}
+
+/// Turns serde's English message into a bilingual one, with did-you-mean.
+fn humanize(raw: &str, path: &[String]) -> (Text, Option<Text>, &'static str) {
+    let field = path.last().cloned().unwrap_or_default();
+    let at = if path.is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", path.join("."))
+    };
+    if let Some(rest) = raw.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or("");
+        let expected = backticked(rest.split_once("expected").map(|(_, e)| e).unwrap_or(""));
+        let hint = did_you_mean(name, &expected)
+            .map(|s| tr!("「{}」の誤りではありませんか", "did you mean '{}'?"; s))
+            .or_else(|| {
+                (!expected.is_empty())
+                    .then(|| tr!("使えるキー: {}", "known keys: {}"; expected.join(", ")))
+            });
+        return (
+            tr!("{}未知のキー「{}」です", "{}unknown field '{}'"; at, name),
+            hint,
+            "yaml.unknown-field",
+        );
+    }
+    if let Some(rest) = raw.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or("");
+        return (
+            tr!("{}必須のキー「{}」がありません", "{}missing field '{}'"; at, name),
+            Some(tr!("「{}:」を追加してください", "add '{}:'"; name)),
+            "yaml.missing-field",
+        );
+    }
+    if let Some(rest) = raw.strip_prefix("unknown variant `") {
+        let name = rest.split('`').next().unwrap_or("");
+        let expected = backticked(rest.split_once("expected").map(|(_, e)| e).unwrap_or(""));
+        let hint = did_you_mean(name, &expected)
+            .map(|s| tr!("「{}」の誤りではありませんか", "did you mean '{}'?"; s))
+            .unwrap_or_else(|| tr!("使える値: {}", "allowed values: {}"; expected.join(", ")));
+        return (
+            tr!("{}「{}」は使えない値です", "{}'{}' is not an allowed value"; at, name),
+            Some(hint),
+            "yaml.invalid-value",
+        );
+    }
+    if raw.starts_with("invalid type") {
+        let expected = raw.split_once("expected ").map(|(_, e)| e).unwrap_or("");
+        let ja_expected = match expected {
+            e if e.contains("sequence") => "配列（- 項目）",
+            e if e.contains("bool") => "true または false",
+            e if e.contains("map") || e.contains("struct") => "対応表（キー: 値）",
+            e if e.contains("string") => "文字列",
+            _ => expected,
+        };
+        return (
+            Text::new(
+                format!("{at}型が違います（{ja_expected}が必要）"),
+                format!("{at}{raw}"),
+            ),
+            None,
+            "yaml.invalid-value",
+        );
+    }
+    // Our own messages carry both languages as "ja / en".
+    if let Some((ja, en)) = raw.split_once(" / ") {
+        return (
+            Text::new(format!("{at}{ja}"), format!("{at}{en}")),
+            None,
+            "yaml.invalid-value",
+        );
+    }
+    let _ = field;
+    (tr!("{}{}", "{}{}"; at, raw), None, "yaml.invalid-value")
+}
+
+fn backticked(s: &str) -> Vec<String> {
+    s.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The closest of `candidates` to `name`, if it is close enough to suggest.
+pub fn did_you_mean<'a>(name: &str, candidates: &'a [String]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalars_keep_their_text() {
+        let p = parse("version: 1.10\nid: 007\n");
+        let root = p.root.unwrap();
+        assert_eq!(root.get("version").unwrap().as_str(), Some("1.10"));
+        assert_eq!(root.get("id").unwrap().as_str(), Some("007"));
+    }
+
+    #[test]
+    fn duplicate_key_is_located() {
+        let p = parse("a: 1\nb: 2\na: 3\n");
+        assert_eq!(p.errors.len(), 1);
+        assert_eq!((p.errors[0].line, p.errors[0].column), (3, 1));
+        assert_eq!(p.errors[0].rule, "yaml.duplicate-key");
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut src = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            src.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n", p = i - 1));
+        }
+        let p = parse(&src);
+        assert!(p.root.is_none());
+        assert_eq!(p.errors[0].rule, "yaml.too-large");
+    }
+
+    #[test]
+    fn tab_indentation_gets_a_hint() {
+        let p = parse("a:\n\tb: 1\n");
+        assert!(p.root.is_none());
+        assert_eq!(p.errors[0].line, 2);
+    }
+
+    #[test]
+    fn unknown_field_suggests_the_closest() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct A {
+            approver: String,
+            date: String,
+        }
+        let root = parse("approver: x\naprover: y\n").root.unwrap();
+        let e = deserialize::<A>(&root).unwrap_err();
+        assert_eq!(e.rule, "yaml.unknown-field");
+        assert_eq!((e.line, e.column), (2, 1));
+        assert!(e.hint.unwrap().en.contains("approver"));
+    }
+}

@@ -1,0 +1,74 @@
+//! The project config (`anzen.yaml`): who the vendor and client are, the
+//! contract and its dates, which standards apply, and the as-of date.
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+
+/// The file name of the project config at the project root.
+pub const CONFIG_FILE: &str = "anzen.yaml";
+
+/// `anzen.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// 受注者: the vendor.
+    pub vendor: Party,
+    /// 発注者: the client (municipality).
+    pub client: Party,
+    /// The contract.
+    pub contract: Contract,
+    /// Standards to check against: bundled ids or paths to standard files.
+    #[serde(default = "default_standards")]
+    pub standards: Vec<String>,
+    /// The date checks are made for; today when absent.
+    #[serde(default)]
+    pub as_of: Option<Date>,
+    /// The content folder, relative to the root (default `content`).
+    #[serde(default = "default_content_dir")]
+    pub content_dir: String,
+}
+
+/// A vendor or client.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    /// Name (株式会社…, …市).
+    pub name: String,
+    /// Representative (代表者).
+    #[serde(default)]
+    pub representative: Option<String>,
+    /// Department (担当課).
+    #[serde(default)]
+    pub department: Option<String>,
+    /// Address.
+    #[serde(default)]
+    pub address: Option<String>,
+}
+
+/// The contract under which personal information is handled.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contract {
+    /// 契約件名.
+    pub name: String,
+    /// 契約番号 (always text).
+    pub number: String,
+    /// First day of the contract period.
+    pub start: Date,
+    /// Last day of the contract period.
+    pub end: Date,
+    /// 業務着手日: the day work starts; いいえ answers must be remedied by then.
+    pub work_start: Date,
+    /// Whether the work handles 特定個人情報 (My Number).
+    #[serde(default)]
+    pub specific_personal_info: bool,
+}
+
+fn default_standards() -> Vec<String> {
+    vec!["municipal-standard".to_string()]
+}
+
+fn default_content_dir() -> String {
+    "content".to_string()
+}

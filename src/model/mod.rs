@@ -1,0 +1,14 @@
+//! The typed model of a project, as the load stage produces it and every
+//! later stage reads it: config, documents, ledgers and checklist answers.
+
+pub mod answers;
+pub mod config;
+pub mod document;
+pub mod ledger;
+pub mod project;
+
+pub use answers::{Answer, AnswerValue, Answers, Reference, Remediation};
+pub use config::Config;
+pub use document::{DocKind, Document, Link, Section};
+pub use ledger::{Entry, Field, FieldValue, Ledger, Retention};
+pub use project::Project;

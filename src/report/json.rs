@@ -1,0 +1,26 @@
+//! Findings as JSON for machines: `anzen check --format json`.
+
+use serde::Serialize;
+
+use crate::check::Summary;
+use crate::diag::Finding;
+
+/// The JSON document `anzen check --format json` prints.
+#[derive(Serialize)]
+pub struct CheckReport<'a> {
+    /// anzen's version.
+    pub tool_version: &'a str,
+    /// The as-of date of the checks.
+    pub as_of: String,
+    /// The standard checked against.
+    pub standard: &'a str,
+    /// Counts.
+    pub summary: Summary,
+    /// Every finding, sorted.
+    pub findings: &'a [Finding],
+}
+
+/// Serialises the report, pretty-printed.
+pub fn check_report(report: &CheckReport) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_else(|_| "{}".to_string())
+}

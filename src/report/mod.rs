@@ -1,0 +1,6 @@
+//! Rendering findings and the standard for people (`human`) and machines
+//! (`json`). Renderers only read; they never decide what is wrong.
+
+pub mod explain;
+pub mod human;
+pub mod json;

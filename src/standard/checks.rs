@@ -1,0 +1,394 @@
+//! The vocabulary of checks a standard can attach to a requirement or a
+//! checklist item. The check engine (`crate::check::requirements`)
+//! interprets each; adding a municipality's variant needs a data file, not
+//! code.
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+use crate::diag::Severity;
+use crate::model::DocKind;
+
+/// One declarative check.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(tag = "check", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Check {
+    /// A document of one of `kinds` lists the requirement in `satisfies`
+    /// (with a heading id that exists, if `section`).
+    Document {
+        /// Accepted document kinds.
+        kinds: Vec<DocKind>,
+        /// Whether the claim must name a section.
+        #[serde(default)]
+        section: bool,
+    },
+    /// A ledger of `kind` exists with at least `min_entries` entries.
+    Ledger {
+        /// Ledger kind.
+        kind: String,
+        /// Minimum number of entries (default 1).
+        #[serde(default = "one")]
+        min_entries: usize,
+    },
+    /// The staff roster names someone for each role, and the role names
+    /// appear in documents of the given kinds.
+    Roles {
+        /// Role names as written in the roster (総括保護管理者...).
+        roles: Vec<String>,
+        /// Document kinds that must state the roles.
+        #[serde(default)]
+        documented_in: Vec<DocKind>,
+    },
+    /// At least one staff member is designated to handle personal information.
+    Designated,
+    /// Every designated worker attended training within `within_months`;
+    /// with `signatures`, every training record has signature evidence.
+    Training {
+        /// Freshness window in months.
+        within_months: u32,
+        /// Whether signature evidence is required.
+        #[serde(default)]
+        signatures: bool,
+    },
+    /// Every worker on the roster, of any employment type, has a pledge.
+    Pledges,
+    /// Every dispatched worker has the dispatch company's agreement.
+    DispatchAgreement,
+    /// The ledger's declared retention reaches, for each record, the later
+    /// of `years` after it and `after_contract_end_years` after the contract.
+    Retention {
+        /// Ledger kind.
+        ledger: String,
+        /// Years after each record.
+        years: u32,
+        /// Years after the contract ends.
+        #[serde(default)]
+        after_contract_end_years: u32,
+        /// The date field a record is dated by (default `date`).
+        #[serde(default)]
+        date_field: Option<String>,
+    },
+    /// Every entry of the ledger has `field` (only entries that have
+    /// `when_field`, if given; only when the `when` flag holds, if given).
+    FieldRequired {
+        /// Ledger kind.
+        ledger: String,
+        /// Required field.
+        field: String,
+        /// Only entries that have this field.
+        #[serde(default)]
+        when_field: Option<String>,
+        /// Only when this project flag holds.
+        #[serde(default)]
+        when: Option<Flag>,
+        /// Severity (default error).
+        #[serde(default)]
+        severity: Option<Severity>,
+        /// Why, shown in the finding.
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// In every entry, `earlier` is present and not after `later`.
+    DateOrder {
+        /// Ledger kind.
+        ledger: String,
+        /// The date that must come first.
+        earlier: String,
+        /// The date that must come second.
+        later: String,
+    },
+    /// The ledger has an entry whose `field` (default `date`) is within the
+    /// last `within_months` before the as-of date.
+    RecentEntry {
+        /// Ledger kind.
+        ledger: String,
+        /// Date field (default `date`).
+        #[serde(default)]
+        field: Option<String>,
+        /// Window in months.
+        within_months: u32,
+    },
+    /// Holders have a valid certificate of an accepted scheme and edition.
+    Certificates {
+        /// `vendor`, `subcontractors`.
+        holders: Vec<Holder>,
+        /// Accepted schemes (`isms`, `pmark`).
+        schemes: Vec<String>,
+        /// Known editions of the standards behind the schemes.
+        editions: Vec<Edition>,
+    },
+    /// A report for every month of the contract, due on `due_day` of the
+    /// following month, up to the as-of date.
+    MonthlyReports {
+        /// Ledger kind.
+        ledger: String,
+        /// Day of the next month the report is due.
+        due_day: u32,
+    },
+}
+
+/// Who must hold a certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Holder {
+    /// The vendor.
+    Vendor,
+    /// Each subcontractor.
+    Subcontractors,
+}
+
+/// An edition of a certification standard.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Edition {
+    /// The standard as written on certificates (`ISO/IEC 27001:2022`).
+    pub standard: String,
+    /// The scheme it belongs to.
+    pub scheme: String,
+    /// Certificates on this edition lapse after this date.
+    #[serde(default)]
+    pub valid_until: Option<Date>,
+    /// No longer accepted at all.
+    #[serde(default)]
+    pub superseded: bool,
+    /// The edition to move to.
+    #[serde(default)]
+    pub successor: Option<String>,
+}
+
+/// A project flag a check can depend on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flag {
+    /// The contract handles 特定個人情報.
+    SpecificPersonalInfo,
+}
+
+/// A condition on ledger contents (e.g. what contradicts a 該当無).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerCondition {
+    /// Ledger kind: holds when it has an entry...
+    pub ledger: String,
+    /// ...whose `field`...
+    #[serde(default)]
+    pub field: Option<String>,
+    /// ...equals this value (any entry when no field is given).
+    #[serde(default)]
+    pub equals: Option<String>,
+}
+
+fn one() -> usize {
+    1
+}
+
+impl Check {
+    /// The check's name as written in the data.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Check::Document { .. } => "document",
+            Check::Ledger { .. } => "ledger",
+            Check::Roles { .. } => "roles",
+            Check::Designated => "designated",
+            Check::Training { .. } => "training",
+            Check::Pledges => "pledges",
+            Check::DispatchAgreement => "dispatch_agreement",
+            Check::Retention { .. } => "retention",
+            Check::FieldRequired { .. } => "field_required",
+            Check::DateOrder { .. } => "date_order",
+            Check::RecentEntry { .. } => "recent_entry",
+            Check::Certificates { .. } => "certificates",
+            Check::MonthlyReports { .. } => "monthly_reports",
+        }
+    }
+
+    /// The ledger kinds this check reads.
+    pub fn ledger_kinds(&self) -> Vec<&str> {
+        match self {
+            Check::Ledger { kind, .. } => vec![kind],
+            Check::Roles { .. } | Check::Designated | Check::DispatchAgreement => vec!["staff"],
+            Check::Training { .. } => vec!["staff", "training"],
+            Check::Pledges => vec!["staff", "pledges"],
+            Check::Retention { ledger, .. }
+            | Check::FieldRequired { ledger, .. }
+            | Check::DateOrder { ledger, .. }
+            | Check::RecentEntry { ledger, .. }
+            | Check::MonthlyReports { ledger, .. } => vec![ledger],
+            Check::Certificates { .. } => vec!["certifications", "subcontractors"],
+            Check::Document { .. } => vec![],
+        }
+    }
+}
+
+impl Check {
+    /// What the check demands, in words, for `anzen explain` and `standard`.
+    pub fn describe(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        let kinds = |k: &[DocKind]| k.iter().map(|k| k.label()).collect::<Vec<_>>().join("・");
+        let kinds_en = |k: &[DocKind]| {
+            k.iter()
+                .map(|k| format!("{k:?}").to_lowercase())
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        match self {
+            Check::Document { kinds: k, section } => Text::new(
+                format!(
+                    "{}の文書が satisfies でこの要件を挙げている{}",
+                    kinds(k),
+                    if *section {
+                        "（存在する見出し ID を指定）"
+                    } else {
+                        ""
+                    }
+                ),
+                format!(
+                    "a {} document lists this requirement in satisfies{}",
+                    kinds_en(k),
+                    if *section {
+                        " (naming an existing heading id)"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
+            Check::Ledger { kind, min_entries } => Text::new(
+                format!("台帳 kind: {kind} があり、記録が {min_entries} 件以上ある"),
+                format!("a ledger of kind {kind} exists with at least {min_entries} entries"),
+            ),
+            Check::Roles {
+                roles,
+                documented_in,
+            } => Text::new(
+                format!(
+                    "従事者名簿で {} が定められ、{}に明記されている",
+                    roles.join("・"),
+                    kinds(documented_in)
+                ),
+                format!(
+                    "the roster names the {} and the {} documents state them",
+                    roles.join(", "),
+                    kinds_en(documented_in)
+                ),
+            ),
+            Check::Designated => Text::new(
+                "個人情報を取り扱う従業者（designated: true）が指定されている",
+                "workers handling personal information are designated (designated: true)",
+            ),
+            Check::Training {
+                within_months,
+                signatures,
+            } => Text::new(
+                format!(
+                    "指定された従業者全員が直近{within_months}か月以内に研修を受講している{}",
+                    if *signatures {
+                        "。研修記録に署名入りの受講記録がある"
+                    } else {
+                        ""
+                    }
+                ),
+                format!(
+                    "every designated worker was trained within the last {within_months} months{}",
+                    if *signatures {
+                        "; each training record has signature evidence"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
+            Check::Pledges => Text::new(
+                "名簿の全員（雇用形態を問わず）の誓約書がある",
+                "every worker on the roster, of any employment type, has a pledge",
+            ),
+            Check::DispatchAgreement => Text::new(
+                "派遣社員について派遣会社との機密保持契約がある",
+                "dispatched workers have the dispatch company's confidentiality agreement",
+            ),
+            Check::Retention {
+                ledger,
+                years,
+                after_contract_end_years,
+                ..
+            } => Text::new(
+                format!(
+                    "台帳 {ledger} の保管期限が、記録から{years}年と契約終了後{after_contract_end_years}年の遅い方に届く"
+                ),
+                format!(
+                    "ledger {ledger} keeps records until the later of {years} years after each and {after_contract_end_years} year(s) after the contract"
+                ),
+            ),
+            Check::FieldRequired {
+                ledger,
+                field,
+                when_field,
+                when,
+                ..
+            } => Text::new(
+                format!(
+                    "台帳 {ledger} の{}記録に {field} がある{}",
+                    when_field
+                        .as_ref()
+                        .map(|w| format!(" {w} のある"))
+                        .unwrap_or_else(|| "全".into()),
+                    if when.is_some() {
+                        "（特定個人情報を扱う場合）"
+                    } else {
+                        ""
+                    }
+                ),
+                format!(
+                    "every entry of {ledger}{} has {field}{}",
+                    when_field
+                        .as_ref()
+                        .map(|w| format!(" that has {w}"))
+                        .unwrap_or_default(),
+                    if when.is_some() {
+                        " (when the work handles specific personal information)"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
+            Check::DateOrder {
+                ledger,
+                earlier,
+                later,
+            } => Text::new(
+                format!("台帳 {ledger} の全記録で {earlier} があり {later} 以前である"),
+                format!("every entry of {ledger} has {earlier} on or before {later}"),
+            ),
+            Check::RecentEntry {
+                ledger,
+                field,
+                within_months,
+            } => Text::new(
+                format!(
+                    "台帳 {ledger} に {} が直近{within_months}か月以内の記録がある",
+                    field.as_deref().unwrap_or("date")
+                ),
+                format!(
+                    "ledger {ledger} has an entry whose {} is within the last {within_months} months",
+                    field.as_deref().unwrap_or("date")
+                ),
+            ),
+            Check::Certificates { schemes, .. } => Text::new(
+                format!(
+                    "受注者と各再委託先が基準日に有効な認証（{}）を現行の規格で保持している",
+                    schemes.join("・")
+                ),
+                format!(
+                    "the vendor and each subcontractor hold a certificate ({}) valid on the as-of date, on a current edition",
+                    schemes.join(", ")
+                ),
+            ),
+            Check::MonthlyReports { ledger, due_day } => Text::new(
+                format!(
+                    "契約期間の各月について、翌月{due_day}日の提出期限が基準日までに来た月の報告書が台帳 {ledger} にある"
+                ),
+                format!(
+                    "ledger {ledger} has a report for every contract month whose due date (day {due_day} of the next month) has passed"
+                ),
+            ),
+        }
+    }
+}

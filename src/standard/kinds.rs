@@ -1,0 +1,109 @@
+//! Ledger kinds: the schema of each typed ledger (fields, types, which are
+//! required, which hold personal data), read from the bundled
+//! `ledger-kinds.yaml`.
+
+use serde::{Deserialize, Serialize};
+
+/// The bundled ledger kinds.
+pub const BUNDLED_KINDS: &str = include_str!("data/ledger-kinds.yaml");
+
+/// All ledger kinds.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerKinds {
+    /// The kinds.
+    pub kinds: Vec<LedgerKind>,
+}
+
+/// The schema of one ledger kind.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerKind {
+    /// Kind name (`training`).
+    pub kind: String,
+    /// Japanese title.
+    pub title: String,
+    /// English title.
+    pub title_en: String,
+    /// Fields, in display order.
+    pub fields: Vec<FieldSpec>,
+}
+
+/// One field of a ledger kind.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    /// Key in YAML.
+    pub name: String,
+    /// Type.
+    #[serde(rename = "type")]
+    pub ty: FieldType,
+    /// Must be present and non-empty.
+    #[serde(default)]
+    pub required: bool,
+    /// Holds personal data (names, signatures).
+    #[serde(default)]
+    pub personal: bool,
+    /// Column title (Japanese).
+    pub title: String,
+    /// Allowed values, for enums.
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// Japanese labels of the values.
+    #[serde(default)]
+    pub labels: Vec<String>,
+}
+
+/// Field types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    /// One line of text.
+    String,
+    /// Free text.
+    Text,
+    /// YYYY-MM-DD.
+    Date,
+    /// YYYY-MM.
+    Month,
+    /// true / false.
+    Bool,
+    /// A whole number.
+    Integer,
+    /// A staff id.
+    Staff,
+    /// A list of staff ids.
+    StaffList,
+    /// A list of texts.
+    List,
+    /// One of `values`.
+    Enum,
+    /// A reference to evidence.
+    Evidence,
+}
+
+impl LedgerKinds {
+    /// The bundled kinds.
+    pub fn bundled() -> LedgerKinds {
+        let parsed = crate::load::yaml::parse(BUNDLED_KINDS);
+        let root = parsed.root.expect("bundled ledger kinds parse");
+        crate::load::yaml::deserialize(&root).expect("bundled ledger kinds are valid")
+    }
+
+    /// The kind named `kind`.
+    pub fn get(&self, kind: &str) -> Option<&LedgerKind> {
+        self.kinds.iter().find(|k| k.kind == kind)
+    }
+
+    /// The names of all kinds.
+    pub fn names(&self) -> Vec<String> {
+        self.kinds.iter().map(|k| k.kind.clone()).collect()
+    }
+}
+
+impl LedgerKind {
+    /// The field named `name`.
+    pub fn field(&self, name: &str) -> Option<&FieldSpec> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
