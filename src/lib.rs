@@ -11,11 +11,15 @@
 // never on a hot path; boxing them would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod build;
 pub mod check;
+pub mod cjk;
 pub mod date;
 pub mod diag;
+pub mod git;
 pub mod i18n;
 pub mod load;
 pub mod model;
 pub mod report;
+pub mod site;
 pub mod standard;

@@ -41,6 +41,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
         format: CheckFormat,
     },
+    /// Build the browsable site into output/site/ (サイトを生成)
+    Build {
+        /// Output folder (出力先、既定は <root>/output)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Mask personal data (names, signatures) on the site (個人データを伏せ字にする)
+        #[arg(long)]
+        mask_personal: bool,
+    },
     /// List every checklist item and requirement with its text and checks (基準の一覧)
     Standard {
         /// Output format (出力形式)
@@ -84,6 +93,7 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<ExitCode, String> {
     match &cli.command {
         Command::Check { format } => check_cmd(cli, *format),
+        Command::Build { out, mask_personal } => build_cmd(cli, out.clone(), *mask_personal),
         Command::Standard { format } => {
             let std = project_standard(cli)?;
             match format {
@@ -189,6 +199,40 @@ fn check_cmd(cli: &Cli, format: CheckFormat) -> Result<ExitCode, String> {
         Some(project.as_of),
         &std.id,
     ))
+}
+
+fn build_cmd(cli: &Cli, out: Option<PathBuf>, mask_personal: bool) -> Result<ExitCode, String> {
+    let options = anzen::build::BuildOptions { out, site: anzen::site::SiteOptions { mask_personal } };
+    let started = std::time::Instant::now();
+    match anzen::build::build(&cli.root, &LoadOptions { as_of: cli.as_of }, &options) {
+        Ok(report) => {
+            let summary = Summary::of(&report.findings);
+            let elapsed = started.elapsed().as_secs_f64();
+            if summary.errors + summary.warnings > 0 {
+                eprintln!("{}", human::summary(summary, &report.as_of, cli.lang));
+            }
+            match cli.lang {
+                Lang::Ja => println!(
+                    "サイトを書き出しました: {}（{} ファイル、{:.2} 秒）。index.html をブラウザで開いてください",
+                    report.site_dir.display(), report.site_files, elapsed
+                ),
+                Lang::En => println!(
+                    "site written to {} ({} files, {:.2} s); open index.html in a browser",
+                    report.site_dir.display(), report.site_files, elapsed
+                ),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(anzen::build::BuildError::Load(LoadError::ConfigInvalid(f))) | Err(anzen::build::BuildError::Standard(f)) => {
+            print!("{}", human::findings(&f, cli.lang));
+            Ok(ExitCode::from(1))
+        }
+        Err(anzen::build::BuildError::Load(e)) => Err(load_error(e, cli.lang)),
+        Err(e) => Err(match cli.lang {
+            Lang::Ja => format!("ビルドに失敗しました（以前の出力はそのままです）: {e}"),
+            Lang::En => format!("build failed (previous output left untouched): {e}"),
+        }),
+    }
 }
 
 fn print_findings(

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Fixture, run_anzen, repo};
+use common::{Fixture, repo, run_anzen};
 
 #[test]
 fn sample_passes_with_no_finding() {
@@ -18,20 +18,41 @@ fn sample_passes_with_no_finding() {
 fn human_output_ends_with_a_summary_in_japanese_by_default() {
     let run = run_anzen(&repo(), &["check"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert!(run.stdout.contains("問題は見つかりませんでした"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("問題は見つかりませんでした"),
+        "{}",
+        run.stdout
+    );
     let en = run_anzen(&repo(), &["--lang", "en", "check"]);
-    assert!(en.stdout.contains("no findings (as of 2026-11-20)"), "{}", en.stdout);
+    assert!(
+        en.stdout.contains("no findings (as of 2026-11-20)"),
+        "{}",
+        en.stdout
+    );
 }
 
 #[test]
 fn as_of_flag_overrides_the_config_and_findings_appear() {
     // Two years on, training, reports and reviews are all overdue.
-    let run = run_anzen(&repo(), &["--as-of", "2028-02-01", "check", "--format", "json"]);
+    let run = run_anzen(
+        &repo(),
+        &["--as-of", "2028-02-01", "check", "--format", "json"],
+    );
     assert_eq!(run.code, 1);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(json["as_of"], "2028-02-01");
-    let rules: Vec<&str> = json["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
-    for rule in ["training.stale", "monthly.missing", "document.review-overdue", "record.stale"] {
+    let rules: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    for rule in [
+        "training.stale",
+        "monthly.missing",
+        "document.review-overdue",
+        "record.stale",
+    ] {
         assert!(rules.contains(&rule), "{rule} missing from {rules:?}");
     }
 }

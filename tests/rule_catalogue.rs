@@ -11,13 +11,24 @@ fn emitted_rule_ids() -> Vec<String> {
             continue;
         }
         let src = std::fs::read_to_string(entry.path()).unwrap();
-        for marker in ["Finding::error(", "Finding::warning(", "Finding::new(", "rule: \""] {
+        for marker in [
+            "Finding::error(",
+            "Finding::warning(",
+            "Finding::new(",
+            "rule: \"",
+        ] {
             for (pos, _) in src.match_indices(marker) {
                 let rest = src[pos + marker.len()..].trim_start();
-                let Some(rest) = rest.strip_prefix('"').or_else(|| marker.ends_with('"').then_some(rest)) else {
+                let Some(rest) = rest
+                    .strip_prefix('"')
+                    .or_else(|| marker.ends_with('"').then_some(rest))
+                else {
                     continue;
                 };
-                let id: String = rest.chars().take_while(|c| c.is_ascii_lowercase() || *c == '.' || *c == '-').collect();
+                let id: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '.' || *c == '-')
+                    .collect();
                 if id.contains('.') {
                     ids.push(id);
                 }
@@ -35,7 +46,10 @@ fn every_emitted_rule_is_in_the_catalogue() {
     let ids = emitted_rule_ids();
     assert!(ids.len() > 30, "scanner found too few ids: {ids:?}");
     for id in &ids {
-        assert!(rules.get(id).is_some(), "rule {id} is emitted but not in rules.yaml");
+        assert!(
+            rules.get(id).is_some(),
+            "rule {id} is emitted but not in rules.yaml"
+        );
     }
 }
 
@@ -48,14 +62,23 @@ fn catalogue_ids_are_unique_and_documented_in_both_languages() {
     ids.dedup();
     assert_eq!(ids.len(), n, "duplicate rule ids");
     for r in &rules.rules {
-        assert!(!r.ja.is_empty() && !r.en.is_empty() && !r.source.is_empty(), "{}", r.id);
+        assert!(
+            !r.ja.is_empty() && !r.en.is_empty() && !r.source.is_empty(),
+            "{}",
+            r.id
+        );
     }
 }
 
 #[test]
 fn readme_lists_every_rule() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     for r in &Rules::bundled().rules {
-        assert!(readme.contains(&format!("`{}`", r.id)), "README does not list rule {}", r.id);
+        assert!(
+            readme.contains(&format!("`{}`", r.id)),
+            "README does not list rule {}",
+            r.id
+        );
     }
 }

@@ -9,7 +9,11 @@ fn standard() -> Standard {
 }
 
 fn seed(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/fixtures/seeds/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/seeds/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 #[test]
@@ -38,9 +42,17 @@ fn every_checklist_item_is_bundled_with_its_exact_text() {
 fn checklist_headings_columns_and_notes_match_the_form() {
     let std = standard();
     let text = seed("checklist.txt");
-    assert_eq!(std.checklist.columns, ["チェック内容", "はい", "いいえ", "該当無"]);
+    assert_eq!(
+        std.checklist.columns,
+        ["チェック内容", "はい", "いいえ", "該当無"]
+    );
     for s in &std.checklist.sections {
-        assert!(text.contains(&format!("{}. {}", s.id, s.title)), "section {} {}", s.id, s.title);
+        assert!(
+            text.contains(&format!("{}. {}", s.id, s.title)),
+            "section {} {}",
+            s.id,
+            s.title
+        );
         for sub in &s.subsections {
             assert!(text.contains(&sub.title), "subsection {}", sub.title);
         }
@@ -93,7 +105,9 @@ fn every_numbered_sub_item_of_the_standard_is_bundled() {
             if let Some((n, body)) = rest.split_once(") ") {
                 if n.chars().all(|c| c.is_ascii_digit()) && !section.is_empty() {
                     let id = format!("S{section}({n})");
-                    let req = std.requirement(&id).unwrap_or_else(|| panic!("{id} missing"));
+                    let req = std
+                        .requirement(&id)
+                        .unwrap_or_else(|| panic!("{id} missing"));
                     assert!(req.text.starts_with(body), "{id}: {body}");
                     count += 1;
                 }
@@ -102,7 +116,9 @@ fn every_numbered_sub_item_of_the_standard_is_bundled() {
     }
     // 1(1)-(4), 3(1)-(4), 4(1)-(5), 5(1)-(12), 6(1)-(3)
     assert_eq!(count, 28);
-    for id in ["S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "S1.1"] {
+    for id in [
+        "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "S1.1",
+    ] {
         assert!(std.requirement(id).is_some(), "{id}");
     }
 }
@@ -111,7 +127,11 @@ fn every_numbered_sub_item_of_the_standard_is_bundled() {
 fn crosswalk_names_only_existing_requirements_and_covers_every_item() {
     let std = standard();
     for item in &std.checklist.items {
-        assert!(!item.requirements.is_empty(), "item {} maps to nothing", item.id);
+        assert!(
+            !item.requirements.is_empty(),
+            "item {} maps to nothing",
+            item.id
+        );
         for r in &item.requirements {
             assert!(std.requirement(r).is_some(), "item {} -> {r}", item.id);
         }
@@ -127,13 +147,24 @@ fn crosswalk_names_only_existing_requirements_and_covers_every_item() {
 fn checks_name_only_known_ledger_kinds_and_fields() {
     let std = standard();
     let kinds = anzen::standard::LedgerKinds::bundled();
-    let checks = std.requirements.iter().flat_map(|r| &r.checks).chain(std.checklist.items.iter().flat_map(|i| &i.checks));
+    let checks = std
+        .requirements
+        .iter()
+        .flat_map(|r| &r.checks)
+        .chain(std.checklist.items.iter().flat_map(|i| &i.checks));
     for c in checks {
         for k in c.ledger_kinds() {
-            assert!(kinds.get(k).is_some(), "{} names unknown ledger kind {k}", c.name());
+            assert!(
+                kinds.get(k).is_some(),
+                "{} names unknown ledger kind {k}",
+                c.name()
+            );
         }
         if let anzen::standard::Check::FieldRequired { ledger, field, .. } = c {
-            assert!(kinds.get(ledger).unwrap().field(field).is_some(), "{ledger}.{field}");
+            assert!(
+                kinds.get(ledger).unwrap().field(field).is_some(),
+                "{ledger}.{field}"
+            );
         }
     }
 }

@@ -17,6 +17,9 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
         crate::load::ANSWERS_FILE
     );
     let Some(answers) = &cx.project.answers else {
+        if cx.unloaded.answers {
+            return; // the file is there; why it could not be read is reported
+        }
         out.push(
             Finding::error("answers.missing-file", tr!("チェックシートの回答ファイルがありません", "the checklist answers file is missing"))
                 .at(Location::file(&answers_file))
@@ -83,6 +86,9 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
 fn answer(cx: &Context, item: &ChecklistItem, a: &Answer, out: &mut Vec<Finding>) {
     for r in &a.evidence {
         if let Err(msg) = cx.resolve(&r.target) {
+            if cx.names_unloaded(&r.target) {
+                continue; // its file failed to load, and that is reported
+            }
             out.push(
                 Finding::error("reference.unresolved", msg)
                     .at(r.location.clone())
@@ -152,7 +158,7 @@ fn answer(cx: &Context, item: &ChecklistItem, a: &Answer, out: &mut Vec<Finding>
                     ),
                     _ => {}
                 }
-                if !cx.staff.contains_key(rem.owner.as_str()) {
+                if !cx.staff.contains_key(rem.owner.as_str()) && !cx.kind_unknown("staff") {
                     out.push(
                         Finding::error("reference.unknown-staff", tr!("対策担当者「{}」は従事者名簿にありません", "remediation owner '{}' is not on the staff roster"; rem.owner))
                             .at(at)
@@ -182,7 +188,7 @@ fn answer(cx: &Context, item: &ChecklistItem, a: &Answer, out: &mut Vec<Finding>
                             "answer.na-contradicted",
                             tr!(
                                 "項目 {} は「該当無」ですが、{}（{}）の記録「{}」が該当します",
-                                "item {} is answered 該当無, but entry '{}' of {} ({}) says otherwise";
+                                "item {0} is answered 該当無, but entry '{3}' of {2} ({1}) says otherwise";
                                 a.item, cx.kind_title(&ledger.kind), ledger.id, entry.id
                             ),
                         )

@@ -11,6 +11,7 @@ mod records;
 mod references;
 mod requirements;
 mod staff;
+pub mod status;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -37,6 +38,61 @@ pub struct Context<'a> {
     pub ledgers: BTreeMap<&'a str, &'a Ledger>,
     /// Staff roster entries by id.
     pub staff: BTreeMap<&'a str, &'a Entry>,
+    /// What failed to load (its own finding says why), so that it is not
+    /// reported again as missing.
+    pub unloaded: Unloaded,
+}
+
+/// Document, ledger and answers files that exist but could not be loaded
+/// (syntax error, bad front matter, unknown kind, not UTF-8...). What they
+/// hold is unknown, so checks that would need it stay silent instead of
+/// reporting it missing: one broken file is one finding, not a cascade.
+#[derive(Debug, Default)]
+pub struct Unloaded {
+    /// Default ids (file names without extension) of such documents and ledgers.
+    pub ids: BTreeSet<String>,
+    /// Some document file failed to load.
+    pub documents: bool,
+    /// Some ledger file failed to load.
+    pub ledgers: bool,
+    /// The answers file exists but failed to load.
+    pub answers: bool,
+}
+
+impl Unloaded {
+    fn of(project: &Project) -> Unloaded {
+        let loaded: BTreeSet<&str> = project
+            .documents
+            .iter()
+            .map(|d| d.content_path.as_str())
+            .chain(project.ledgers.iter().map(|l| l.content_path.as_str()))
+            .collect();
+        let mut out = Unloaded {
+            answers: project.answers.is_none() && project.files.contains(crate::load::ANSWERS_FILE),
+            ..Unloaded::default()
+        };
+        for file in project
+            .files
+            .iter()
+            .filter(|f| !loaded.contains(f.as_str()))
+        {
+            let name = file.rsplit('/').next().unwrap_or(file);
+            let Some((stem, ext)) = name.rsplit_once('.') else {
+                continue;
+            };
+            let ext = ext.to_ascii_lowercase();
+            let in_dir = |dir: &str| file.starts_with(&format!("{dir}/"));
+            if in_dir(crate::load::DOCUMENTS_DIR) && ext == "md" {
+                out.documents = true;
+            } else if in_dir(crate::load::LEDGERS_DIR) && (ext == "yaml" || ext == "yml") {
+                out.ledgers = true;
+            } else {
+                continue;
+            }
+            out.ids.insert(stem.to_string());
+        }
+        out
+    }
 }
 
 impl<'a> Context<'a> {
@@ -53,7 +109,14 @@ impl<'a> Context<'a> {
             docs: project.documents_by_id(),
             ledgers: project.ledgers_by_id(),
             staff,
+            unloaded: Unloaded::of(project),
         }
+    }
+
+    /// Whether no ledger of `kind` loaded while some ledger file failed
+    /// to: the kind may be in that file, so its absence proves nothing.
+    pub fn kind_unknown(&self, kind: &str) -> bool {
+        self.unloaded.ledgers && self.project.ledgers_of(kind).next().is_none()
     }
 
     /// The Japanese title of a ledger field, for messages.

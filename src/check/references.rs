@@ -16,8 +16,8 @@ pub enum Resolved<'a> {
     Document(&'a Document, Option<&'a Section>),
     /// A ledger, or one of its entries.
     Ledger(&'a Ledger, Option<&'a Entry>),
-    /// A file under the content folder.
-    File,
+    /// A file under the content folder (its path relative to it).
+    File(&'a str),
 }
 
 impl<'a> Context<'a> {
@@ -48,13 +48,22 @@ impl<'a> Context<'a> {
                     .ok_or_else(|| tr!("台帳「{}」に記録「{}」がありません", "ledger '{}' has no entry '{}'"; id, f)),
             };
         }
-        if frag.is_none() && self.project.files.contains(target) {
-            return Ok(Resolved::File);
+        if frag.is_none() {
+            if let Some(path) = self.project.files.get(target) {
+                return Ok(Resolved::File(path.as_str()));
+            }
         }
         Err(tr!(
             "「{}」に当たる文書・台帳・ファイルがありません",
             "'{}' matches no document, ledger or file"; target
         ))
+    }
+
+    /// Whether `target` names a document or ledger whose file failed to
+    /// load: it cannot be judged, and that failure is reported already.
+    pub fn names_unloaded(&self, target: &str) -> bool {
+        let id = target.trim().split('#').next().unwrap_or_default();
+        self.unloaded.ids.contains(id)
     }
 }
 
@@ -76,11 +85,12 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                     (FieldType::StaffList, FieldValue::List(ids)) => ids
                         .iter()
                         .for_each(|id| unknown_staff(cx, id, &field.location, out)),
-                    (FieldType::Evidence, FieldValue::Text(t)) => {
-                        if let Err(msg) = cx.resolve(t) {
-                            out.push(unresolved(msg, field.location.clone()));
+                    (FieldType::Evidence, FieldValue::Text(t)) => match cx.resolve(t) {
+                        Err(msg) if !cx.names_unloaded(t) => {
+                            out.push(unresolved(msg, field.location.clone()))
                         }
-                    }
+                        _ => {}
+                    },
                     _ => {}
                 }
             }
@@ -90,7 +100,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                         .project
                         .entries_of("subcontractors")
                         .any(|(_, s)| s.id == holder);
-                    if holder != "vendor" && !is_sub {
+                    if holder != "vendor" && !is_sub && !cx.kind_unknown("subcontractors") {
                         out.push(
                             unresolved(
                                 tr!("取得者「{}」は vendor でも再委託先 ID でもありません", "holder '{}' is neither vendor nor a subcontractor id"; holder),
@@ -127,7 +137,7 @@ fn unresolved(msg: crate::i18n::Text, at: Location) -> Finding {
 }
 
 fn unknown_staff(cx: &Context, id: &str, at: &Location, out: &mut Vec<Finding>) {
-    if !cx.staff.contains_key(id) {
+    if !cx.staff.contains_key(id) && !cx.kind_unknown("staff") {
         let ids: Vec<String> = cx.staff.keys().map(|s| s.to_string()).collect();
         let hint = crate::load::yaml::did_you_mean(id, &ids)
             .map(|s| tr!("「{}」の誤りではありませんか", "did you mean '{}'?"; s))
@@ -161,8 +171,17 @@ fn resolve_link(cx: &Context, doc: &Document, target: &str) -> Result<(), crate:
             tr!("この文書に見出し ID「{}」がありません", "this document has no heading id '{}'"; frag)
         });
     }
-    if cx.resolve(t).is_ok() {
-        return Ok(());
+    match cx.resolve(t) {
+        Ok(_) => return Ok(()),
+        Err(_) if cx.names_unloaded(t) => return Ok(()),
+        // A known document or ledger without that heading or entry: say so.
+        Err(msg)
+            if t.split_once('#')
+                .is_some_and(|(id, _)| cx.docs.contains_key(id) || cx.ledgers.contains_key(id)) =>
+        {
+            return Err(msg);
+        }
+        Err(_) => {}
     }
     // A path relative to the document (e.g. ../ledgers/x.yaml, other.md#sec).
     let (path, frag) = t

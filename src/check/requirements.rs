@@ -39,8 +39,20 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether the check reads something that failed to load (a ledger kind
+/// that may be in a broken file, or the documents when one is broken): its
+/// verdict would only repeat that failure, so it is not run.
+fn blind(cx: &Context, check: &Check) -> bool {
+    let reads_documents = matches!(check, Check::Document { .. } | Check::Roles { .. });
+    (reads_documents && cx.unloaded.documents)
+        || check.ledger_kinds().iter().any(|k| cx.kind_unknown(k))
+}
+
 /// Runs one check for the requirement or item `owner`.
 fn run(cx: &Context, owner: &str, check: &Check, out: &mut Vec<Finding>) {
+    if blind(cx, check) {
+        return;
+    }
     match check {
         Check::Document { kinds, section } => coverage::document(cx, owner, kinds, *section, out),
         Check::Ledger { kind, min_entries } => coverage::ledger(cx, kind, *min_entries, out),

@@ -51,10 +51,12 @@ pub fn from_tree(root: &Node, file: &str, findings: &mut Vec<Finding>) -> (Answe
         match yaml::deserialize::<AnswerEntry>(node) {
             Ok(raw) => answers.answers.push(answer(raw, node, file)),
             Err(e) => {
+                let mut f = yaml_finding(&e, file, 0);
                 if let Some(item) = node.get("item").and_then(Node::as_str) {
                     unparsed.push(item.to_string());
+                    f = f.item(item);
                 }
-                findings.push(yaml_finding(&e, file, 0));
+                findings.push(f);
             }
         }
     }
@@ -83,6 +85,8 @@ fn answer(raw: AnswerEntry, node: &Node, file: &str) -> Answer {
         note: raw.note,
         location: at(node),
         answer_location: node.get("answer").map(at).unwrap_or_else(|| at(node)),
-        remediation_location: node.get("remediation").map(at),
+        remediation_location: node
+            .key("remediation")
+            .map(|k| Location::new(file, k.line, k.column)),
     }
 }

@@ -172,10 +172,31 @@ pub fn parse(src: &str) -> Parsed {
         errors: Vec::new(),
     };
     let root = builder.document();
-    Parsed {
-        root,
-        errors: builder.errors,
+    let mut errors = builder.errors;
+    for e in errors.iter_mut().filter(|e| e.rule == "yaml.syntax") {
+        // The parser reports a tab at the start of the scalar or line it was
+        // reading; point at the tab itself.
+        if let Some((line, column)) = about_tabs(&e.message.en)
+            .then(|| first_tab(src, e.line))
+            .flatten()
+        {
+            e.line = line;
+            e.column = column;
+        }
     }
+    Parsed { root, errors }
+}
+
+/// The position of the first tab on `line` (1-based) or after it.
+fn first_tab(src: &str, line: usize) -> Option<(usize, usize)> {
+    src.lines()
+        .enumerate()
+        .skip(line.saturating_sub(1))
+        .find_map(|(i, text)| {
+            text.chars()
+                .position(|c| c == '\t')
+                .map(|col| (i + 1, col + 1))
+        })
 }
 
 struct Builder<'a> {
@@ -423,8 +444,12 @@ fn size(node: &Node) -> usize {
     }
 }
 
+fn about_tabs(info: &str) -> bool {
+    info.contains("tab")
+}
+
 fn tab_hint(info: &str) -> Option<Text> {
-    info.contains("tab").then(|| {
+    about_tabs(info).then(|| {
         tr!(
             "YAML の字下げにタブは使えません。半角スペースにしてください",
             "YAML indentation cannot use tabs; use spaces"
@@ -672,7 +697,15 @@ mod tests {
     fn tab_indentation_gets_a_hint() {
         let p = parse("a:\n\tb: 1\n");
         assert!(p.root.is_none());
-        assert_eq!(p.errors[0].line, 2);
+        assert_eq!((p.errors[0].line, p.errors[0].column), (2, 1));
+    }
+
+    #[test]
+    fn a_tab_is_located_at_the_tab_not_the_scalar_before_it() {
+        let p = parse("a:\n  b: x\n\tc: 1\n");
+        assert!(p.root.is_none());
+        assert_eq!((p.errors[0].line, p.errors[0].column), (3, 1));
+        assert!(p.errors[0].hint.is_some());
     }
 
     #[test]

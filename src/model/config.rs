@@ -27,6 +27,21 @@ pub struct Config {
     /// The content folder, relative to the root (default `content`).
     #[serde(default = "default_content_dir")]
     pub content_dir: String,
+    /// A theme folder under `themes/` whose files override the default theme.
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// Site options.
+    #[serde(default)]
+    pub site: SiteConfig,
+}
+
+/// Options of the static site.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Mask personal-data fields (names, signatures) on the site.
+    #[serde(default)]
+    pub mask_personal: bool,
 }
 
 /// A vendor or client.

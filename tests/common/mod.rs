@@ -102,7 +102,10 @@ impl Fixture {
         let run = self.run(&["check", "--format", "json"]);
         let json: Value = serde_json::from_str(&run.stdout)
             .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\nstderr: {}", run.stdout, run.stderr));
-        Check { code: run.code, json }
+        Check {
+            code: run.code,
+            json,
+        }
     }
 }
 
@@ -179,7 +182,10 @@ impl Check {
 
     /// Findings of one rule.
     pub fn of(&self, rule: &str) -> Vec<F> {
-        self.findings().into_iter().filter(|f| f.rule == rule).collect()
+        self.findings()
+            .into_iter()
+            .filter(|f| f.rule == rule)
+            .collect()
     }
 
     /// The one finding of `rule` in `file` at `line` (0: any line); panics
@@ -190,14 +196,23 @@ impl Check {
             .find(|f| f.rule == rule && f.file == file && (line == 0 || f.line == line))
             .cloned()
             .unwrap_or_else(|| {
-                let listing: Vec<String> = all.iter().map(|f| format!("{} {}:{} {}", f.rule, f.file, f.line, f.en)).collect();
-                panic!("no {rule} at {file}:{line}; findings:\n{}", listing.join("\n"))
+                let listing: Vec<String> = all
+                    .iter()
+                    .map(|f| format!("{} {}:{} {}", f.rule, f.file, f.line, f.en))
+                    .collect();
+                panic!(
+                    "no {rule} at {file}:{line}; findings:\n{}",
+                    listing.join("\n")
+                )
             })
     }
 
     /// The line of the first line of `rel` containing `needle` (1-based).
     pub fn line_of(root: &Path, rel: &str, needle: &str) -> u64 {
         let text = std::fs::read_to_string(root.join(rel)).unwrap();
-        text.lines().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle:?} not in {rel}")) as u64 + 1
+        text.lines()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle:?} not in {rel}")) as u64
+            + 1
     }
 }

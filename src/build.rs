@@ -1,0 +1,147 @@
+//! The orchestrator of `anzen build`: load → check → render site → (PDF,
+//! package in later stages) → write. Output goes to a temporary folder that
+//! replaces the previous one only when complete, so a failed build leaves
+//! the last good output untouched.
+
+use std::path::{Path, PathBuf};
+
+use crate::check::{self, Context};
+use crate::diag::Finding;
+use crate::load::{self, LoadError, LoadOptions};
+use crate::site::{self, SiteOptions, theme};
+use crate::standard::{self, LedgerKinds};
+
+/// Options of a build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The output folder (default `<root>/output`).
+    pub out: Option<PathBuf>,
+    /// Site options.
+    pub site: SiteOptions,
+}
+
+/// What a build produced.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Every finding of the check.
+    pub findings: Vec<Finding>,
+    /// The site folder written.
+    pub site_dir: PathBuf,
+    /// Number of files in the site.
+    pub site_files: usize,
+    /// As-of date.
+    pub as_of: String,
+}
+
+/// Why a build failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The project could not be loaded.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// The standard named in the config could not be loaded.
+    #[error("standard")]
+    Standard(Vec<Finding>),
+    /// The theme could not be loaded.
+    #[error(transparent)]
+    Theme(#[from] theme::ThemeError),
+    /// Rendering failed.
+    #[error(transparent)]
+    Site(#[from] site::SiteError),
+    /// The output folder is unsafe to write.
+    #[error("refusing to write to {0}: it is or contains the project or its content")]
+    UnsafeOutput(PathBuf),
+    /// Writing failed.
+    #[error("{path}: {source}")]
+    Write {
+        /// Where.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Runs a build of the project at `root`.
+pub fn build(root: &Path, load_options: &LoadOptions, options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let (project, mut findings) = load::load(root, load_options)?;
+    let std = standard::resolve(root, &project.config.standards).map_err(BuildError::Standard)?;
+    let kinds = LedgerKinds::bundled();
+    findings.extend(check::run(&project, &std, &kinds));
+    crate::diag::sort(&mut findings);
+    let out = options.out.clone().unwrap_or_else(|| root.join("output"));
+    guard_output(root, &root.join(&project.config.content_dir), &out)?;
+    let theme = theme::load(root, project.config.theme.as_deref())?;
+    let cx = Context::new(&project, &std, &kinds);
+    let revision = crate::git::revision(root);
+    let mut site_options = options.site.clone();
+    site_options.mask_personal |= project.config.site.mask_personal;
+    let files = site::render(&cx, &findings, revision.as_ref(), &theme, &site_options)?;
+    let site_dir = out.join("site");
+    write_atomically(&site_dir, &files)?;
+    Ok(BuildReport { findings, site_files: files.len(), site_dir, as_of: project.as_of.to_string() })
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+    // Resolve what exists (symlinks, ..) and keep the rest as written.
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing.canonicalize().unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    resolved
+}
+
+/// Refuses an output folder that is, or contains, the project root or the
+/// content folder (writing there would destroy sources).
+pub fn guard_output(root: &Path, content: &Path, out: &Path) -> Result<(), BuildError> {
+    let (root, content, out_abs) = (absolute(root), absolute(content), absolute(out));
+    if root.starts_with(&out_abs) || content.starts_with(&out_abs) || out_abs.starts_with(&content) {
+        return Err(BuildError::UnsafeOutput(out.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// Writes `files` into `dir` through a temporary sibling folder that is
+/// swapped in only when every file is written.
+pub fn write_atomically(dir: &Path, files: &site::SiteFiles) -> Result<(), BuildError> {
+    let parent = dir.parent().unwrap_or(Path::new("."));
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+    let tmp = parent.join(format!(".{name}.tmp"));
+    let old = parent.join(format!(".{name}.old"));
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| BuildError::Write { path, source }
+    };
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    for stale in [&tmp, &old] {
+        if stale.exists() {
+            std::fs::remove_dir_all(stale).map_err(io(stale))?;
+        }
+    }
+    for (rel, bytes) in files {
+        let path = tmp.join(rel);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(io(p))?;
+        }
+        std::fs::write(&path, bytes).map_err(io(&path))?;
+    }
+    if dir.exists() {
+        std::fs::rename(dir, &old).map_err(io(dir))?;
+    }
+    std::fs::rename(&tmp, dir).map_err(io(dir))?;
+    if old.exists() {
+        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+    }
+    Ok(())
+}

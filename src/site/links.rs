@@ -1,0 +1,140 @@
+//! Where things live on the site: page paths for requirements, documents
+//! and ledgers, anchors for sections and entries, and the page a finding
+//! points at.
+
+use crate::check::Context;
+use crate::check::Resolved;
+use crate::diag::Finding;
+
+/// A file name for an id: ASCII letters, digits, `-`, `_` and `.` kept,
+/// `(` `)` folded to `-`, anything else hex-encoded, so that every id maps
+/// to a distinct, portable file name.
+pub fn slug(id: &str) -> String {
+    let mut out = String::new();
+    for c in id.chars() {
+        match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '-' | '_' | '.' => out.push(c),
+            '(' => out.push('-'),
+            ')' => {}
+            other => {
+                let mut buf = [0u8; 4];
+                for b in other.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("_{b:02x}"));
+                }
+            }
+        }
+    }
+    if out.is_empty() || out.starts_with('.') { format!("_{out}") } else { out }
+}
+
+/// Percent-encodes the characters that would break a relative URL, leaving
+/// other text (Japanese included) readable.
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::new();
+    for c in path.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '#' => out.push_str("%23"),
+            '?' => out.push_str("%3F"),
+            '%' => out.push_str("%25"),
+            '"' => out.push_str("%22"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The anchor of a ledger entry.
+pub fn entry_anchor(id: &str) -> String {
+    format!("entry-{}", id.split_whitespace().collect::<Vec<_>>().join("-"))
+}
+
+/// Page of a requirement, from the site root.
+pub fn requirement_page(id: &str) -> String {
+    format!("requirements/{}.html", slug(id))
+}
+
+/// Page of a document.
+pub fn document_page(id: &str) -> String {
+    format!("documents/{}.html", slug(id))
+}
+
+/// Page of a ledger.
+pub fn ledger_page(id: &str) -> String {
+    format!("ledgers/{}.html", slug(id))
+}
+
+/// Where an evidence file is copied.
+pub fn file_page(content_path: &str) -> String {
+    format!("files/{}", encode_path(content_path))
+}
+
+/// The site URL (from the root) of a resolved reference.
+pub fn resolved_url(r: &Resolved) -> String {
+    match r {
+        Resolved::Document(d, None) => document_page(&d.meta.id),
+        Resolved::Document(d, Some(s)) => format!("{}#{}", document_page(&d.meta.id), s.id),
+        Resolved::Ledger(l, None) => ledger_page(&l.id),
+        Resolved::Ledger(l, Some(e)) => format!("{}#{}", ledger_page(&l.id), entry_anchor(&e.id)),
+        Resolved::File(path) => file_page(path),
+    }
+}
+
+/// The page (and anchor) a finding is about.
+pub fn finding_url(cx: &Context, f: &Finding) -> String {
+    if let Some(loc) = &f.location {
+        if let Some(doc) = cx.project.documents.iter().find(|d| d.file == loc.file) {
+            let sec = doc.sections.iter().rev().find(|s| s.line <= loc.line && loc.line >= doc.body_line);
+            return match sec {
+                Some(s) => format!("{}#{}", document_page(&doc.meta.id), s.id),
+                None => document_page(&doc.meta.id),
+            };
+        }
+        if let Some(ledger) = cx.project.ledgers.iter().find(|l| l.file == loc.file) {
+            let entry = ledger.entries.iter().rev().find(|e| e.location.line <= loc.line && loc.line > 0);
+            return match entry {
+                Some(e) => format!("{}#{}", ledger_page(&ledger.id), entry_anchor(&e.id)),
+                None => ledger_page(&ledger.id),
+            };
+        }
+        if cx.project.answers.as_ref().is_some_and(|a| a.file == loc.file) {
+            if let Some(item) = &f.item {
+                return format!("checklist.html#item-{item}");
+            }
+            let answer = cx.project.answers.as_ref().and_then(|a| a.answers.iter().rev().find(|x| x.location.line <= loc.line && loc.line > 0));
+            return match answer {
+                Some(a) => format!("checklist.html#item-{}", a.item),
+                None => "checklist.html".to_string(),
+            };
+        }
+    }
+    if let Some(item) = &f.item {
+        return format!("checklist.html#item-{item}");
+    }
+    if let Some(r) = &f.requirement {
+        return requirement_page(r);
+    }
+    "findings.html".to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_portable_and_distinct() {
+        assert_eq!(slug("S5(6)"), "S5-6");
+        assert_eq!(slug("S1.1"), "S1.1");
+        assert_eq!(slug("security-rules"), "security-rules");
+        assert_eq!(slug("規程"), "_e8_a6_8f_e7_a8_8b");
+        assert_ne!(slug("a b"), slug("a_b"));
+        assert_eq!(slug(".."), "_..");
+    }
+
+    #[test]
+    fn paths_keep_japanese_and_escape_url_breakers() {
+        assert_eq!(encode_path("evidence/研修 #1.pdf"), "evidence/研修%20%231.pdf");
+    }
+}

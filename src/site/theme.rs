@@ -1,0 +1,117 @@
+//! The theme: tera templates and static assets. The default theme in
+//! `themes/default/` is compiled into the binary; a project names its own
+//! theme folder (`theme:` in anzen.yaml) and any file there replaces the
+//! default one of the same name.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use tera::Tera;
+
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../themes/default/templates/", $name)))),*]
+    };
+}
+
+/// The default templates.
+pub const TEMPLATES: &[(&str, &str)] = embed!(
+    "base.html",
+    "index.html",
+    "checklist.html",
+    "requirements.html",
+    "requirement.html",
+    "documents.html",
+    "document.html",
+    "ledgers.html",
+    "ledger.html",
+    "findings.html",
+    "macros.html",
+);
+
+/// The default static assets (copied to `assets/`).
+pub const ASSETS: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../../themes/default/static/style.css")),
+    ("search.js", include_bytes!("../../themes/default/static/search.js")),
+];
+
+/// A loaded theme.
+pub struct Theme {
+    /// Templates, parsed once.
+    pub tera: Tera,
+    /// Static assets by path under `assets/`.
+    pub assets: BTreeMap<String, Vec<u8>>,
+}
+
+/// Why a theme could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    /// A template does not parse.
+    #[error("template error: {0}")]
+    Template(String),
+    /// A theme file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The named theme folder does not exist.
+    #[error("theme folder {0} not found")]
+    Missing(String),
+}
+
+/// Loads the default theme with the project's overrides laid over it.
+pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
+    let mut templates: BTreeMap<String, String> = TEMPLATES.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
+    let mut assets: BTreeMap<String, Vec<u8>> = ASSETS.iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect();
+    if let Some(name) = name.filter(|n| *n != "default") {
+        let dir = root.join("themes").join(name);
+        if !dir.is_dir() {
+            return Err(ThemeError::Missing(dir.display().to_string()));
+        }
+        for (sub, is_template) in [("templates", true), ("static", false)] {
+            let base = dir.join(sub);
+            for entry in walkdir::WalkDir::new(&base).follow_links(false).sort_by_file_name().into_iter().flatten() {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = crate::diag::rel_path(&base, entry.path());
+                let io = |source| ThemeError::Io { path: entry.path().display().to_string(), source };
+                if is_template {
+                    templates.insert(rel, std::fs::read_to_string(entry.path()).map_err(io)?);
+                } else {
+                    assets.insert(rel, std::fs::read(entry.path()).map_err(io)?);
+                }
+            }
+        }
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    tera.add_raw_templates(templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+        .map_err(|e| ThemeError::Template(error_chain(&e)))?;
+    tera.register_filter("date_ja", date_ja);
+    Ok(Theme { tera, assets })
+}
+
+/// A tera error with its causes (tera puts the useful part in `source`).
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
+}
+
+/// `{{ date | date_ja }}`: `2026-04-01（令和8年4月1日）`.
+fn date_ja(value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let s = value.as_str().unwrap_or_default();
+    Ok(match crate::date::Date::parse(s) {
+        Ok(d) => tera::Value::String(format!("{s}（{}）", d.wareki())),
+        Err(_) => value.clone(),
+    })
+}

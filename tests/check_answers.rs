@@ -1,0 +1,341 @@
+//! Checklist answers: each defect of `content/checklist.yaml` is reported
+//! once, with its rule, at the line of the answer concerned.
+
+mod common;
+mod support;
+
+use common::{Check, Fixture};
+use support::{exactly, only};
+
+const CHECKLIST: &str = "content/checklist.yaml";
+const STAFF: &str = "content/ledgers/staff.yaml";
+const SUBCONTRACTORS: &str = "content/ledgers/subcontractors.yaml";
+
+/// The sample's answer to 5-8 (該当無 with a reason).
+const ANSWER_5_8: &str = "  - item: \"5-8\"\n    answer: 該当無\n";
+/// The reason of 5-8.
+const REASON_5_8: &str = "    reason: 無線LANを設置・使用していない。業務LAN・事務LANとも有線のみで構成し、端末の無線LAN機能は無効化している（情報システム運用規程 第5条）。\n";
+/// The answer to 2-6 (該当無: no subcontracting).
+const ANSWER_2_6: &str = "    answer: 該当無\n    reason: 本業務では再委託を行わない。入力・照合・搬送の全工程を当社の従事者のみで実施する（再委託先一覧は空）。\n";
+
+fn line(f: &Fixture, needle: &str) -> u64 {
+    Check::line_of(f.path(), CHECKLIST, needle)
+}
+
+#[test]
+fn an_unanswered_item_is_reported_for_that_item() {
+    let f = Fixture::sample();
+    f.edit(
+        CHECKLIST,
+        "  - item: \"2-2\"\n    answer: はい\n    evidence:\n      - handling-procedure#lifecycle\n      - handling-procedure\n",
+        "",
+    );
+    let check = f.check();
+    // Unanswered is about the whole file: no line.
+    let found = only(&check, "answer.missing", CHECKLIST, 0);
+    assert_eq!(found.item.as_deref(), Some("2-2"));
+    assert!(found.hint.unwrap().contains("2-2"));
+}
+
+#[test]
+fn an_item_answered_twice_is_reported_at_the_second_answer() {
+    let f = Fixture::sample();
+    f.edit(
+        CHECKLIST,
+        "  - item: \"2-3\"\n",
+        "  - item: \"2-2\"\n    answer: はい\n    evidence:\n      - handling-procedure\n  - item: \"2-3\"\n",
+    );
+    let check = f.check();
+    let first = line(&f, "- item: \"2-2\"");
+    let second = support::nth_line(f.path(), CHECKLIST, "- item: \"2-2\"", 2);
+    let found = only(&check, "answer.duplicate", CHECKLIST, second);
+    assert_eq!(found.item.as_deref(), Some("2-2"));
+    assert!(
+        found.en.contains(&format!("first at line {first}")),
+        "{}",
+        found.en
+    );
+    assert_eq!(found.column, 5);
+}
+
+#[test]
+fn an_answer_to_an_unknown_item_is_reported_with_the_closest_item() {
+    let f = Fixture::sample();
+    f.edit(
+        CHECKLIST,
+        ANSWER_5_8,
+        &format!("  - item: \"5-13\"\n    answer: はい\n    evidence: [system-operation-rules]\n{ANSWER_5_8}"),
+    );
+    let check = f.check();
+    let found = only(
+        &check,
+        "answer.unknown-item",
+        CHECKLIST,
+        line(&f, "- item: \"5-13\""),
+    );
+    assert!(found.en.contains("5-13"), "{}", found.en);
+    let hint = found.hint.expect("did-you-mean hint");
+    assert!(hint.contains("5-1"), "{hint}");
+}
+
+#[test]
+fn an_invalid_answer_value_is_reported_at_the_answer_and_not_as_unanswered() {
+    let f = Fixture::sample();
+    f.edit(
+        CHECKLIST,
+        ANSWER_5_8,
+        "  - item: \"5-8\"\n    answer: maybe\n",
+    );
+    let check = f.check();
+    let at = line(&f, "answer: maybe");
+    let found = only(&check, "yaml.invalid-value", CHECKLIST, at);
+    assert_eq!(found.column, 13, "at the value");
+    assert_eq!(found.item.as_deref(), Some("5-8"));
+    assert!(found.en.contains("maybe"), "{}", found.en);
+    assert!(found.ja.contains("はい・いいえ・該当無"), "{}", found.ja);
+    assert!(check.of("answer.missing").is_empty());
+}
+
+#[test]
+fn yes_without_evidence_is_an_error_at_the_answer() {
+    let f = Fixture::sample();
+    f.edit(
+        CHECKLIST,
+        "  - item: \"5-9\"\n    answer: はい\n    evidence:\n      - system-operation-rules#email\n",
+        "  - item: \"5-9\"\n    answer: はい\n",
+    );
+    let check = f.check();
+    let at = line(&f, "- item: \"5-9\"") + 1;
+    let found = only(&check, "answer.yes-without-evidence", CHECKLIST, at);
+    assert_eq!(found.item.as_deref(), Some("5-9"));
+}
+
+/// Replaces the evidence of 5-9 with `target`; the one finding is
+/// reference.unresolved at that evidence line.
+fn unresolved_evidence(target: &str) -> common::F {
+    let f = Fixture::sample();
+    f.edit(
+        CHECKLIST,
+        "      - system-operation-rules#email\n  # 5.",
+        &format!("      - {target}\n  # 5."),
+    );
+    let check = f.check();
+    let at = line(&f, &format!("      - {target}"));
+    let found = only(&check, "reference.unresolved", CHECKLIST, at);
+    assert_eq!(found.item.as_deref(), Some("5-9"));
+    assert_eq!(found.column, 9, "at the reference");
+    found
+}
+
+#[test]
+fn evidence_naming_a_missing_document_is_unresolved_at_the_evidence_line() {
+    let found = unresolved_evidence("system-operation-manual");
+    assert!(found.en.contains("system-operation-manual"), "{}", found.en);
+}
+
+#[test]
+fn evidence_naming_a_missing_section_is_unresolved_at_the_evidence_line() {
+    let found = unresolved_evidence("system-operation-rules#nope");
+    assert!(found.en.contains("no heading id 'nope'"), "{}", found.en);
+}
+
+#[test]
+fn evidence_naming_a_missing_ledger_is_unresolved_at_the_evidence_line() {
+    let found = unresolved_evidence("mail_logs");
+    assert!(found.en.contains("mail_logs"), "{}", found.en);
+}
+
+#[test]
+fn evidence_naming_a_missing_ledger_entry_is_unresolved_at_the_evidence_line() {
+    let found = unresolved_evidence("staff#S999");
+    assert!(found.en.contains("no entry 'S999'"), "{}", found.en);
+}
+
+#[test]
+fn evidence_naming_a_missing_file_is_unresolved_at_the_evidence_line() {
+    unresolved_evidence("evidence/mail/送信ログ.pdf");
+}
+
+const REMEDIATION_4_4: &str = "    remediation:\n      plan: 管理区域A（データ入力室）及び管理区域C（保管庫）の出入口・室内への監視カメラの設置（録画90日保存）。整理整頓（クリアデスク）と確実な廃棄は実施済み。\n      owner: S001\n      due: 2026-03-25\n      completed: 2026-03-24\n";
+
+#[test]
+fn no_without_a_remediation_plan_is_an_error_at_the_answer() {
+    let f = Fixture::sample();
+    f.edit(CHECKLIST, REMEDIATION_4_4, "");
+    let check = f.check();
+    let at = line(&f, "answer: いいえ");
+    let found = only(&check, "answer.no-without-remediation", CHECKLIST, at);
+    assert_eq!(found.item.as_deref(), Some("4-4"));
+    assert!(found.hint.unwrap().contains("2026-04-01"));
+}
+
+#[test]
+fn a_remediation_due_after_work_start_is_late_at_the_remediation() {
+    let f = Fixture::sample();
+    f.edit(CHECKLIST, "due: 2026-03-25", "due: 2026-04-15");
+    let check = f.check();
+    let found = only(
+        &check,
+        "answer.remediation-late",
+        CHECKLIST,
+        line(&f, "    remediation:"),
+    );
+    assert_eq!(found.item.as_deref(), Some("4-4"));
+    assert_eq!(found.column, 5, "at the remediation key");
+    assert!(found.en.contains("2026-04-15"), "{}", found.en);
+}
+
+#[test]
+fn a_remediation_completed_after_work_start_is_late() {
+    let f = Fixture::sample();
+    f.edit(CHECKLIST, "completed: 2026-03-24", "completed: 2026-04-20");
+    let check = f.check();
+    let found = only(
+        &check,
+        "answer.remediation-late",
+        CHECKLIST,
+        line(&f, "    remediation:"),
+    );
+    assert!(found.en.contains("2026-04-20"), "{}", found.en);
+}
+
+#[test]
+fn a_remediation_past_due_and_not_completed_is_overdue() {
+    let f = Fixture::sample();
+    f.edit(CHECKLIST, "      completed: 2026-03-24\n", "");
+    let check = f.check();
+    let found = only(
+        &check,
+        "answer.remediation-overdue",
+        CHECKLIST,
+        line(&f, "    remediation:"),
+    );
+    assert_eq!(found.item.as_deref(), Some("4-4"));
+    assert!(found.en.contains("2026-03-25"), "{}", found.en);
+}
+
+#[test]
+fn a_remediation_owner_not_on_the_roster_is_reported() {
+    let f = Fixture::sample();
+    f.edit(CHECKLIST, "      owner: S001\n", "      owner: S099\n");
+    let check = f.check();
+    let found = only(
+        &check,
+        "reference.unknown-staff",
+        CHECKLIST,
+        line(&f, "    remediation:"),
+    );
+    assert_eq!(found.item.as_deref(), Some("4-4"));
+}
+
+#[test]
+fn not_applicable_without_a_reason_is_an_error_at_the_answer() {
+    let f = Fixture::sample();
+    f.edit(CHECKLIST, REASON_5_8, "");
+    let check = f.check();
+    let at = line(&f, "- item: \"5-8\"") + 1;
+    let found = only(&check, "answer.na-without-reason", CHECKLIST, at);
+    assert_eq!(found.item.as_deref(), Some("5-8"));
+}
+
+#[test]
+fn not_applicable_contradicted_by_a_subcontractor_worker_on_the_roster() {
+    let f = Fixture::sample();
+    // S010 becomes a worker of a subcontractor: 2-6 (再委託) 該当無 is false.
+    f.edit(
+        STAFF,
+        "    employment: contract\n    department: データ入力課\n    designated: true\n    access: [管理区域A 入室, 入力システム（入力・照合）]\n    joined: 2026-05-11",
+        "    employment: subcontractor\n    company: 架空データ入力株式会社\n    department: データ入力課\n    designated: true\n    access: [管理区域A 入室, 入力システム（入力・照合）]\n    joined: 2026-05-11",
+    );
+    let check = f.check();
+    let at = line(&f, "- item: \"2-6\"") + 1;
+    let found = only(&check, "answer.na-contradicted", CHECKLIST, at);
+    assert_eq!(found.item.as_deref(), Some("2-6"));
+    assert!(
+        found.en.contains("entry 'S010' of staff"),
+        "names the entry: {}",
+        found.en
+    );
+    assert!(found.ja.contains("S010"), "{}", found.ja);
+    let hint = found.hint.unwrap();
+    let entry_line = Check::line_of(f.path(), STAFF, "  - id: S010");
+    assert!(
+        hint.contains(&format!("{STAFF}:{entry_line}")),
+        "hint points at the roster entry: {hint}"
+    );
+}
+
+#[test]
+fn not_applicable_contradicted_by_a_dispatched_worker() {
+    let f = Fixture::sample();
+    f.edit(
+        CHECKLIST,
+        "  - item: \"3-2\"\n    answer: はい\n    evidence:\n      - staff#S007\n      - evidence/dispatch/架空スタッフサービス_機密保持契約書.pdf\n      - pledges#PL-S007\n      - training#TR-2026-01\n      - work-rules#dispatched\n",
+        "  - item: \"3-2\"\n    answer: 該当無\n    reason: 派遣社員はいない。\n",
+    );
+    let check = f.check();
+    let at = line(&f, "- item: \"3-2\"") + 1;
+    let found = only(&check, "answer.na-contradicted", CHECKLIST, at);
+    assert_eq!(found.item.as_deref(), Some("3-2"));
+    assert!(found.en.contains("S007"), "{}", found.en);
+}
+
+#[test]
+fn a_subcontractor_in_the_register_contradicts_not_applicable_too() {
+    let f = Fixture::sample();
+    f.edit(
+        SUBCONTRACTORS,
+        "entries: []",
+        "entries:\n  - id: SUB-01\n    name: 架空データ入力株式会社\n    scope: 入力結果の照合\n    approved_on: 2026-04-10\n    starts_on: 2026-05-01\n",
+    );
+    f.edit(
+        "content/ledgers/certifications.yaml",
+        "entries:\n",
+        "entries:\n  - id: CERT-SUB-01\n    holder: SUB-01\n    scheme: pmark\n    standard: \"JIS Q 15001:2023\"\n    number: \"第29990999(01)号\"\n    expires: 2028-01-19\n    copy: evidence/certifications/プライバシーマーク登録証_写し.pdf\n",
+    );
+    let check = f.check();
+    let at = line(&f, "- item: \"2-6\"") + 1;
+    let found = only(&check, "answer.na-contradicted", CHECKLIST, at);
+    assert!(found.en.contains("SUB-01"), "{}", found.en);
+    // And once 2-6 is answered はい, the package passes.
+    f.edit(
+        CHECKLIST,
+        ANSWER_2_6,
+        "    answer: はい\n    evidence:\n      - subcontractors#SUB-01\n",
+    );
+    let check = f.check();
+    assert_eq!(check.code, 0, "{:#?}", check.findings());
+}
+
+#[test]
+fn every_answer_defect_in_one_file_is_reported_in_one_run() {
+    let f = Fixture::sample();
+    f.edit(CHECKLIST, REASON_5_8, "");
+    f.edit(CHECKLIST, "      completed: 2026-03-24\n", "");
+    f.edit(
+        CHECKLIST,
+        "      - system-operation-rules#email\n  # 5.",
+        "      - system-operation-rules#mail\n  # 5.",
+    );
+    let check = f.check();
+    exactly(
+        &check,
+        &[
+            (
+                "answer.na-without-reason",
+                CHECKLIST,
+                line(&f, "- item: \"5-8\"") + 1,
+            ),
+            (
+                "answer.remediation-overdue",
+                CHECKLIST,
+                line(&f, "    remediation:"),
+            ),
+            (
+                "reference.unresolved",
+                CHECKLIST,
+                line(&f, "system-operation-rules#mail"),
+            ),
+        ],
+    );
+}

@@ -1,0 +1,88 @@
+// Browser test of a built anzen site, opened from file:// in headless
+// Chromium: no console errors on any page visited, the dashboard links
+// through to a checklist item's evidence (document section and ledger
+// entry), and a Japanese search finds the training plan and ledger.
+// Usage: node site.mjs <site-dir> [screenshot.png]
+import { chromium } from "playwright-core";
+import path from "node:path";
+import fs from "node:fs";
+
+const siteDir = path.resolve(process.argv[2] || "");
+const shot = process.argv[3];
+if (!fs.existsSync(path.join(siteDir, "index.html"))) {
+  console.error(`no index.html in ${siteDir}`);
+  process.exit(2);
+}
+const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
+const browser = await chromium.launch({
+  executablePath,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--allow-file-access-from-files"],
+});
+const problems = [];
+const fail = (msg) => { problems.push(msg); };
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on("console", (m) => { if (m.type() === "error") fail(`console error on ${page.url()}: ${m.text()}`); });
+  page.on("pageerror", (e) => fail(`page error on ${page.url()}: ${e.message}`));
+  page.on("request", (r) => { if (!r.url().startsWith("file://")) fail(`network request: ${r.url()}`); });
+  const url = (p) => "file://" + path.join(siteDir, p);
+
+  // Dashboard.
+  await page.goto(url("index.html"));
+  const satisfied = await page.textContent("#count-satisfied");
+  if (!/^\d+$/.test((satisfied || "").trim())) fail(`dashboard count missing: ${satisfied}`);
+  if (shot) await page.screenshot({ path: shot, fullPage: false });
+
+  // Dashboard → checklist → item 2-1 → its first evidence (a document section).
+  await page.click("nav >> text=チェックシート");
+  await page.waitForURL(/checklist\.html/);
+  const row = page.locator("#item-2-1");
+  if (!(await row.count())) fail("checklist has no row for item 2-1");
+  const answerMarked = await row.locator("[aria-label=はい]").count();
+  if (!answerMarked) fail("item 2-1 is not marked はい");
+  const docLink = row.locator(".evidence a").first();
+  const docHref = await docLink.getAttribute("href");
+  await docLink.click();
+  await page.waitForLoadState("load");
+  const docHash = new URL(page.url()).hash.slice(1);
+  if (!page.url().includes("/documents/")) fail(`evidence link went to ${page.url()}`);
+  if (!docHash || !(await page.evaluate((id) => !!document.getElementById(decodeURIComponent(id)), docHash)))
+    fail(`evidence section #${docHash} not on ${page.url()} (href ${docHref})`);
+
+  // An evidence link to a ledger entry.
+  await page.goto(url("checklist.html"));
+  const entryLink = page.locator(".evidence a[href*='#entry-']").first();
+  if (!(await entryLink.count())) fail("no evidence link to a ledger entry");
+  else {
+    await entryLink.click();
+    await page.waitForLoadState("load");
+    const hash = decodeURIComponent(new URL(page.url()).hash.slice(1));
+    const found = await page.evaluate((id) => { const el = document.getElementById(id); return el ? el.tagName : null; }, hash);
+    if (found !== "TR") fail(`ledger entry #${hash} is not a table row on ${page.url()}`);
+  }
+
+  // Japanese search from a nested page.
+  await page.goto(url("requirements/S1.html"));
+  await page.fill("#search-box", "研修");
+  await page.waitForSelector("#search-results a");
+  const hits = await page.$$eval("#search-results a", (as) => as.map((a) => a.textContent));
+  if (!hits.some((t) => t.includes("研修計画"))) fail(`search 研修 did not find 研修計画: ${hits.slice(0, 5)}`);
+  if (!hits.some((t) => t.includes("台帳") && t.includes("研修記録"))) fail(`search 研修 did not find the 研修記録 ledger: ${hits.slice(0, 5)}`);
+  // The first hit opens.
+  const first = page.locator("#search-results a").first();
+  const firstHref = await first.getAttribute("href");
+  await first.click();
+  await page.waitForLoadState("load");
+  if (page.url().endsWith("requirements/S1.html")) fail(`search hit ${firstHref} did not navigate`);
+
+  // Every top-level page loads without errors.
+  for (const p of ["index.html", "checklist.html", "requirements.html", "documents.html", "ledgers.html", "findings.html"]) {
+    await page.goto(url(p));
+  }
+  console.log(JSON.stringify({ ok: problems.length === 0, problems, searchHits: hits.length }));
+} finally {
+  await browser.close();
+}
+process.exit(problems.length === 0 ? 0 : 1);
