@@ -62,7 +62,11 @@ pub enum BuildError {
 }
 
 /// Runs a build of the project at `root`.
-pub fn build(root: &Path, load_options: &LoadOptions, options: &BuildOptions) -> Result<BuildReport, BuildError> {
+pub fn build(
+    root: &Path,
+    load_options: &LoadOptions,
+    options: &BuildOptions,
+) -> Result<BuildReport, BuildError> {
     let (project, mut findings) = load::load(root, load_options)?;
     let std = standard::resolve(root, &project.config.standards).map_err(BuildError::Standard)?;
     let kinds = LedgerKinds::bundled();
@@ -78,16 +82,28 @@ pub fn build(root: &Path, load_options: &LoadOptions, options: &BuildOptions) ->
     let files = site::render(&cx, &findings, revision.as_ref(), &theme, &site_options)?;
     let site_dir = out.join("site");
     write_atomically(&site_dir, &files)?;
-    Ok(BuildReport { findings, site_files: files.len(), site_dir, as_of: project.as_of.to_string() })
+    Ok(BuildReport {
+        findings,
+        site_files: files.len(),
+        site_dir,
+        as_of: project.as_of.to_string(),
+    })
 }
 
 fn absolute(p: &Path) -> PathBuf {
-    let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
     // Resolve what exists (symlinks, ..) and keep the rest as written.
     let mut existing = abs.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
-        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_path_buf();
@@ -106,7 +122,8 @@ fn absolute(p: &Path) -> PathBuf {
 /// content folder (writing there would destroy sources).
 pub fn guard_output(root: &Path, content: &Path, out: &Path) -> Result<(), BuildError> {
     let (root, content, out_abs) = (absolute(root), absolute(content), absolute(out));
-    if root.starts_with(&out_abs) || content.starts_with(&out_abs) || out_abs.starts_with(&content) {
+    if root.starts_with(&out_abs) || content.starts_with(&out_abs) || out_abs.starts_with(&content)
+    {
         return Err(BuildError::UnsafeOutput(out.to_path_buf()));
     }
     Ok(())
@@ -116,7 +133,10 @@ pub fn guard_output(root: &Path, content: &Path, out: &Path) -> Result<(), Build
 /// swapped in only when every file is written.
 pub fn write_atomically(dir: &Path, files: &site::SiteFiles) -> Result<(), BuildError> {
     let parent = dir.parent().unwrap_or(Path::new("."));
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
     let tmp = parent.join(format!(".{name}.tmp"));
     let old = parent.join(format!(".{name}.old"));
     let io = |path: &Path| {

@@ -202,7 +202,10 @@ fn check_cmd(cli: &Cli, format: CheckFormat) -> Result<ExitCode, String> {
 }
 
 fn build_cmd(cli: &Cli, out: Option<PathBuf>, mask_personal: bool) -> Result<ExitCode, String> {
-    let options = anzen::build::BuildOptions { out, site: anzen::site::SiteOptions { mask_personal } };
+    let options = anzen::build::BuildOptions {
+        out,
+        site: anzen::site::SiteOptions { mask_personal },
+    };
     let started = std::time::Instant::now();
     match anzen::build::build(&cli.root, &LoadOptions { as_of: cli.as_of }, &options) {
         Ok(report) => {
@@ -214,16 +217,21 @@ fn build_cmd(cli: &Cli, out: Option<PathBuf>, mask_personal: bool) -> Result<Exi
             match cli.lang {
                 Lang::Ja => println!(
                     "サイトを書き出しました: {}（{} ファイル、{:.2} 秒）。index.html をブラウザで開いてください",
-                    report.site_dir.display(), report.site_files, elapsed
+                    report.site_dir.display(),
+                    report.site_files,
+                    elapsed
                 ),
                 Lang::En => println!(
                     "site written to {} ({} files, {:.2} s); open index.html in a browser",
-                    report.site_dir.display(), report.site_files, elapsed
+                    report.site_dir.display(),
+                    report.site_files,
+                    elapsed
                 ),
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(anzen::build::BuildError::Load(LoadError::ConfigInvalid(f))) | Err(anzen::build::BuildError::Standard(f)) => {
+        Err(anzen::build::BuildError::Load(LoadError::ConfigInvalid(f)))
+        | Err(anzen::build::BuildError::Standard(f)) => {
             print!("{}", human::findings(&f, cli.lang));
             Ok(ExitCode::from(1))
         }

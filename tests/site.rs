@@ -23,7 +23,16 @@ fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .into_iter()
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -35,7 +44,14 @@ fn attr_values(html: &str, attr: &str) -> Vec<String> {
     let needle = format!("{attr}=\"");
     html.match_indices(&needle)
         .filter_map(|(i, _)| html[i + needle.len()..].split('"').next())
-        .map(|v| v.replace("&#x2F;", "/").replace("&#x27;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
+        .map(|v| {
+            v.replace("&#x2F;", "/")
+                .replace("&#x27;", "'")
+                .replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        })
         .collect()
 }
 
@@ -64,7 +80,10 @@ fn sample_site_has_every_page_a_reviewer_needs() {
     let index = page(&site, "index.html");
     assert!(index.contains("株式会社みなと情報サービス") && index.contains("架空市"));
     assert!(index.contains("令和8年11月20日"), "as-of date in 和暦");
-    assert!(index.contains("id=\"count-satisfied\">39<"), "all 39 requirements satisfied");
+    assert!(
+        index.contains("id=\"count-satisfied\">39<"),
+        "all 39 requirements satisfied"
+    );
     assert!(index.contains("class=\"matrix\""));
     let checklist = page(&site, "checklist.html");
     assert_eq!(checklist.matches("class=\"item answer-").count(), 31);
@@ -81,7 +100,10 @@ fn sample_site_has_every_page_a_reviewer_needs() {
     let training = page(&site, "ledgers/training.html");
     assert!(training.contains("id=\"entry-TR-2026-01\""));
     assert!(site.join("assets/search-index.js").is_file());
-    assert!(!index.contains("http://") && !index.contains("https://"), "no external resources");
+    assert!(
+        !index.contains("http://") && !index.contains("https://"),
+        "no external resources"
+    );
 }
 
 #[test]
@@ -93,17 +115,32 @@ fn every_internal_link_and_anchor_resolves() {
     for (rel, bytes) in files.iter().filter(|(r, _)| r.ends_with(".html")) {
         let html = String::from_utf8_lossy(bytes);
         let base = Path::new(rel).parent().unwrap().to_path_buf();
-        for target in attr_values(&html, "href").into_iter().chain(attr_values(&html, "src")) {
+        for target in attr_values(&html, "href")
+            .into_iter()
+            .chain(attr_values(&html, "src"))
+        {
             if target.starts_with("http") || target.starts_with("mailto:") {
                 continue;
             }
-            let (path, frag) = target.split_once('#').map(|(p, f)| (p, Some(f))).unwrap_or((target.as_str(), None));
-            let file = if path.is_empty() { PathBuf::from(rel) } else { base.join(percent_decode(path)) };
+            let (path, frag) = target
+                .split_once('#')
+                .map(|(p, f)| (p, Some(f)))
+                .unwrap_or((target.as_str(), None));
+            let file = if path.is_empty() {
+                PathBuf::from(rel)
+            } else {
+                base.join(percent_decode(path))
+            };
             let file = normalize(&file);
-            let bytes = files.get(&file).unwrap_or_else(|| panic!("{rel}: link {target} -> {file} missing"));
+            let bytes = files
+                .get(&file)
+                .unwrap_or_else(|| panic!("{rel}: link {target} -> {file} missing"));
             if let Some(f) = frag.filter(|f| !f.is_empty()) {
                 let html = String::from_utf8_lossy(bytes);
-                assert!(html.contains(&format!("id=\"{}\"", percent_decode(f))), "{rel}: anchor {target} missing");
+                assert!(
+                    html.contains(&format!("id=\"{}\"", percent_decode(f))),
+                    "{rel}: anchor {target} missing"
+                );
             }
             checked += 1;
         }
@@ -143,10 +180,17 @@ fn mask_personal_hides_names_on_every_page_and_in_the_search_index() {
     let staff = std::fs::read_to_string(repo().join("content/ledgers/staff.yaml")).unwrap();
     let names: Vec<String> = staff
         .lines()
-        .filter_map(|l| l.trim().strip_prefix("name:").map(|n| n.trim().trim_matches('"').to_string()))
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix("name:")
+                .map(|n| n.trim().trim_matches('"').to_string())
+        })
         .collect();
     assert!(names.len() >= 5);
-    for (rel, bytes) in read_tree(&site).iter().filter(|(r, _)| r.ends_with(".html") || r.ends_with(".js")) {
+    for (rel, bytes) in read_tree(&site)
+        .iter()
+        .filter(|(r, _)| r.ends_with(".html") || r.ends_with(".js"))
+    {
         let text = String::from_utf8_lossy(bytes);
         if rel.starts_with("documents/") {
             continue; // documents are the vendor's own prose; masking covers ledger fields
@@ -166,14 +210,29 @@ fn mask_personal_hides_names_on_every_page_and_in_the_search_index() {
 fn a_project_theme_overrides_a_template_and_an_asset() {
     let f = Fixture::sample();
     f.edit("anzen.yaml", "standards:", "theme: custom\nstandards:");
-    f.write("themes/custom/static/style.css", "body { color: #123456; }\n");
+    f.write(
+        "themes/custom/static/style.css",
+        "body { color: #123456; }\n",
+    );
     let base = std::fs::read_to_string(repo().join("themes/default/templates/base.html")).unwrap();
-    f.write("themes/custom/templates/base.html", &base.replace("<main id=\"main\">", "<main id=\"main\" data-theme=\"custom\">"));
+    f.write(
+        "themes/custom/templates/base.html",
+        &base.replace(
+            "<main id=\"main\">",
+            "<main id=\"main\" data-theme=\"custom\">",
+        ),
+    );
     let out = tempfile::tempdir().unwrap();
     let site = build(f.path(), out.path(), &[]);
     assert!(page(&site, "index.html").contains("data-theme=\"custom\""));
-    assert_eq!(page(&site, "assets/style.css"), "body { color: #123456; }\n");
-    assert!(site.join("assets/search.js").is_file(), "other assets still come from the default theme");
+    assert_eq!(
+        page(&site, "assets/style.css"),
+        "body { color: #123456; }\n"
+    );
+    assert!(
+        site.join("assets/search.js").is_file(),
+        "other assets still come from the default theme"
+    );
 }
 
 #[test]
@@ -183,7 +242,10 @@ fn a_broken_template_fails_the_build_and_keeps_the_previous_site() {
     let site = build(f.path(), out.path(), &[]);
     let before = read_tree(&site);
     f.edit("anzen.yaml", "standards:", "theme: broken\nstandards:");
-    f.write("themes/broken/templates/index.html", "{% extends \"base.html\" %}{% block content %}{{ nope( }}{% endblock content %}");
+    f.write(
+        "themes/broken/templates/index.html",
+        "{% extends \"base.html\" %}{% block content %}{{ nope( }}{% endblock content %}",
+    );
     let run = run_anzen(f.path(), &["build", "--out", out.path().to_str().unwrap()]);
     assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("index.html"), "{}", run.stderr);
@@ -195,7 +257,14 @@ fn output_folder_that_holds_the_content_is_refused() {
     let f = Fixture::sample();
     let run = run_anzen(f.path(), &["build", "--out", f.path().to_str().unwrap()]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    let run = run_anzen(f.path(), &["build", "--out", f.path().join("content/x").to_str().unwrap()]);
+    let run = run_anzen(
+        f.path(),
+        &[
+            "build",
+            "--out",
+            f.path().join("content/x").to_str().unwrap(),
+        ],
+    );
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(f.path().join("content/checklist.yaml").is_file());
 }
@@ -210,9 +279,20 @@ fn site_works_in_a_real_browser_from_file_urls() {
         "tests/e2e/node_modules is missing: run scripts/test (or `npm ci` in tests/e2e) to install playwright-core"
     );
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    assert!(Path::new(&chromium).exists(), "{chromium} missing: run scripts/test (it installs Debian's chromium)");
-    let out = std::process::Command::new("node").arg(e2e.join("site.mjs")).arg(&site).output().expect("node");
+    assert!(
+        Path::new(&chromium).exists(),
+        "{chromium} missing: run scripts/test (it installs Debian's chromium)"
+    );
+    let out = std::process::Command::new("node")
+        .arg(e2e.join("site.mjs"))
+        .arg(&site)
+        .output()
+        .expect("node");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "browser test failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "browser test failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("\"ok\":true"), "{stdout}");
 }

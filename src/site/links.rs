@@ -24,7 +24,11 @@ pub fn slug(id: &str) -> String {
             }
         }
     }
-    if out.is_empty() || out.starts_with('.') { format!("_{out}") } else { out }
+    if out.is_empty() || out.starts_with('.') {
+        format!("_{out}")
+    } else {
+        out
+    }
 }
 
 /// Percent-encodes the characters that would break a relative URL, leaving
@@ -48,7 +52,10 @@ pub fn encode_path(path: &str) -> String {
 
 /// The anchor of a ledger entry.
 pub fn entry_anchor(id: &str) -> String {
-    format!("entry-{}", id.split_whitespace().collect::<Vec<_>>().join("-"))
+    format!(
+        "entry-{}",
+        id.split_whitespace().collect::<Vec<_>>().join("-")
+    )
 }
 
 /// Page of a requirement, from the site root.
@@ -86,24 +93,42 @@ pub fn resolved_url(r: &Resolved) -> String {
 pub fn finding_url(cx: &Context, f: &Finding) -> String {
     if let Some(loc) = &f.location {
         if let Some(doc) = cx.project.documents.iter().find(|d| d.file == loc.file) {
-            let sec = doc.sections.iter().rev().find(|s| s.line <= loc.line && loc.line >= doc.body_line);
+            let sec = doc
+                .sections
+                .iter()
+                .rev()
+                .find(|s| s.line <= loc.line && loc.line >= doc.body_line);
             return match sec {
                 Some(s) => format!("{}#{}", document_page(&doc.meta.id), s.id),
                 None => document_page(&doc.meta.id),
             };
         }
         if let Some(ledger) = cx.project.ledgers.iter().find(|l| l.file == loc.file) {
-            let entry = ledger.entries.iter().rev().find(|e| e.location.line <= loc.line && loc.line > 0);
+            let entry = ledger
+                .entries
+                .iter()
+                .rev()
+                .find(|e| e.location.line <= loc.line && loc.line > 0);
             return match entry {
                 Some(e) => format!("{}#{}", ledger_page(&ledger.id), entry_anchor(&e.id)),
                 None => ledger_page(&ledger.id),
             };
         }
-        if cx.project.answers.as_ref().is_some_and(|a| a.file == loc.file) {
+        if cx
+            .project
+            .answers
+            .as_ref()
+            .is_some_and(|a| a.file == loc.file)
+        {
             if let Some(item) = &f.item {
                 return format!("checklist.html#item-{item}");
             }
-            let answer = cx.project.answers.as_ref().and_then(|a| a.answers.iter().rev().find(|x| x.location.line <= loc.line && loc.line > 0));
+            let answer = cx.project.answers.as_ref().and_then(|a| {
+                a.answers
+                    .iter()
+                    .rev()
+                    .find(|x| x.location.line <= loc.line && loc.line > 0)
+            });
             return match answer {
                 Some(a) => format!("checklist.html#item-{}", a.item),
                 None => "checklist.html".to_string(),
@@ -135,6 +160,9 @@ mod tests {
 
     #[test]
     fn paths_keep_japanese_and_escape_url_breakers() {
-        assert_eq!(encode_path("evidence/研修 #1.pdf"), "evidence/研修%20%231.pdf");
+        assert_eq!(
+            encode_path("evidence/研修 #1.pdf"),
+            "evidence/研修%20%231.pdf"
+        );
     }
 }

@@ -60,9 +60,20 @@ struct Job {
 }
 
 /// Renders the whole site.
-pub fn render(cx: &Context, findings: &[Finding], revision: Option<&Revision>, theme: &theme::Theme, options: &SiteOptions) -> Result<SiteFiles, SiteError> {
+pub fn render(
+    cx: &Context,
+    findings: &[Finding],
+    revision: Option<&Revision>,
+    theme: &theme::Theme,
+    options: &SiteOptions,
+) -> Result<SiteFiles, SiteError> {
     let statuses = status::statuses(cx.project, cx.standard, findings);
-    let p = Pages { cx, findings, statuses: &statuses, mask: options.mask_personal };
+    let p = Pages {
+        cx,
+        findings,
+        statuses: &statuses,
+        mask: options.mask_personal,
+    };
     let info = p.site_info(revision);
     let base = |root: &str, nav: &str, title: &str| {
         let mut c = TeraContext::new();
@@ -79,34 +90,77 @@ pub fn render(cx: &Context, findings: &[Finding], revision: Option<&Revision>, t
 
     let mut c = base("", "index", "ダッシュボード");
     let count = |s: status::Status| rows.iter().filter(|r| r.status == s).count();
-    c.insert("counts", &Counts { satisfied: count(status::Status::Satisfied), attention: count(status::Status::Attention), lacking: count(status::Status::Lacking), total: rows.len() });
+    c.insert(
+        "counts",
+        &Counts {
+            satisfied: count(status::Status::Satisfied),
+            attention: count(status::Status::Attention),
+            lacking: count(status::Status::Lacking),
+            total: rows.len(),
+        },
+    );
     c.insert("requirements", &rows);
     c.insert("matrix", &pages::matrix(&p));
     c.insert("errors", &errors);
     c.insert("warnings", &warnings);
-    jobs.push(Job { path: "index.html".into(), template: "index.html", context: c });
+    jobs.push(Job {
+        path: "index.html".into(),
+        template: "index.html",
+        context: c,
+    });
 
     let mut c = base("", "checklist", &cx.standard.checklist.title);
     c.insert("sections", &pages::checklist(&p));
     c.insert("columns", &cx.standard.checklist.columns);
     c.insert("notes", &cx.standard.checklist.notes);
-    jobs.push(Job { path: "checklist.html".into(), template: "checklist.html", context: c });
+    jobs.push(Job {
+        path: "checklist.html".into(),
+        template: "checklist.html",
+        context: c,
+    });
 
     let mut c = base("", "requirements", "安全管理基準");
     c.insert("requirements", &rows);
     c.insert("title", &cx.standard.title);
-    jobs.push(Job { path: "requirements.html".into(), template: "requirements.html", context: c });
+    jobs.push(Job {
+        path: "requirements.html".into(),
+        template: "requirements.html",
+        context: c,
+    });
     for r in &cx.standard.requirements {
-        let mut c = base("../", "requirements", &format!("{} {}", r.number, pages::short_title(r)));
+        let mut c = base(
+            "../",
+            "requirements",
+            &format!("{} {}", r.number, pages::short_title(r)),
+        );
         c.insert("req", &pages::requirement(&p, r));
-        jobs.push(Job { path: links::requirement_page(&r.id), template: "requirement.html", context: c });
+        jobs.push(Job {
+            path: links::requirement_page(&r.id),
+            template: "requirement.html",
+            context: c,
+        });
     }
 
-    let doc_html: Vec<String> = cx.project.documents.par_iter().map(|d| document_html(cx, d)).collect();
-    let doc_views: Vec<pages::DocumentView> = cx.project.documents.iter().zip(doc_html).map(|(d, html)| pages::document(&p, d, html)).collect();
+    let doc_html: Vec<String> = cx
+        .project
+        .documents
+        .par_iter()
+        .map(|d| document_html(cx, d))
+        .collect();
+    let doc_views: Vec<pages::DocumentView> = cx
+        .project
+        .documents
+        .iter()
+        .zip(doc_html)
+        .map(|(d, html)| pages::document(&p, d, html))
+        .collect();
     let mut c = base("", "documents", "文書");
     c.insert("documents", &doc_views);
-    jobs.push(Job { path: "documents.html".into(), template: "documents.html", context: c });
+    jobs.push(Job {
+        path: "documents.html".into(),
+        template: "documents.html",
+        context: c,
+    });
     let mut seen_docs = std::collections::BTreeSet::new();
     for d in &doc_views {
         if !seen_docs.insert(d.url.clone()) {
@@ -114,13 +168,26 @@ pub fn render(cx: &Context, findings: &[Finding], revision: Option<&Revision>, t
         }
         let mut c = base("../", "documents", &d.title);
         c.insert("doc", d);
-        jobs.push(Job { path: d.url.clone(), template: "document.html", context: c });
+        jobs.push(Job {
+            path: d.url.clone(),
+            template: "document.html",
+            context: c,
+        });
     }
 
-    let ledger_views: Vec<pages::LedgerView> = cx.project.ledgers.iter().map(|l| pages::ledger(&p, l)).collect();
+    let ledger_views: Vec<pages::LedgerView> = cx
+        .project
+        .ledgers
+        .iter()
+        .map(|l| pages::ledger(&p, l))
+        .collect();
     let mut c = base("", "ledgers", "台帳");
     c.insert("ledgers", &ledger_views);
-    jobs.push(Job { path: "ledgers.html".into(), template: "ledgers.html", context: c });
+    jobs.push(Job {
+        path: "ledgers.html".into(),
+        template: "ledgers.html",
+        context: c,
+    });
     let mut seen_ledgers = std::collections::BTreeSet::new();
     for l in &ledger_views {
         if !seen_ledgers.insert(l.url.clone()) || seen_docs.contains(&l.url) {
@@ -128,13 +195,21 @@ pub fn render(cx: &Context, findings: &[Finding], revision: Option<&Revision>, t
         }
         let mut c = base("../", "ledgers", &l.title);
         c.insert("ledger", l);
-        jobs.push(Job { path: l.url.clone(), template: "ledger.html", context: c });
+        jobs.push(Job {
+            path: l.url.clone(),
+            template: "ledger.html",
+            context: c,
+        });
     }
 
     let mut c = base("", "findings", "検査結果");
     c.insert("errors", &errors);
     c.insert("warnings", &warnings);
-    jobs.push(Job { path: "findings.html".into(), template: "findings.html", context: c });
+    jobs.push(Job {
+        path: "findings.html".into(),
+        template: "findings.html",
+        context: c,
+    });
 
     let rendered: Result<Vec<(String, Vec<u8>)>, SiteError> = jobs
         .par_iter()
@@ -143,14 +218,20 @@ pub fn render(cx: &Context, findings: &[Finding], revision: Option<&Revision>, t
                 .tera
                 .render(job.template, &job.context)
                 .map(|html| (job.path.clone(), html.into_bytes()))
-                .map_err(|e| SiteError::Render { template: job.template.to_string(), message: theme::error_chain(&e) })
+                .map_err(|e| SiteError::Render {
+                    template: job.template.to_string(),
+                    message: theme::error_chain(&e),
+                })
         })
         .collect();
     let mut files: SiteFiles = rendered?.into_iter().collect();
     for (name, bytes) in &theme.assets {
         files.insert(format!("assets/{name}"), bytes.clone());
     }
-    files.insert("assets/search-index.js".into(), search::script(&search_index(&p, &doc_views)).into_bytes());
+    files.insert(
+        "assets/search-index.js".into(),
+        search::script(&search_index(&p, &doc_views)).into_bytes(),
+    );
     copy_evidence(cx, &mut files)?;
     Ok(files)
 }
@@ -173,17 +254,32 @@ fn document_html(cx: &Context, d: &Document) -> String {
             return Some(format!("../{}", links::resolved_url(&r)));
         }
         // A path relative to the document.
-        let (path, frag) = target.split_once('#').map(|(a, b)| (a, Some(b))).unwrap_or((target, None));
-        let dir = d.content_path.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("");
+        let (path, frag) = target
+            .split_once('#')
+            .map(|(a, b)| (a, Some(b)))
+            .unwrap_or((target, None));
+        let dir = d
+            .content_path
+            .rsplit_once('/')
+            .map(|(dir, _)| dir)
+            .unwrap_or("");
         let joined = normalize(dir, path)?;
         let frag = frag.map(|f| format!("#{f}")).unwrap_or_default();
-        if let Some(other) = cx.project.documents.iter().find(|x| x.content_path == joined) {
+        if let Some(other) = cx
+            .project
+            .documents
+            .iter()
+            .find(|x| x.content_path == joined)
+        {
             return Some(format!("../{}{frag}", links::document_page(&other.meta.id)));
         }
         if let Some(l) = cx.project.ledgers.iter().find(|x| x.content_path == joined) {
             return Some(format!("../{}{frag}", links::ledger_page(&l.id)));
         }
-        cx.project.files.contains(&joined).then(|| format!("../{}", links::file_page(&joined)))
+        cx.project
+            .files
+            .contains(&joined)
+            .then(|| format!("../{}", links::file_page(&joined)))
     };
     markdown::to_html(&d.body, &ids, &link)
 }
@@ -207,13 +303,22 @@ fn search_index(p: &Pages, docs: &[pages::DocumentView]) -> search::Index {
     for (d, view) in p.cx.project.documents.iter().zip(docs) {
         for (heading, text) in search::sections_text(&d.body) {
             let (title, url) = match heading.and_then(|h| d.sections.get(h)) {
-                Some(s) => (format!("{} › {}", d.meta.title, s.title), format!("{}#{}", view.url, s.id)),
+                Some(s) => (
+                    format!("{} › {}", d.meta.title, s.title),
+                    format!("{}#{}", view.url, s.id),
+                ),
                 None => (d.meta.title.clone(), view.url.clone()),
             };
             if text.trim().is_empty() && heading.is_some() {
                 continue;
             }
-            records.push(search::Record { s: search::excerpt(&text, 80), t: title, u: url, k: "文書".into(), text });
+            records.push(search::Record {
+                s: search::excerpt(&text, 80),
+                t: title,
+                u: url,
+                k: "文書".into(),
+                text,
+            });
         }
     }
     for l in &p.cx.project.ledgers {
@@ -227,14 +332,37 @@ fn search_index(p: &Pages, docs: &[pages::DocumentView]) -> search::Index {
                 text.push_str(&cell.text);
             }
         }
-        records.push(search::Record { s: format!("{}（{} 件）", view.kind, view.rows.len()), t: view.title.clone(), u: view.url.clone(), k: "台帳".into(), text });
+        records.push(search::Record {
+            s: format!("{}（{} 件）", view.kind, view.rows.len()),
+            t: view.title.clone(),
+            u: view.url.clone(),
+            k: "台帳".into(),
+            text,
+        });
     }
     for r in &p.cx.standard.requirements {
-        let text = format!("{} {} {}", r.number, r.title.clone().unwrap_or_default(), r.text);
-        records.push(search::Record { t: format!("{} {}", r.id, pages::short_title(r)), u: links::requirement_page(&r.id), k: "要件".into(), s: search::excerpt(&r.text, 80), text });
+        let text = format!(
+            "{} {} {}",
+            r.number,
+            r.title.clone().unwrap_or_default(),
+            r.text
+        );
+        records.push(search::Record {
+            t: format!("{} {}", r.id, pages::short_title(r)),
+            u: links::requirement_page(&r.id),
+            k: "要件".into(),
+            s: search::excerpt(&r.text, 80),
+            text,
+        });
     }
     for i in &p.cx.standard.checklist.items {
-        records.push(search::Record { t: format!("チェック項目 {}", i.id), u: format!("checklist.html#item-{}", i.id), k: "チェック項目".into(), s: search::excerpt(&i.text, 80), text: i.text.clone() });
+        records.push(search::Record {
+            t: format!("チェック項目 {}", i.id),
+            u: format!("checklist.html#item-{}", i.id),
+            k: "チェック項目".into(),
+            s: search::excerpt(&i.text, 80),
+            text: i.text.clone(),
+        });
     }
     search::index(records)
 }
@@ -248,7 +376,10 @@ fn copy_evidence(cx: &Context, files: &mut SiteFiles) -> Result<(), SiteError> {
         if lower.ends_with(".md") || lower.ends_with(".yaml") || lower.ends_with(".yml") {
             continue;
         }
-        let bytes = std::fs::read(content.join(rel)).map_err(|source| SiteError::Io { path: rel.clone(), source })?;
+        let bytes = std::fs::read(content.join(rel)).map_err(|source| SiteError::Io {
+            path: rel.clone(),
+            source,
+        })?;
         files.insert(format!("files/{rel}"), bytes);
     }
     Ok(())

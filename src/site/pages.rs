@@ -103,7 +103,11 @@ impl<'a> Pages<'a> {
             severity_label: f.severity.label(crate::i18n::Lang::Ja).into(),
             message: self.mask_text(&f.message.ja),
             hint: f.hint.as_ref().map(|h| h.ja.clone()),
-            location: f.location.as_ref().map(|l| l.to_string()).unwrap_or_default(),
+            location: f
+                .location
+                .as_ref()
+                .map(|l| l.to_string())
+                .unwrap_or_default(),
             url: links::finding_url(self.cx, f),
             item: f.item.clone(),
             requirement: f.requirement.clone(),
@@ -127,7 +131,11 @@ impl<'a> Pages<'a> {
 
     /// Findings matching `pred`, for display.
     pub fn findings_where(&self, pred: impl Fn(&Finding) -> bool) -> Vec<FindingView> {
-        self.findings.iter().filter(|f| pred(f)).map(|f| self.finding(f)).collect()
+        self.findings
+            .iter()
+            .filter(|f| pred(f))
+            .map(|f| self.finding(f))
+            .collect()
     }
 
     /// The shared header data.
@@ -159,8 +167,16 @@ impl<'a> Pages<'a> {
     /// A reference for display.
     pub fn reference(&self, target: &str) -> LinkView {
         match self.cx.resolve(target) {
-            Ok(r) => LinkView { label: self.reference_label(target, &r), url: links::resolved_url(&r), ok: true },
-            Err(_) => LinkView { label: target.to_string(), url: String::new(), ok: false },
+            Ok(r) => LinkView {
+                label: self.reference_label(target, &r),
+                url: links::resolved_url(&r),
+                ok: true,
+            },
+            Err(_) => LinkView {
+                label: target.to_string(),
+                url: String::new(),
+                ok: false,
+            },
         }
     }
 
@@ -177,7 +193,9 @@ impl<'a> Pages<'a> {
 
     /// A ledger's title (its own, or its kind's).
     pub fn ledger_title(&self, l: &Ledger) -> String {
-        l.title.clone().unwrap_or_else(|| self.cx.kind_title(&l.kind))
+        l.title
+            .clone()
+            .unwrap_or_else(|| self.cx.kind_title(&l.kind))
     }
 
     /// Status of a requirement.
@@ -193,11 +211,20 @@ impl<'a> Pages<'a> {
         }
         match (spec.map(|s| s.ty), value) {
             (Some(FieldType::Enum), FieldValue::Text(v)) => spec
-                .and_then(|s| s.values.iter().position(|x| x == v).and_then(|i| s.labels.get(i)))
+                .and_then(|s| {
+                    s.values
+                        .iter()
+                        .position(|x| x == v)
+                        .and_then(|i| s.labels.get(i))
+                })
                 .cloned()
                 .unwrap_or_else(|| v.clone()),
             (Some(FieldType::Staff), FieldValue::Text(id)) => self.staff_label(id),
-            (Some(FieldType::StaffList), FieldValue::List(ids)) => ids.iter().map(|i| self.staff_label(i)).collect::<Vec<_>>().join("、"),
+            (Some(FieldType::StaffList), FieldValue::List(ids)) => ids
+                .iter()
+                .map(|i| self.staff_label(i))
+                .collect::<Vec<_>>()
+                .join("、"),
             (Some(FieldType::Bool), FieldValue::Bool(b)) => if *b { "○" } else { "－" }.to_string(),
             (_, v) => v.display(),
         }
@@ -252,7 +279,10 @@ pub fn requirement_rows(p: &Pages) -> Vec<RequirementRow> {
 
 /// A requirement's heading, or the start of its text.
 pub fn short_title(r: &Requirement) -> String {
-    let t = r.title.clone().unwrap_or_else(|| r.text.split("\n\n").next().unwrap_or("").to_string());
+    let t = r
+        .title
+        .clone()
+        .unwrap_or_else(|| r.text.split("\n\n").next().unwrap_or("").to_string());
     super::search::excerpt(&t, 60)
 }
 
@@ -310,8 +340,17 @@ pub fn checklist(p: &Pages) -> Vec<ChecklistSectionView> {
     let mut out = Vec::new();
     for section in &std.checklist.sections {
         let mut groups: Vec<(Option<String>, Vec<ItemView>)> = Vec::new();
-        for item in std.checklist.items.iter().filter(|i| i.section == section.id) {
-            let sub = item.subsection.as_ref().and_then(|s| section.subsections.iter().find(|x| &x.id == s)).map(|s| s.title.clone());
+        for item in std
+            .checklist
+            .items
+            .iter()
+            .filter(|i| i.section == section.id)
+        {
+            let sub = item
+                .subsection
+                .as_ref()
+                .and_then(|s| section.subsections.iter().find(|x| &x.id == s))
+                .map(|s| s.title.clone());
             if groups.last().is_none_or(|(g, _)| *g != sub) {
                 groups.push((sub, Vec::new()));
             }
@@ -319,7 +358,9 @@ pub fn checklist(p: &Pages) -> Vec<ChecklistSectionView> {
             let view = ItemView {
                 id: item.id.clone(),
                 text: item.text.clone(),
-                answer: answer.map(|a| a.value.label().to_string()).unwrap_or_default(),
+                answer: answer
+                    .map(|a| a.value.label().to_string())
+                    .unwrap_or_default(),
                 answer_key: answer
                     .map(|a| match a.value {
                         AnswerValue::Yes => "yes",
@@ -328,25 +369,36 @@ pub fn checklist(p: &Pages) -> Vec<ChecklistSectionView> {
                     })
                     .unwrap_or("")
                     .into(),
-                evidence: answer.map(|a| a.evidence.iter().map(|r| p.reference(&r.target)).collect()).unwrap_or_default(),
-                remediation: answer.and_then(|a| a.remediation.as_ref()).map(|r| RemediationView {
-                    plan: r.plan.clone(),
-                    owner: p.staff_label(&r.owner),
-                    due: r.due.to_string(),
-                    completed: r.completed.map(|d| d.to_string()),
-                }),
+                evidence: answer
+                    .map(|a| a.evidence.iter().map(|r| p.reference(&r.target)).collect())
+                    .unwrap_or_default(),
+                remediation: answer
+                    .and_then(|a| a.remediation.as_ref())
+                    .map(|r| RemediationView {
+                        plan: r.plan.clone(),
+                        owner: p.staff_label(&r.owner),
+                        due: r.due.to_string(),
+                        completed: r.completed.map(|d| d.to_string()),
+                    }),
                 reason: answer.and_then(|a| a.reason.clone()),
                 note: answer.and_then(|a| a.note.clone()),
                 requirements: item
                     .requirements
                     .iter()
-                    .map(|r| LinkView { label: r.clone(), url: requirement_page(r), ok: std.requirement(r).is_some() })
+                    .map(|r| LinkView {
+                        label: r.clone(),
+                        url: requirement_page(r),
+                        ok: std.requirement(r).is_some(),
+                    })
                     .collect(),
                 findings: p.findings_where(|f| f.item.as_deref() == Some(item.id.as_str())),
             };
             groups.last_mut().expect("pushed above").1.push(view);
         }
-        out.push(ChecklistSectionView { title: format!("{}. {}", section.id, section.title), groups });
+        out.push(ChecklistSectionView {
+            title: format!("{}. {}", section.id, section.title),
+            groups,
+        });
     }
     out
 }
@@ -375,10 +427,17 @@ pub struct MatrixRow {
 /// Builds the matrix.
 pub fn matrix(p: &Pages) -> Matrix {
     let Some(answers) = &p.cx.project.answers else {
-        return Matrix { columns: Vec::new(), rows: Vec::new() };
+        return Matrix {
+            columns: Vec::new(),
+            rows: Vec::new(),
+        };
     };
     let base = |t: &str| t.split('#').next().unwrap_or(t).to_string();
-    let cited: BTreeSet<String> = answers.answers.iter().flat_map(|a| a.evidence.iter().map(|r| base(&r.target))).collect();
+    let cited: BTreeSet<String> = answers
+        .answers
+        .iter()
+        .flat_map(|a| a.evidence.iter().map(|r| base(&r.target)))
+        .collect();
     let mut columns: Vec<String> = Vec::new();
     for d in &p.cx.project.documents {
         if cited.contains(&d.meta.id) && !columns.contains(&d.meta.id) {
@@ -390,23 +449,27 @@ pub fn matrix(p: &Pages) -> Matrix {
             columns.push(l.id.clone());
         }
     }
-    let rows = p
-        .cx
-        .standard
-        .checklist
-        .items
-        .iter()
-        .map(|item| {
-            let a = answers.answers.iter().find(|a| a.item == item.id);
-            let cites: BTreeSet<String> = a.map(|a| a.evidence.iter().map(|r| base(&r.target)).collect()).unwrap_or_default();
-            MatrixRow {
-                id: item.id.clone(),
-                answer: a.map(|a| a.value.label().to_string()).unwrap_or_default(),
-                cells: columns.iter().map(|c| cites.contains(c)).collect(),
-            }
-        })
-        .collect();
-    Matrix { columns: columns.iter().map(|c| p.reference(c)).collect(), rows }
+    let rows =
+        p.cx.standard
+            .checklist
+            .items
+            .iter()
+            .map(|item| {
+                let a = answers.answers.iter().find(|a| a.item == item.id);
+                let cites: BTreeSet<String> = a
+                    .map(|a| a.evidence.iter().map(|r| base(&r.target)).collect())
+                    .unwrap_or_default();
+                MatrixRow {
+                    id: item.id.clone(),
+                    answer: a.map(|a| a.value.label().to_string()).unwrap_or_default(),
+                    cells: columns.iter().map(|c| cites.contains(c)).collect(),
+                }
+            })
+            .collect();
+    Matrix {
+        columns: columns.iter().map(|c| p.reference(c)).collect(),
+        rows,
+    }
 }
 
 /// A document's page model.
@@ -445,38 +508,67 @@ pub struct DocumentView {
 /// Builds a document page model (the body HTML is rendered by the caller).
 pub fn document(p: &Pages, d: &Document, html: String) -> DocumentView {
     let m = &d.meta;
-    let cited_by = p
-        .cx
-        .project
-        .answers
-        .as_ref()
-        .map(|a| {
-            a.answers
-                .iter()
-                .filter(|x| x.evidence.iter().any(|r| r.target.split('#').next() == Some(m.id.as_str())))
-                .map(|x| LinkView { label: x.item.clone(), url: format!("checklist.html#item-{}", x.item), ok: true })
-                .collect()
-        })
-        .unwrap_or_default();
+    let cited_by =
+        p.cx.project
+            .answers
+            .as_ref()
+            .map(|a| {
+                a.answers
+                    .iter()
+                    .filter(|x| {
+                        x.evidence
+                            .iter()
+                            .any(|r| r.target.split('#').next() == Some(m.id.as_str()))
+                    })
+                    .map(|x| LinkView {
+                        label: x.item.clone(),
+                        url: format!("checklist.html#item-{}", x.item),
+                        ok: true,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
     DocumentView {
         id: m.id.clone(),
         title: m.title.clone(),
         kind: m.kind.label().into(),
         version: m.version.clone(),
-        approver: m.approval.as_ref().map(|a| if p.mask { MASK.to_string() } else { a.approver.clone() }),
+        approver: m.approval.as_ref().map(|a| {
+            if p.mask {
+                MASK.to_string()
+            } else {
+                a.approver.clone()
+            }
+        }),
         approved: m.approval.as_ref().map(|a| a.date.to_string()),
         review_by: m.review_by.map(|d| d.to_string()),
         file: d.file.clone(),
-        toc: d.sections.iter().map(|s| (s.level, s.id.clone(), s.title.clone())).collect(),
+        toc: d
+            .sections
+            .iter()
+            .map(|s| (s.level, s.id.clone(), s.title.clone()))
+            .collect(),
         html,
         satisfies: m
             .satisfies
             .iter()
             .map(|s| {
-                let req = LinkView { label: s.requirement.clone(), url: requirement_page(&s.requirement), ok: p.cx.standard.requirement(&s.requirement).is_some() };
+                let req = LinkView {
+                    label: s.requirement.clone(),
+                    url: requirement_page(&s.requirement),
+                    ok: p.cx.standard.requirement(&s.requirement).is_some(),
+                };
                 let sec = s.section.as_ref().map(|id| match d.section(id) {
-                    Some(sec) => LinkView { label: sec.title.clone(), url: format!("{}#{}", document_page(&m.id), sec.id), ok: true },
-                    None => LinkView { label: id.clone(), url: String::new(), ok: false },
+                    Some(sec) => LinkView {
+                        label: sec.title.clone(),
+                        url: format!("{}#{}", document_page(&m.id), sec.id),
+                        ok: true,
+                    },
+                    None => LinkView {
+                        label: id.clone(),
+                        url: String::new(),
+                        ok: false,
+                    },
                 });
                 (req, sec)
             })
@@ -535,22 +627,51 @@ pub struct LedgerCell {
 /// Builds a ledger page model.
 pub fn ledger(p: &Pages, l: &Ledger) -> LedgerView {
     let kind = p.cx.kinds.get(&l.kind);
-    let fields: Vec<(&str, &str, FieldType)> =
-        kind.map(|k| k.fields.iter().map(|f| (f.name.as_str(), f.title.as_str(), f.ty)).collect()).unwrap_or_default();
+    let fields: Vec<(&str, &str, FieldType)> = kind
+        .map(|k| {
+            k.fields
+                .iter()
+                .map(|f| (f.name.as_str(), f.title.as_str(), f.ty))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut entries: Vec<&crate::model::Entry> = l.entries.iter().collect();
-    let date_field = fields.iter().find(|(_, _, t)| matches!(t, FieldType::Date | FieldType::Month)).map(|(n, _, _)| *n);
+    let date_field = fields
+        .iter()
+        .find(|(_, _, t)| matches!(t, FieldType::Date | FieldType::Month))
+        .map(|(n, _, _)| *n);
     entries.sort_by(|a, b| {
-        let key = |e: &crate::model::Entry| date_field.and_then(|f| e.fields.get(f)).map(|v| v.value.display()).unwrap_or_default();
+        let key = |e: &crate::model::Entry| {
+            date_field
+                .and_then(|f| e.fields.get(f))
+                .map(|v| v.value.display())
+                .unwrap_or_default()
+        };
         (key(a), &a.id).cmp(&(key(b), &b.id))
     });
-    let in_file = |f: &Finding| f.location.as_ref().filter(|loc| loc.file == l.file).map(|loc| loc.line);
+    let in_file = |f: &Finding| {
+        f.location
+            .as_ref()
+            .filter(|loc| loc.file == l.file)
+            .map(|loc| loc.line)
+    };
     // Each finding in this file goes to the entry whose span holds its line.
     let starts: Vec<(usize, &str)> = {
-        let mut v: Vec<(usize, &str)> = l.entries.iter().map(|e| (e.location.line, e.id.as_str())).collect();
+        let mut v: Vec<(usize, &str)> = l
+            .entries
+            .iter()
+            .map(|e| (e.location.line, e.id.as_str()))
+            .collect();
         v.sort();
         v
     };
-    let owner = |line: usize| starts.iter().rev().find(|(s, _)| *s <= line).map(|(_, id)| *id);
+    let owner = |line: usize| {
+        starts
+            .iter()
+            .rev()
+            .find(|(s, _)| *s <= line)
+            .map(|(_, id)| *id)
+    };
     let rows = entries
         .iter()
         .map(|e| LedgerRow {
@@ -559,24 +680,35 @@ pub fn ledger(p: &Pages, l: &Ledger) -> LedgerView {
             cells: fields
                 .iter()
                 .map(|(name, _, ty)| match e.fields.get(*name) {
-                    None => LedgerCell { text: String::new(), url: None },
+                    None => LedgerCell {
+                        text: String::new(),
+                        url: None,
+                    },
                     Some(v) => {
                         let text = p.cell(&l.kind, name, &v.value);
                         let url = match (ty, &v.value) {
-                            (FieldType::Evidence, FieldValue::Text(t)) if text != MASK => p.cx.resolve(t).ok().map(|r| links::resolved_url(&r)),
+                            (FieldType::Evidence, FieldValue::Text(t)) if text != MASK => {
+                                p.cx.resolve(t).ok().map(|r| links::resolved_url(&r))
+                            }
                             _ => None,
                         };
                         LedgerCell { text, url }
                     }
                 })
                 .collect(),
-            findings: p.findings_where(|f| in_file(f).is_some_and(|line| line > 0 && owner(line) == Some(e.id.as_str()))),
+            findings: p.findings_where(|f| {
+                in_file(f).is_some_and(|line| line > 0 && owner(line) == Some(e.id.as_str()))
+            }),
         })
         .collect();
     LedgerView {
         id: l.id.clone(),
         title: p.ledger_title(l),
-        kind: format!("{}（{}）", kind.map(|k| k.title.as_str()).unwrap_or(&l.kind), l.kind),
+        kind: format!(
+            "{}（{}）",
+            kind.map(|k| k.title.as_str()).unwrap_or(&l.kind),
+            l.kind
+        ),
         retention: l.retention.map(|r| match r {
             crate::model::Retention::Years(n) => format!("記録から{n}年"),
             crate::model::Retention::Until(d) => format!("{d} まで"),
@@ -584,7 +716,12 @@ pub fn ledger(p: &Pages, l: &Ledger) -> LedgerView {
         file: l.file.clone(),
         columns: fields.iter().map(|(_, t, _)| t.to_string()).collect(),
         rows,
-        findings: p.findings_where(|f| in_file(f).is_some_and(|line| owner(line).is_none()) || (f.location.is_none() && f.rule.starts_with("ledger.") && f.message.ja.contains(&l.kind))),
+        findings: p.findings_where(|f| {
+            in_file(f).is_some_and(|line| owner(line).is_none())
+                || (f.location.is_none()
+                    && f.rule.starts_with("ledger.")
+                    && f.message.ja.contains(&l.kind))
+        }),
         url: ledger_page(&l.id),
     }
 }
@@ -640,16 +777,38 @@ pub fn requirement(p: &Pages, r: &Requirement) -> RequirementView {
         }
     }
     let kinds: BTreeSet<&str> = r.checks.iter().flat_map(|c| c.ledger_kinds()).collect();
-    let ledgers = p.cx.project.ledgers.iter().filter(|l| kinds.contains(l.kind.as_str())).map(|l| p.reference(&l.id)).collect();
+    let ledgers =
+        p.cx.project
+            .ledgers
+            .iter()
+            .filter(|l| kinds.contains(l.kind.as_str()))
+            .map(|l| p.reference(&l.id))
+            .collect();
     let answers = p.cx.project.answers.as_ref();
     let items = std
         .items_for(&r.id)
         .map(|i| {
-            let a = answers.and_then(|a| a.answers.iter().find(|x| x.item == i.id)).map(|a| a.value.label().to_string()).unwrap_or_default();
-            (LinkView { label: format!("{} {}", i.id, super::search::excerpt(&i.text, 40)), url: format!("checklist.html#item-{}", i.id), ok: true }, a)
+            let a = answers
+                .and_then(|a| a.answers.iter().find(|x| x.item == i.id))
+                .map(|a| a.value.label().to_string())
+                .unwrap_or_default();
+            (
+                LinkView {
+                    label: format!("{} {}", i.id, super::search::excerpt(&i.text, 40)),
+                    url: format!("checklist.html#item-{}", i.id),
+                    ok: true,
+                },
+                a,
+            )
         })
         .collect();
-    let children: Vec<RequirementRow> = requirement_rows(p).into_iter().filter(|row| std.requirement(&row.id).is_some_and(|c| c.parent.as_deref() == Some(r.id.as_str()))).collect();
+    let children: Vec<RequirementRow> = requirement_rows(p)
+        .into_iter()
+        .filter(|row| {
+            std.requirement(&row.id)
+                .is_some_and(|c| c.parent.as_deref() == Some(r.id.as_str()))
+        })
+        .collect();
     let child_ids: Vec<String> = children.iter().map(|c| c.id.clone()).collect();
     let s = p.status(&r.id);
     RequirementView {
@@ -666,12 +825,21 @@ pub fn requirement(p: &Pages, r: &Requirement) -> RequirementView {
         satisfied_by,
         ledgers,
         items,
-        parent: r.parent.as_ref().map(|id| LinkView { label: id.clone(), url: requirement_page(id), ok: true }),
+        parent: r.parent.as_ref().map(|id| LinkView {
+            label: id.clone(),
+            url: requirement_page(id),
+            ok: true,
+        }),
         children,
         findings: p.findings_where(|f| {
             f.requirement.as_deref() == Some(r.id.as_str())
-                || f.requirement.as_ref().is_some_and(|x| child_ids.contains(x))
-                || f.item.as_deref().and_then(|i| std.item(i)).is_some_and(|i| i.requirements.contains(&r.id))
+                || f.requirement
+                    .as_ref()
+                    .is_some_and(|x| child_ids.contains(x))
+                || f.item
+                    .as_deref()
+                    .and_then(|i| std.item(i))
+                    .is_some_and(|i| i.requirements.contains(&r.id))
         }),
     }
 }

@@ -38,7 +38,10 @@ pub struct Index {
 
 /// Lowercases and drops white space (the same normalisation runs in JS).
 pub fn normalize(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Builds the bigram index of `records`.
@@ -55,13 +58,19 @@ pub fn index(records: Vec<Record>) -> Index {
     }
     Index {
         records,
-        grams: grams.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect(),
+        grams: grams
+            .into_iter()
+            .map(|(k, v)| (k, v.into_iter().collect()))
+            .collect(),
     }
 }
 
 /// The script that defines the index.
 pub fn script(index: &Index) -> String {
-    format!("window.ANZEN_SEARCH = {};\n", serde_json::to_string(index).unwrap_or_else(|_| "{}".into()))
+    format!(
+        "window.ANZEN_SEARCH = {};\n",
+        serde_json::to_string(index).unwrap_or_else(|_| "{}".into())
+    )
 }
 
 /// Plain text of each section of a Markdown body: (heading index or None
@@ -75,9 +84,15 @@ pub fn sections_text(body: &str) -> Vec<(Option<usize>, String)> {
                 out.push((Some(heading), String::new()));
                 heading += 1;
             }
-            Event::Text(t) | Event::Code(t) => out.last_mut().expect("non-empty").1.push_str(&cjk::strip_marks(&t)),
+            Event::Text(t) | Event::Code(t) => out
+                .last_mut()
+                .expect("non-empty")
+                .1
+                .push_str(&cjk::strip_marks(&t)),
             Event::End(TagEnd::Heading(_)) => out.last_mut().expect("non-empty").1.push('\n'),
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
                 out.last_mut().expect("non-empty").1.push(' ')
             }
             _ => {}
@@ -103,8 +118,20 @@ mod tests {
     #[test]
     fn japanese_words_are_found_by_bigrams() {
         let idx = index(vec![
-            Record { t: "研修計画".into(), u: "a".into(), k: "文書".into(), s: String::new(), text: "年1回以上".into() },
-            Record { t: "入退室記録".into(), u: "b".into(), k: "台帳".into(), s: String::new(), text: String::new() },
+            Record {
+                t: "研修計画".into(),
+                u: "a".into(),
+                k: "文書".into(),
+                s: String::new(),
+                text: "年1回以上".into(),
+            },
+            Record {
+                t: "入退室記録".into(),
+                u: "b".into(),
+                k: "台帳".into(),
+                s: String::new(),
+                text: String::new(),
+            },
         ]);
         assert_eq!(idx.grams["研修"], vec![0]);
         assert_eq!(idx.grams["記録"], vec![1]);

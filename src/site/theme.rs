@@ -31,8 +31,14 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
 
 /// The default static assets (copied to `assets/`).
 pub const ASSETS: &[(&str, &[u8])] = &[
-    ("style.css", include_bytes!("../../themes/default/static/style.css")),
-    ("search.js", include_bytes!("../../themes/default/static/search.js")),
+    (
+        "style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "search.js",
+        include_bytes!("../../themes/default/static/search.js"),
+    ),
 ];
 
 /// A loaded theme.
@@ -64,8 +70,14 @@ pub enum ThemeError {
 
 /// Loads the default theme with the project's overrides laid over it.
 pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
-    let mut templates: BTreeMap<String, String> = TEMPLATES.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
-    let mut assets: BTreeMap<String, Vec<u8>> = ASSETS.iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect();
+    let mut templates: BTreeMap<String, String> = TEMPLATES
+        .iter()
+        .map(|(n, s)| (n.to_string(), s.to_string()))
+        .collect();
+    let mut assets: BTreeMap<String, Vec<u8>> = ASSETS
+        .iter()
+        .map(|(n, b)| (n.to_string(), b.to_vec()))
+        .collect();
     if let Some(name) = name.filter(|n| *n != "default") {
         let dir = root.join("themes").join(name);
         if !dir.is_dir() {
@@ -73,12 +85,20 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
         }
         for (sub, is_template) in [("templates", true), ("static", false)] {
             let base = dir.join(sub);
-            for entry in walkdir::WalkDir::new(&base).follow_links(false).sort_by_file_name().into_iter().flatten() {
+            for entry in walkdir::WalkDir::new(&base)
+                .follow_links(false)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
                 if !entry.file_type().is_file() {
                     continue;
                 }
                 let rel = crate::diag::rel_path(&base, entry.path());
-                let io = |source| ThemeError::Io { path: entry.path().display().to_string(), source };
+                let io = |source| ThemeError::Io {
+                    path: entry.path().display().to_string(),
+                    source,
+                };
                 if is_template {
                     templates.insert(rel, std::fs::read_to_string(entry.path()).map_err(io)?);
                 } else {
@@ -108,7 +128,10 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
 }
 
 /// `{{ date | date_ja }}`: `2026-04-01（令和8年4月1日）`.
-fn date_ja(value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+fn date_ja(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
     let s = value.as_str().unwrap_or_default();
     Ok(match crate::date::Date::parse(s) {
         Ok(d) => tera::Value::String(format!("{s}（{}）", d.wareki())),
