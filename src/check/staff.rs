@@ -67,7 +67,7 @@ pub(super) fn training(cx: &Context, months: u32, signatures: bool, out: &mut Ve
             .max();
         match last {
             None => out.push(
-                Finding::error("training.never", tr!("{} は研修を一度も受講していません", "{} has never attended training"; name(worker)))
+                Finding::error("training.never", tr!("{}は研修を一度も受講していません", "{} has never attended training"; name(worker)))
                     .at(worker.location.clone())
                     .hint(tr!(
                         "研修記録（kind: training）の attendees に {} を記録してください。個人情報を取り扱う従業者は必ず1回以上受講している必要があります",
@@ -77,7 +77,7 @@ pub(super) fn training(cx: &Context, months: u32, signatures: bool, out: &mut Ve
             Some(d) if d < since => out.push(
                 Finding::error(
                     "training.stale",
-                    tr!("{} の最後の受講は {} で、{}か月より前です", "{} was last trained on {}, more than {} months ago"; name(worker), d, months),
+                    tr!("{}の最後の受講は {} で、{}か月より前です", "{} was last trained on {}, more than {} months ago"; name(worker), d, months),
                 )
                 .at(worker.location.clone())
                 .hint(tr!("{} 以降に研修を実施し記録してください（毎年1回以上）", "train and record it on or after {} (at least once a year)"; since)),

@@ -1,0 +1,104 @@
+//! A project can add to or override the bundled standard with a file of the
+//! same format named in `standards:`: a municipality's variant is data.
+
+mod common;
+
+use common::Fixture;
+
+const VARIANT: &str = r#"
+id: city-variant
+title: 架空市の追加基準
+checklist:
+  title: 追加項目
+  columns: [チェック内容, はい, いいえ, 該当無]
+  sections:
+    - { id: "7", title: 追加 }
+  items:
+    - id: "7-1"
+      section: "7"
+      text: "テレワークの規程を定めていますか?"
+      requirements: ["X1"]
+requirements:
+  - id: X1
+    number: "X1"
+    title: テレワーク規程
+    text: テレワークにおける個人情報の取扱いを定めていること。
+    checks:
+      - check: document
+        kinds: [rules]
+        section: true
+"#;
+
+#[test]
+fn a_variant_file_adds_items_and_requirements_that_are_checked() {
+    let f = Fixture::sample();
+    f.write("standards/city-variant.yaml", VARIANT);
+    f.edit(
+        "anzen.yaml",
+        "standards: [municipal-standard]",
+        "standards: [municipal-standard, standards/city-variant.yaml]",
+    );
+    let check = f.check();
+    assert_eq!(check.code, 1);
+    let missing = check.of("answer.missing");
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert_eq!(missing[0].item.as_deref(), Some("7-1"));
+    let uncovered = check.of("requirement.uncovered");
+    assert_eq!(uncovered.len(), 1);
+    assert_eq!(uncovered[0].requirement.as_deref(), Some("X1"));
+    assert_eq!(check.json["standard"], "municipal-standard+city-variant");
+}
+
+#[test]
+fn a_variant_can_replace_a_bundled_requirement() {
+    let f = Fixture::sample();
+    // Tighten monthly reports: due on the 5th instead of the 10th.
+    let bundled = anzen::standard::Standard::bundled("municipal-standard").unwrap();
+    let s10 = bundled.requirement("S10").unwrap();
+    let variant = format!(
+        "id: stricter\ntitle: t\nchecklist: {{title: t, columns: [], sections: [], items: []}}\nrequirements:\n  - id: S10\n    number: \"10\"\n    title: {}\n    text: {}\n    checks:\n      - {{check: monthly_reports, ledger: monthly_reports, due_day: 1}}\n",
+        serde_json::to_string(s10.title.as_ref().unwrap()).unwrap(),
+        serde_json::to_string(&s10.text).unwrap()
+    );
+    f.write("stricter.yaml", &variant);
+    f.edit(
+        "anzen.yaml",
+        "standards: [municipal-standard]",
+        "standards: [municipal-standard, stricter.yaml]",
+    );
+    // With reports due on the 1st, the November 2026 report (for October)
+    // ... is due 2026-11-01 and exists; move as-of to 2026-12-02 to need November's.
+    let run = f.run(&["--as-of", "2026-12-02", "check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let months: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["rule"] == "monthly.missing")
+        .map(|x| x["message"]["en"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(months.len(), 1, "{months:?}");
+    assert!(months[0].contains("2026-11"), "{months:?}");
+}
+
+#[test]
+fn a_broken_variant_file_is_reported_with_its_location() {
+    let f = Fixture::sample();
+    f.write("bad.yaml", "id: bad\ntitle: t\nchecklist: {title: t, columns: [], sections: [], items: []}\nrequirements:\n  - id: X\n    number: \"1\"\n    text: t\n    checks:\n      - check: documnt\n");
+    f.edit(
+        "anzen.yaml",
+        "standards: [municipal-standard]",
+        "standards: [municipal-standard, bad.yaml]",
+    );
+    let check = f.check();
+    assert_eq!(check.code, 1);
+    let fs = check.findings();
+    assert_eq!(fs.len(), 1, "{fs:?}");
+    assert_eq!(fs[0].file, "bad.yaml");
+    assert_eq!(fs[0].line, 9);
+    assert!(
+        fs[0].hint.as_deref().unwrap_or("").contains("document") || fs[0].ja.contains("documnt"),
+        "{:?}",
+        fs[0]
+    );
+}
