@@ -18,6 +18,10 @@ pub struct BuildOptions {
     pub out: Option<PathBuf>,
     /// Site options.
     pub site: SiteOptions,
+    /// Whether to make PDFs (`--no-pdf` turns it off).
+    pub pdf: bool,
+    /// PDF options.
+    pub pdf_options: crate::pdf::PdfOptions,
 }
 
 /// What a build produced.
@@ -29,6 +33,10 @@ pub struct BuildReport {
     pub site_dir: PathBuf,
     /// Number of files in the site.
     pub site_files: usize,
+    /// The PDF folder written, if PDFs were made.
+    pub pdf_dir: Option<PathBuf>,
+    /// Number of PDFs.
+    pub pdf_files: usize,
     /// As-of date.
     pub as_of: String,
 }
@@ -48,6 +56,9 @@ pub enum BuildError {
     /// Rendering failed.
     #[error(transparent)]
     Site(#[from] site::SiteError),
+    /// PDFs failed.
+    #[error(transparent)]
+    Pdf(#[from] crate::pdf::PdfError),
     /// The output folder is unsafe to write.
     #[error("refusing to write to {0}: it is or contains the project or its content")]
     UnsafeOutput(PathBuf),
@@ -80,12 +91,35 @@ pub fn build(
     let mut site_options = options.site.clone();
     site_options.mask_personal |= project.config.site.mask_personal;
     let files = site::render(&cx, &findings, revision.as_ref(), &theme, &site_options)?;
+    // PDFs before anything is written: a failure leaves all output as it was.
+    let pdfs = if options.pdf {
+        let mut pdf_options = options.pdf_options.clone();
+        pdf_options.pdf_a |= project.config.pdf.pdf_a;
+        Some(crate::pdf::render(
+            &cx,
+            &findings,
+            revision.as_ref(),
+            &pdf_options,
+        )?)
+    } else {
+        None
+    };
     let site_dir = out.join("site");
     write_atomically(&site_dir, &files)?;
+    let pdf_dir = match &pdfs {
+        Some(p) => {
+            let dir = out.join("pdf");
+            write_atomically(&dir, p)?;
+            Some(dir)
+        }
+        None => None,
+    };
     Ok(BuildReport {
         findings,
         site_files: files.len(),
         site_dir,
+        pdf_files: pdfs.as_ref().map_or(0, |p| p.len()),
+        pdf_dir,
         as_of: project.as_of.to_string(),
     })
 }

@@ -49,6 +49,12 @@ enum Command {
         /// Mask personal data (names, signatures) on the site (個人データを伏せ字にする)
         #[arg(long)]
         mask_personal: bool,
+        /// Skip the PDFs (PDF を作らない)
+        #[arg(long)]
+        no_pdf: bool,
+        /// Write PDF/A-2b (PDF/A-2b で出力)
+        #[arg(long)]
+        pdf_a: bool,
     },
     /// List every checklist item and requirement with its text and checks (基準の一覧)
     Standard {
@@ -93,7 +99,22 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<ExitCode, String> {
     match &cli.command {
         Command::Check { format } => check_cmd(cli, *format),
-        Command::Build { out, mask_personal } => build_cmd(cli, out.clone(), *mask_personal),
+        Command::Build {
+            out,
+            mask_personal,
+            no_pdf,
+            pdf_a,
+        } => build_cmd(
+            cli,
+            anzen::build::BuildOptions {
+                out: out.clone(),
+                site: anzen::site::SiteOptions {
+                    mask_personal: *mask_personal,
+                },
+                pdf: !no_pdf,
+                pdf_options: anzen::pdf::PdfOptions { pdf_a: *pdf_a },
+            },
+        ),
         Command::Standard { format } => {
             let std = project_standard(cli)?;
             match format {
@@ -201,11 +222,7 @@ fn check_cmd(cli: &Cli, format: CheckFormat) -> Result<ExitCode, String> {
     ))
 }
 
-fn build_cmd(cli: &Cli, out: Option<PathBuf>, mask_personal: bool) -> Result<ExitCode, String> {
-    let options = anzen::build::BuildOptions {
-        out,
-        site: anzen::site::SiteOptions { mask_personal },
-    };
+fn build_cmd(cli: &Cli, options: anzen::build::BuildOptions) -> Result<ExitCode, String> {
     let started = std::time::Instant::now();
     match anzen::build::build(&cli.root, &LoadOptions { as_of: cli.as_of }, &options) {
         Ok(report) => {
@@ -215,18 +232,28 @@ fn build_cmd(cli: &Cli, out: Option<PathBuf>, mask_personal: bool) -> Result<Exi
                 eprintln!("{}", human::summary(summary, &report.as_of, cli.lang));
             }
             match cli.lang {
-                Lang::Ja => println!(
-                    "サイトを書き出しました: {}（{} ファイル、{:.2} 秒）。index.html をブラウザで開いてください",
-                    report.site_dir.display(),
-                    report.site_files,
-                    elapsed
-                ),
-                Lang::En => println!(
-                    "site written to {} ({} files, {:.2} s); open index.html in a browser",
-                    report.site_dir.display(),
-                    report.site_files,
-                    elapsed
-                ),
+                Lang::Ja => {
+                    println!(
+                        "サイト: {}/index.html（{} ファイル）",
+                        report.site_dir.display(),
+                        report.site_files
+                    );
+                    if let Some(dir) = &report.pdf_dir {
+                        println!("PDF: {}（{} ファイル）", dir.display(), report.pdf_files);
+                    }
+                    println!("ビルド完了（{elapsed:.2} 秒）");
+                }
+                Lang::En => {
+                    println!(
+                        "site: {}/index.html ({} files)",
+                        report.site_dir.display(),
+                        report.site_files
+                    );
+                    if let Some(dir) = &report.pdf_dir {
+                        println!("PDF: {} ({} files)", dir.display(), report.pdf_files);
+                    }
+                    println!("build done ({elapsed:.2} s)");
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

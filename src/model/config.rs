@@ -33,6 +33,30 @@ pub struct Config {
     /// Site options.
     #[serde(default)]
     pub site: SiteConfig,
+    /// PDF options.
+    #[serde(default)]
+    pub pdf: PdfConfig,
+}
+
+/// Options of the PDFs.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PdfConfig {
+    /// The typst binary (else `ANZEN_TYPST`, then PATH).
+    #[serde(default)]
+    pub typst: Option<String>,
+    /// Extra font folders, relative to the project root.
+    #[serde(default)]
+    pub font_paths: Vec<String>,
+    /// Mincho (serif) families in order of preference.
+    #[serde(default)]
+    pub serif_fonts: Vec<String>,
+    /// Gothic (sans) families in order of preference.
+    #[serde(default)]
+    pub sans_fonts: Vec<String>,
+    /// Write PDF/A-2b.
+    #[serde(default)]
+    pub pdf_a: bool,
 }
 
 /// Options of the static site.

@@ -1,0 +1,9 @@
+//! Stage 3b of the pipeline: PDFs through the typst CLI. [`markup`]
+//! converts Markdown to Typst, [`typst`] runs the external binary, and
+//! [`render`] writes the sources and compiles every PDF.
+
+pub mod markup;
+pub mod render;
+pub mod typst;
+
+pub use render::{PdfError, PdfFiles, PdfOptions, render};

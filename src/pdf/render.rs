@@ -1,0 +1,522 @@
+//! The PDF stage proper: writes the typst sources (templates from the
+//! theme, data as JSON, each document converted from Markdown) into a work
+//! folder, checks that typst has a Japanese font, then compiles the
+//! checklist, every document and the combined 提出書類一式 in parallel,
+//! one typst process per core.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::markup::{self, MarkupOptions};
+use super::typst::{self, CompileJob, Typst};
+use crate::check::Context;
+use crate::diag::Finding;
+use crate::git::Revision;
+use crate::site::pages::{self, Pages};
+
+/// Default Mincho families: Linux, Windows, macOS.
+pub const SERIF_FONTS: &[&str] = &[
+    "Noto Serif CJK JP",
+    "IPAexMincho",
+    "IPAMincho",
+    "Yu Mincho",
+    "YuMincho",
+    "Hiragino Mincho ProN",
+    "MS Mincho",
+    "Noto Sans CJK JP",
+];
+/// Default Gothic families: Linux, Windows, macOS.
+pub const SANS_FONTS: &[&str] = &[
+    "Noto Sans CJK JP",
+    "IPAexGothic",
+    "IPAGothic",
+    "Yu Gothic",
+    "YuGothic",
+    "Hiragino Sans",
+    "Hiragino Kaku Gothic ProN",
+    "Meiryo",
+    "MS Gothic",
+];
+
+/// The file names of the PDFs.
+pub const CHECKLIST_PDF: &str = "情報セキュリティチェックシート.pdf";
+/// The combined submission PDF.
+pub const COMBINED_PDF: &str = "提出書類一式.pdf";
+
+/// The default typst templates (themes/default/typst/).
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "anzen.typ",
+        include_str!("../../themes/default/typst/anzen.typ"),
+    ),
+    (
+        "checklist.typ",
+        include_str!("../../themes/default/typst/checklist.typ"),
+    ),
+    (
+        "document.typ",
+        include_str!("../../themes/default/typst/document.typ"),
+    ),
+    (
+        "combined.typ",
+        include_str!("../../themes/default/typst/combined.typ"),
+    ),
+];
+
+/// Why PDFs could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    /// typst missing or wrong.
+    #[error(transparent)]
+    Typst(#[from] typst::TypstError),
+    /// No Japanese font.
+    #[error(
+        "typst finds none of the Japanese fonts {wanted}. Install one: Debian/Ubuntu `sudo apt-get install fonts-noto-cjk`; Windows has Yu Gothic / Yu Mincho; macOS has Hiragino; or name a font folder in anzen.yaml (pdf: {{font_paths: [fonts]}}) and families (pdf: {{sans_fonts: [...], serif_fonts: [...]}})"
+    )]
+    NoCjkFont {
+        /// The families looked for.
+        wanted: String,
+    },
+    /// A compile failed.
+    #[error("{pdf}: typst failed: {message}")]
+    Compile {
+        /// The PDF being made.
+        pdf: String,
+        /// What typst said, mapped to the source where possible.
+        message: String,
+    },
+    /// File trouble.
+    #[error("{path}: {source}")]
+    Io {
+        /// Where.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Options of the PDF stage.
+#[derive(Debug, Clone, Default)]
+pub struct PdfOptions {
+    /// PDF/A-2b output.
+    pub pdf_a: bool,
+}
+
+/// The PDFs, by file name.
+pub type PdfFiles = BTreeMap<String, Vec<u8>>;
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    vendor: &'a str,
+    representative: Option<&'a str>,
+    client: String,
+    contract: &'a str,
+    number: &'a str,
+    start_ja: String,
+    end_ja: String,
+    as_of: String,
+    as_of_ja: String,
+    revision: String,
+    tool_version: &'a str,
+    fonts: Fonts,
+}
+
+#[derive(Serialize)]
+struct Fonts {
+    serif: Vec<String>,
+    sans: Vec<String>,
+    mono: String,
+}
+
+#[derive(Serialize)]
+struct DocMeta {
+    slug: String,
+    offset: u8,
+    title: String,
+    kind: String,
+    version: Option<String>,
+    approver: Option<String>,
+    approved: Option<String>,
+    approved_ja: Option<String>,
+    review_by: Option<String>,
+    review_by_ja: Option<String>,
+}
+
+#[derive(Serialize)]
+struct LedgerMeta {
+    title: String,
+    kind: String,
+    count: usize,
+    retention: Option<String>,
+}
+
+/// A file name that Windows, macOS and Linux all accept.
+pub fn file_name(title: &str) -> String {
+    let cleaned: String = title
+        .chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let trimmed = cleaned.trim().trim_end_matches('.').to_string();
+    if trimmed.is_empty() {
+        "_".into()
+    } else {
+        trimmed
+    }
+}
+
+/// The creation timestamp: SOURCE_DATE_EPOCH if set, else the as-of date
+/// at midnight UTC.
+pub fn timestamp(as_of: crate::date::Date) -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or_else(|| {
+            as_of
+                .0
+                .and_hms_opt(0, 0, 0)
+                .map(|t| t.and_utc().timestamp())
+                .unwrap_or(0)
+        })
+}
+
+/// Makes every PDF: (file name → bytes), in memory.
+pub fn render(
+    cx: &Context,
+    findings: &[Finding],
+    revision: Option<&Revision>,
+    options: &PdfOptions,
+) -> Result<PdfFiles, PdfError> {
+    let project = cx.project;
+    let config = &project.config.pdf;
+    let root = &project.root;
+    let typst = typst::locate(config.typst.as_ref().map(|p| root.join(p)).as_deref())?;
+    let font_paths: Vec<PathBuf> = config.font_paths.iter().map(|p| root.join(p)).collect();
+    let pick = |configured: &[String], defaults: &[&str]| -> Vec<String> {
+        if configured.is_empty() {
+            defaults.iter().map(|s| s.to_string()).collect()
+        } else {
+            configured.to_vec()
+        }
+    };
+    let (serif, sans) = (
+        pick(&config.serif_fonts, SERIF_FONTS),
+        pick(&config.sans_fonts, SANS_FONTS),
+    );
+    let available = typst.fonts(&font_paths)?;
+    let has = |f: &String| available.iter().any(|a| a.eq_ignore_ascii_case(f));
+    if !serif.iter().chain(&sans).any(has) {
+        let mut wanted: Vec<&String> = sans.iter().chain(&serif).collect();
+        wanted.dedup();
+        return Err(PdfError::NoCjkFont {
+            wanted: wanted
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    // Only families typst has, so it never falls back to a font without kana.
+    let serif: Vec<String> = serif
+        .iter()
+        .filter(|f| has(f))
+        .cloned()
+        .chain(sans.iter().filter(|f| has(f)).cloned())
+        .collect();
+    let sans: Vec<String> = sans
+        .iter()
+        .filter(|f| has(f))
+        .cloned()
+        .chain(serif.iter().cloned())
+        .collect();
+    let mono = [
+        "Noto Sans Mono CJK JP",
+        "BIZ UDGothic",
+        "MS Gothic",
+        "Osaka-Mono",
+    ]
+    .iter()
+    .find(|f| has(&f.to_string()))
+    .map(|s| s.to_string())
+    .unwrap_or_else(|| sans[0].clone());
+
+    let work = tempfile::Builder::new()
+        .prefix("anzen-pdf-")
+        .tempdir()
+        .map_err(|source| PdfError::Io {
+            path: "temp".into(),
+            source,
+        })?;
+    let dir = work.path();
+    let write = |rel: &str, bytes: &[u8]| -> Result<(), PdfError> {
+        let path = dir.join(rel);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(|source| PdfError::Io {
+                path: p.display().to_string(),
+                source,
+            })?;
+        }
+        std::fs::write(&path, bytes).map_err(|source| PdfError::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    };
+    for (name, text) in templates(root, project.config.theme.as_deref())? {
+        write(&name, text.as_bytes())?;
+    }
+
+    let c = &project.config;
+    let meta = Meta {
+        vendor: &c.vendor.name,
+        representative: c.vendor.representative.as_deref(),
+        client: match &c.client.department {
+            Some(d) => format!("{} {}", c.client.name, d),
+            None => c.client.name.clone(),
+        },
+        contract: &c.contract.name,
+        number: &c.contract.number,
+        start_ja: c.contract.start.wareki(),
+        end_ja: c.contract.end.wareki(),
+        as_of: project.as_of.to_string(),
+        as_of_ja: project.as_of.wareki(),
+        revision: match revision {
+            Some(r) if r.dirty => format!("{}+", r.short),
+            Some(r) => r.short.clone(),
+            None => "git 管理外".into(),
+        },
+        tool_version: env!("CARGO_PKG_VERSION"),
+        fonts: Fonts { serif, sans, mono },
+    };
+    let statuses = crate::check::status::statuses(project, cx.standard, findings);
+    let p = Pages {
+        cx,
+        findings,
+        statuses: &statuses,
+        mask: false,
+    };
+    let checklist = serde_json::json!({
+        "title": cx.standard.checklist.title,
+        "columns": cx.standard.checklist.columns,
+        "notes": cx.standard.checklist.notes,
+        "sections": pages::checklist(&p),
+    });
+    let mut docs = Vec::new();
+    let mut line_maps: BTreeMap<String, (String, usize, Vec<usize>)> = BTreeMap::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for d in &project.documents {
+        let slug = crate::site::links::slug(&d.meta.id);
+        if !seen.insert(slug.clone()) {
+            continue;
+        }
+        // The title block repeats the front matter's title: a first `# 同じ題`
+        // is dropped (its line kept blank so lines still map), and the body's
+        // `##` headings then sit right under the title.
+        let (body, offset) = match d.sections.first() {
+            Some(s) if s.level == 1 && s.title == d.meta.title => {
+                let skip = s.line - d.body_line;
+                let body: Vec<&str> = d
+                    .body
+                    .split('\n')
+                    .enumerate()
+                    .map(|(i, l)| if i == skip { "" } else { l })
+                    .collect();
+                (body.join("\n"), 0)
+            }
+            _ => (d.body.clone(), 1),
+        };
+        let converted = markup::to_typst(&body, &MarkupOptions::default());
+        write(&format!("docs/{slug}.typ"), converted.markup.as_bytes())?;
+        line_maps.insert(
+            format!("docs/{slug}.typ"),
+            (d.file.clone(), d.body_line, converted.line_map),
+        );
+        let m = &d.meta;
+        docs.push(DocMeta {
+            slug,
+            offset,
+            title: m.title.clone(),
+            kind: m.kind.label().into(),
+            version: m.version.clone(),
+            approver: m.approval.as_ref().map(|a| a.approver.clone()),
+            approved: m.approval.as_ref().map(|a| a.date.to_string()),
+            approved_ja: m.approval.as_ref().map(|a| a.date.wareki()),
+            review_by: m.review_by.map(|d| d.to_string()),
+            review_by_ja: m.review_by.map(|d| d.wareki()),
+        });
+    }
+    let ledgers: Vec<LedgerMeta> = project
+        .ledgers
+        .iter()
+        .map(|l| LedgerMeta {
+            title: p.ledger_title(l),
+            kind: cx.kind_title(&l.kind),
+            count: l.entries.len(),
+            retention: l.retention.map(|r| match r {
+                crate::model::Retention::Years(n) => format!("記録から{n}年"),
+                crate::model::Retention::Until(d) => format!("{d} まで"),
+            }),
+        })
+        .collect();
+    write("data/meta.json", to_json(&meta).as_bytes())?;
+    write("data/checklist.json", to_json(&checklist).as_bytes())?;
+    write("data/documents.json", to_json(&docs).as_bytes())?;
+    write("data/ledgers.json", to_json(&ledgers).as_bytes())?;
+
+    // The jobs: (pdf name, main file, doc slug).
+    let mut jobs: Vec<(String, &str, Option<String>)> = vec![
+        (CHECKLIST_PDF.into(), "checklist.typ", None),
+        (COMBINED_PDF.into(), "combined.typ", None),
+    ];
+    let mut names = std::collections::BTreeSet::new();
+    for d in &docs {
+        let mut name = format!("{}.pdf", file_name(&d.title));
+        if !names.insert(name.clone()) || name == CHECKLIST_PDF || name == COMBINED_PDF {
+            name = format!("{}_{}.pdf", file_name(&d.title), d.slug);
+        }
+        jobs.push((name, "document.typ", Some(d.slug.clone())));
+    }
+    let timestamp = timestamp(project.as_of);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| PdfError::Io {
+            path: "threads".into(),
+            source: std::io::Error::other(e),
+        })?;
+    let results: Vec<Result<(String, Vec<u8>), PdfError>> = pool.install(|| {
+        jobs.par_iter()
+            .map(|(name, main, slug)| {
+                compile_one(
+                    &typst,
+                    dir,
+                    &font_paths,
+                    timestamp,
+                    options.pdf_a,
+                    name,
+                    main,
+                    slug.as_deref(),
+                    &line_maps,
+                )
+            })
+            .collect()
+    });
+    results.into_iter().collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn compile_one(
+    typst: &Typst,
+    dir: &Path,
+    font_paths: &[PathBuf],
+    timestamp: i64,
+    pdf_a: bool,
+    name: &str,
+    main: &str,
+    slug: Option<&str>,
+    line_maps: &BTreeMap<String, (String, usize, Vec<usize>)>,
+) -> Result<(String, Vec<u8>), PdfError> {
+    let out = dir
+        .join("out")
+        .join(format!("{}.pdf", slug.unwrap_or(main)));
+    if let Some(p) = out.parent() {
+        std::fs::create_dir_all(p).map_err(|source| PdfError::Io {
+            path: p.display().to_string(),
+            source,
+        })?;
+    }
+    let mut inputs = Vec::new();
+    if let Some(s) = slug {
+        inputs.push(("doc", s.to_string()));
+    }
+    let job = CompileJob {
+        root: dir,
+        input: main,
+        output: &out,
+        font_paths,
+        timestamp,
+        pdf_a,
+        inputs,
+    };
+    typst.compile(&job).map_err(|stderr| PdfError::Compile {
+        pdf: name.to_string(),
+        message: map_diagnostics(&stderr, line_maps),
+    })?;
+    let bytes = std::fs::read(&out).map_err(|source| PdfError::Io {
+        path: out.display().to_string(),
+        source,
+    })?;
+    Ok((name.to_string(), bytes))
+}
+
+/// typst's errors, with lines in converted documents mapped back to the
+/// Markdown file they came from.
+fn map_diagnostics(
+    stderr: &str,
+    line_maps: &BTreeMap<String, (String, usize, Vec<usize>)>,
+) -> String {
+    let diags = typst::diagnostics(stderr);
+    if diags.is_empty() {
+        return stderr.to_string();
+    }
+    diags
+        .iter()
+        .map(|d| match line_maps.get(&d.file) {
+            Some((file, body_line, map)) => {
+                let line = map
+                    .get(d.line.saturating_sub(1))
+                    .map(|l| l + body_line - 1)
+                    .unwrap_or(*body_line);
+                format!("{file}:{line}: {}", d.message)
+            }
+            None => format!("{}:{}:{}: {}", d.file, d.line, d.column, d.message),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The typst templates: the defaults with the project theme's `typst/`
+/// files laid over them.
+fn templates(root: &Path, theme: Option<&str>) -> Result<Vec<(String, String)>, PdfError> {
+    let mut out: BTreeMap<String, String> = TEMPLATES
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    if let Some(name) = theme.filter(|n| *n != "default") {
+        let dir = root.join("themes").join(name).join("typst");
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&dir)
+                .follow_links(false)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
+                if entry.file_type().is_file() {
+                    let rel = crate::diag::rel_path(&dir, entry.path());
+                    let text =
+                        std::fs::read_to_string(entry.path()).map_err(|source| PdfError::Io {
+                            path: entry.path().display().to_string(),
+                            source,
+                        })?;
+                    out.insert(rel, text);
+                }
+            }
+        }
+    }
+    Ok(out.into_iter().collect())
+}
+
+/// Pretty JSON for the typst data files.
+fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into())
+}
