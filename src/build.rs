@@ -22,6 +22,10 @@ pub struct BuildOptions {
     pub pdf: bool,
     /// PDF options.
     pub pdf_options: crate::pdf::PdfOptions,
+    /// Whether to write the zip.
+    pub package: bool,
+    /// Package options.
+    pub package_options: crate::package::PackageOptions,
 }
 
 /// What a build produced.
@@ -37,6 +41,8 @@ pub struct BuildReport {
     pub pdf_dir: Option<PathBuf>,
     /// Number of PDFs.
     pub pdf_files: usize,
+    /// The zip written, or why it was not.
+    pub package: Option<Result<PathBuf, crate::package::PackageError>>,
     /// As-of date.
     pub as_of: String,
 }
@@ -78,11 +84,7 @@ pub fn build(
     load_options: &LoadOptions,
     options: &BuildOptions,
 ) -> Result<BuildReport, BuildError> {
-    let (project, mut findings) = load::load(root, load_options)?;
-    let std = standard::resolve(root, &project.config.standards).map_err(BuildError::Standard)?;
-    let kinds = LedgerKinds::bundled();
-    findings.extend(check::run(&project, &std, &kinds));
-    crate::diag::sort(&mut findings);
+    let (project, std, kinds, findings) = load_and_check(root, load_options)?;
     let out = options.out.clone().unwrap_or_else(|| root.join("output"));
     guard_output(root, &root.join(&project.config.content_dir), &out)?;
     let theme = theme::load(root, project.config.theme.as_deref())?;
@@ -104,6 +106,19 @@ pub fn build(
     } else {
         None
     };
+    let package = options.package.then(|| {
+        let inputs = crate::package::Inputs {
+            site: Some(&files),
+            pdfs: pdfs.as_ref(),
+        };
+        crate::package::package(
+            &cx,
+            &findings,
+            revision.as_ref(),
+            &inputs,
+            &options.package_options,
+        )
+    });
     let site_dir = out.join("site");
     write_atomically(&site_dir, &files)?;
     let pdf_dir = match &pdfs {
@@ -114,12 +129,102 @@ pub fn build(
         }
         None => None,
     };
+    let package = match package {
+        Some(Ok(p)) => Some(Ok(write_file_atomically(
+            &out.join(&p.file_name),
+            &p.bytes,
+        )?)),
+        Some(Err(e)) => Some(Err(e)),
+        None => None,
+    };
     Ok(BuildReport {
         findings,
+        package,
         site_files: files.len(),
         site_dir,
         pdf_files: pdfs.as_ref().map_or(0, |p| p.len()),
         pdf_dir,
+        as_of: project.as_of.to_string(),
+    })
+}
+
+/// Stages 1 and 2: the project, its standard, the ledger kinds and every
+/// finding.
+pub fn load_and_check(
+    root: &Path,
+    load_options: &LoadOptions,
+) -> Result<
+    (
+        crate::model::Project,
+        crate::standard::Standard,
+        LedgerKinds,
+        Vec<Finding>,
+    ),
+    BuildError,
+> {
+    let (project, mut findings) = load::load(root, load_options)?;
+    let std = standard::resolve(root, &project.config.standards).map_err(BuildError::Standard)?;
+    let kinds = LedgerKinds::bundled();
+    findings.extend(check::run(&project, &std, &kinds));
+    crate::diag::sort(&mut findings);
+    Ok((project, std, kinds, findings))
+}
+
+/// `anzen package`: the package stage alone, from the site and PDFs a
+/// previous `anzen build` left in the output folder (whatever is there).
+pub fn package_only(
+    root: &Path,
+    load_options: &LoadOptions,
+    out: Option<PathBuf>,
+    options: &crate::package::PackageOptions,
+) -> Result<BuildReport, BuildError> {
+    let (project, std, kinds, findings) = load_and_check(root, load_options)?;
+    let out = out.unwrap_or_else(|| root.join("output"));
+    guard_output(root, &root.join(&project.config.content_dir), &out)?;
+    let read_dir = |dir: &Path| -> Result<Option<site::SiteFiles>, BuildError> {
+        if !dir.is_dir() {
+            return Ok(None);
+        }
+        let mut files = site::SiteFiles::new();
+        for entry in walkdir::WalkDir::new(dir)
+            .follow_links(false)
+            .sort_by_file_name()
+        {
+            let entry = entry.map_err(|e| BuildError::Write {
+                path: dir.to_path_buf(),
+                source: std::io::Error::other(e),
+            })?;
+            if entry.file_type().is_file() {
+                let bytes = std::fs::read(entry.path()).map_err(|source| BuildError::Write {
+                    path: entry.path().to_path_buf(),
+                    source,
+                })?;
+                files.insert(crate::diag::rel_path(dir, entry.path()), bytes);
+            }
+        }
+        Ok(Some(files))
+    };
+    let (site_dir, pdf_dir) = (out.join("site"), out.join("pdf"));
+    let site_files = read_dir(&site_dir)?;
+    let pdfs = read_dir(&pdf_dir)?;
+    let cx = Context::new(&project, &std, &kinds);
+    let revision = crate::git::revision(root);
+    let inputs = crate::package::Inputs {
+        site: site_files.as_ref(),
+        pdfs: pdfs.as_ref(),
+    };
+    let package = match crate::package::package(&cx, &findings, revision.as_ref(), &inputs, options)
+    {
+        Ok(p) => Ok(write_file_atomically(&out.join(&p.file_name), &p.bytes)?),
+        Err(e) => Err(e),
+    };
+    Ok(BuildReport {
+        site_files: site_files.as_ref().map_or(0, |s| s.len()),
+        pdf_files: pdfs.as_ref().map_or(0, |p| p.len()),
+        pdf_dir: pdfs.is_some().then_some(pdf_dir),
+        site_dir,
+        findings,
+        package: Some(package),
         as_of: project.as_of.to_string(),
     })
 }
@@ -161,6 +266,24 @@ pub fn guard_output(root: &Path, content: &Path, out: &Path) -> Result<(), Build
         return Err(BuildError::UnsafeOutput(out.to_path_buf()));
     }
     Ok(())
+}
+
+/// Writes one file through a temporary sibling renamed into place.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<PathBuf, BuildError> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| BuildError::Write { path: p, source }
+    };
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = parent.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(io(path))?;
+    Ok(path.to_path_buf())
 }
 
 /// Writes `files` into `dir` through a temporary sibling folder that is

@@ -20,6 +20,7 @@ pub mod git;
 pub mod i18n;
 pub mod load;
 pub mod model;
+pub mod package;
 pub mod pdf;
 pub mod report;
 pub mod site;

@@ -55,6 +55,30 @@ enum Command {
         /// Write PDF/A-2b (PDF/A-2b で出力)
         #[arg(long)]
         pdf_a: bool,
+        /// Skip the zip (提出用 zip を作らない)
+        #[arg(long)]
+        no_package: bool,
+        #[command(flatten)]
+        package: PackageArgs,
+    },
+    /// Write the submission zip from the last build's site and PDFs (提出用 zip だけを作る)
+    Package {
+        /// Output folder (出力先、既定は <root>/output)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        package: PackageArgs,
+    },
+    /// Check a submission zip against its manifest (zip の改ざん検査)
+    Verify {
+        /// The zip
+        zip: PathBuf,
+        /// File holding the password of an encrypted zip (else ANZEN_ZIP_PASSWORD)
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// Output format (出力形式)
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
     },
     /// List every checklist item and requirement with its text and checks (基準の一覧)
     Standard {
@@ -67,6 +91,20 @@ enum Command {
         /// e.g. 2-1, S5(6), training.stale, staff
         id: String,
     },
+}
+
+/// Options of the package stage.
+#[derive(clap::Args)]
+struct PackageArgs {
+    /// Package despite error-level findings, recording them in manifest.json (エラーがあっても zip を作る)
+    #[arg(long)]
+    allow_findings: bool,
+    /// Encrypt entries with AES-256; the password comes from ANZEN_ZIP_PASSWORD or --password-file, never the command line (AES-256 で暗号化)
+    #[arg(long)]
+    encrypt: bool,
+    /// File holding the password for --encrypt (パスワードを書いたファイル)
+    #[arg(long, value_name = "FILE", requires = "encrypt")]
+    password_file: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -104,6 +142,8 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             mask_personal,
             no_pdf,
             pdf_a,
+            no_package,
+            package,
         } => build_cmd(
             cli,
             anzen::build::BuildOptions {
@@ -113,8 +153,18 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                 },
                 pdf: !no_pdf,
                 pdf_options: anzen::pdf::PdfOptions { pdf_a: *pdf_a },
+                package: !no_package,
+                package_options: package_options(package, cli.lang)?,
             },
         ),
+        Command::Package { out, package } => {
+            package_cmd(cli, out.clone(), package_options(package, cli.lang)?)
+        }
+        Command::Verify {
+            zip,
+            password_file,
+            format,
+        } => verify_cmd(cli, zip, password_file.as_deref(), *format),
         Command::Standard { format } => {
             let std = project_standard(cli)?;
             match format {
@@ -224,50 +274,210 @@ fn check_cmd(cli: &Cli, format: CheckFormat) -> Result<ExitCode, String> {
 
 fn build_cmd(cli: &Cli, options: anzen::build::BuildOptions) -> Result<ExitCode, String> {
     let started = std::time::Instant::now();
-    match anzen::build::build(&cli.root, &LoadOptions { as_of: cli.as_of }, &options) {
-        Ok(report) => {
-            let summary = Summary::of(&report.findings);
-            let elapsed = started.elapsed().as_secs_f64();
-            if summary.errors + summary.warnings > 0 {
-                eprintln!("{}", human::summary(summary, &report.as_of, cli.lang));
+    let result = anzen::build::build(&cli.root, &LoadOptions { as_of: cli.as_of }, &options);
+    report_build(cli, result, started)
+}
+
+fn package_cmd(
+    cli: &Cli,
+    out: Option<PathBuf>,
+    options: anzen::package::PackageOptions,
+) -> Result<ExitCode, String> {
+    let started = std::time::Instant::now();
+    let result =
+        anzen::build::package_only(&cli.root, &LoadOptions { as_of: cli.as_of }, out, &options);
+    report_build(cli, result, started)
+}
+
+/// The package password: --password-file, else ANZEN_ZIP_PASSWORD; never
+/// an argument, never printed.
+fn read_password(
+    file: Option<&std::path::Path>,
+    lang: Lang,
+) -> Result<Option<anzen::package::Password>, String> {
+    let pw = match file {
+        Some(f) => Some(std::fs::read_to_string(f).map_err(|e| match lang {
+            Lang::Ja => format!("パスワードファイル {} を読めません: {e}", f.display()),
+            Lang::En => format!("cannot read password file {}: {e}", f.display()),
+        })?),
+        None => std::env::var(anzen::package::PASSWORD_ENV).ok(),
+    };
+    let pw = pw
+        .map(|p| p.trim_end_matches(['\r', '\n']).to_string())
+        .filter(|p| !p.is_empty());
+    Ok(pw.map(anzen::package::Password))
+}
+
+fn package_options(
+    args: &PackageArgs,
+    lang: Lang,
+) -> Result<anzen::package::PackageOptions, String> {
+    let password = if args.encrypt {
+        match read_password(args.password_file.as_deref(), lang)? {
+            Some(p) => Some(p),
+            None => {
+                return Err(match lang {
+                    Lang::Ja => format!(
+                        "--encrypt にはパスワードが必要です。環境変数 {} か --password-file で渡してください（コマンドラインには書けません）",
+                        anzen::package::PASSWORD_ENV
+                    ),
+                    Lang::En => format!(
+                        "--encrypt needs a password: set {} or use --password-file (it cannot be given on the command line)",
+                        anzen::package::PASSWORD_ENV
+                    ),
+                });
             }
-            match cli.lang {
-                Lang::Ja => {
-                    println!(
-                        "サイト: {}/index.html（{} ファイル）",
-                        report.site_dir.display(),
-                        report.site_files
-                    );
-                    if let Some(dir) = &report.pdf_dir {
-                        println!("PDF: {}（{} ファイル）", dir.display(), report.pdf_files);
-                    }
-                    println!("ビルド完了（{elapsed:.2} 秒）");
-                }
-                Lang::En => {
-                    println!(
-                        "site: {}/index.html ({} files)",
-                        report.site_dir.display(),
-                        report.site_files
-                    );
-                    if let Some(dir) = &report.pdf_dir {
-                        println!("PDF: {} ({} files)", dir.display(), report.pdf_files);
-                    }
-                    println!("build done ({elapsed:.2} s)");
-                }
-            }
-            Ok(ExitCode::SUCCESS)
         }
+    } else {
+        None
+    };
+    Ok(anzen::package::PackageOptions {
+        allow_findings: args.allow_findings,
+        password,
+    })
+}
+
+fn report_build(
+    cli: &Cli,
+    result: Result<anzen::build::BuildReport, anzen::build::BuildError>,
+    started: std::time::Instant,
+) -> Result<ExitCode, String> {
+    let ja = cli.lang == Lang::Ja;
+    let report = match result {
+        Ok(r) => r,
         Err(anzen::build::BuildError::Load(LoadError::ConfigInvalid(f)))
         | Err(anzen::build::BuildError::Standard(f)) => {
             print!("{}", human::findings(&f, cli.lang));
-            Ok(ExitCode::from(1))
+            return Ok(ExitCode::from(1));
         }
-        Err(anzen::build::BuildError::Load(e)) => Err(load_error(e, cli.lang)),
-        Err(e) => Err(match cli.lang {
-            Lang::Ja => format!("ビルドに失敗しました（以前の出力はそのままです）: {e}"),
-            Lang::En => format!("build failed (previous output left untouched): {e}"),
-        }),
+        Err(anzen::build::BuildError::Load(e)) => return Err(load_error(e, cli.lang)),
+        Err(e) => {
+            return Err(if ja {
+                format!("ビルドに失敗しました（以前の出力はそのままです）: {e}")
+            } else {
+                format!("build failed (previous output left untouched): {e}")
+            });
+        }
+    };
+    let summary = Summary::of(&report.findings);
+    if summary.errors + summary.warnings > 0 {
+        eprintln!("{}", human::summary(summary, &report.as_of, cli.lang));
     }
+    if report.site_files > 0 {
+        println!(
+            "{} {}/index.html（{} files）",
+            if ja { "サイト:" } else { "site:" },
+            report.site_dir.display(),
+            report.site_files
+        );
+    }
+    if let Some(dir) = &report.pdf_dir {
+        println!("PDF: {}（{} files）", dir.display(), report.pdf_files);
+    }
+    let mut code = ExitCode::SUCCESS;
+    match &report.package {
+        Some(Ok(path)) => println!(
+            "{} {}",
+            if ja { "提出用 zip:" } else { "package:" },
+            path.display()
+        ),
+        Some(Err(anzen::package::PackageError::Refused(n))) => {
+            eprintln!(
+                "{}",
+                if ja {
+                    format!(
+                        "エラーが {n} 件あるため提出用 zip は作りませんでした。直すか、--allow-findings で作成してください（その場合 manifest.json に記録されます）"
+                    )
+                } else {
+                    format!(
+                        "package not written: {n} error-level finding(s); fix them or use --allow-findings (they are then recorded in manifest.json)"
+                    )
+                }
+            );
+            code = ExitCode::from(1);
+        }
+        Some(Err(e)) => return Err(e.to_string()),
+        None => {}
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "{}",
+        if ja {
+            format!("完了（{elapsed:.2} 秒）")
+        } else {
+            format!("done ({elapsed:.2} s)")
+        }
+    );
+    Ok(code)
+}
+
+fn verify_cmd(
+    cli: &Cli,
+    zip: &std::path::Path,
+    password_file: Option<&std::path::Path>,
+    format: CheckFormat,
+) -> Result<ExitCode, String> {
+    let password = read_password(password_file, cli.lang)?;
+    let v = anzen::package::verify::verify(zip, password.as_ref().map(|p| p.0.as_bytes())).map_err(|e| match (e, cli.lang) {
+        (anzen::package::verify::VerifyError::Password, Lang::Ja) => format!(
+            "{} は暗号化されています。パスワードを環境変数 {} か --password-file で渡してください（または誤りです）",
+            zip.display(),
+            anzen::package::PASSWORD_ENV
+        ),
+        (e, _) => format!("{}: {e}", zip.display()),
+    })?;
+    match format {
+        CheckFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
+        ),
+        CheckFormat::Human => {
+            let ja = cli.lang == Lang::Ja;
+            for (label_ja, label_en, list) in [
+                ("追加", "added", &v.added),
+                ("欠落", "missing", &v.missing),
+                ("改変", "altered", &v.altered),
+            ] {
+                for f in list {
+                    println!("{}: {f}", if ja { label_ja } else { label_en });
+                }
+            }
+            if v.ok() {
+                println!(
+                    "{}",
+                    if ja {
+                        format!("manifest.json と一致しました（{} ファイル）", v.listed)
+                    } else {
+                        format!("matches manifest.json ({} files)", v.listed)
+                    }
+                );
+            } else {
+                println!(
+                    "{}",
+                    if ja {
+                        format!(
+                            "manifest.json と一致しません: 追加 {}、欠落 {}、改変 {}",
+                            v.added.len(),
+                            v.missing.len(),
+                            v.altered.len()
+                        )
+                    } else {
+                        format!(
+                            "does not match manifest.json: {} added, {} missing, {} altered",
+                            v.added.len(),
+                            v.missing.len(),
+                            v.altered.len()
+                        )
+                    }
+                );
+            }
+        }
+    }
+    Ok(if v.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn print_findings(

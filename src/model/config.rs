@@ -36,6 +36,71 @@ pub struct Config {
     /// PDF options.
     #[serde(default)]
     pub pdf: PdfConfig,
+    /// Submission package options.
+    #[serde(default)]
+    pub package: PackageConfig,
+}
+
+/// Options of the submission zip.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageConfig {
+    /// The zip's name without `.zip`; `{vendor}`, `{contract}`, `{number}`
+    /// and `{as_of}` are replaced.
+    #[serde(default = "default_package_name")]
+    pub name: String,
+    /// Put the site in the zip.
+    #[serde(default = "yes")]
+    pub include_site: bool,
+    /// Folder names inside the zip.
+    #[serde(default)]
+    pub folders: PackageFolders,
+}
+
+impl Default for PackageConfig {
+    fn default() -> Self {
+        PackageConfig {
+            name: default_package_name(),
+            include_site: true,
+            folders: PackageFolders::default(),
+        }
+    }
+}
+
+/// Folder names inside the zip (Japanese by default, so Explorer shows them).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PackageFolders {
+    /// The combined PDF.
+    pub combined: String,
+    /// The checklist (PDF and CSV).
+    pub checklist: String,
+    /// One PDF per document.
+    pub documents: String,
+    /// Ledgers as CSV.
+    pub ledgers: String,
+    /// The site.
+    pub site: String,
+}
+
+impl Default for PackageFolders {
+    fn default() -> Self {
+        PackageFolders {
+            combined: "01_提出書類一式".into(),
+            checklist: "02_チェックシート".into(),
+            documents: "03_文書".into(),
+            ledgers: "04_台帳".into(),
+            site: "05_サイト".into(),
+        }
+    }
+}
+
+fn default_package_name() -> String {
+    "{vendor}_{contract}_{as_of}".into()
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Options of the PDFs.

@@ -1,0 +1,247 @@
+//! Stage 4 of the pipeline: the submission package. Lays the PDFs, the
+//! checklist and ledgers as CSV for Excel, optionally the site, and a
+//! manifest of hashes into a zip with Japanese folder names (NFC, UTF-8
+//! flag), entries sorted, timestamps and permissions fixed, so the same
+//! input gives the same bytes; optionally AES-256 encrypted.
+
+pub mod csv;
+pub mod manifest;
+pub mod verify;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use unicode_normalization::UnicodeNormalization;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, System};
+
+use crate::check::Context;
+use crate::diag::{Finding, Severity};
+use crate::git::Revision;
+use crate::pdf::render::{CHECKLIST_PDF, COMBINED_PDF, file_name};
+use crate::site::pages::Pages;
+use manifest::{CheckSummary, FileEntry, FindingEntry, MANIFEST, Manifest, sha256};
+
+/// The environment variable the package password is read from.
+pub const PASSWORD_ENV: &str = "ANZEN_ZIP_PASSWORD";
+
+/// Options of the package stage.
+#[derive(Debug, Clone, Default)]
+pub struct PackageOptions {
+    /// Package even with error-level findings (recorded in the manifest).
+    pub allow_findings: bool,
+    /// AES-256 password; never from the command line.
+    pub password: Option<Password>,
+}
+
+/// A password that never prints itself.
+#[derive(Clone)]
+pub struct Password(pub String);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+/// A built package.
+#[derive(Debug)]
+pub struct Package {
+    /// The zip's file name (NFC).
+    pub file_name: String,
+    /// The zip.
+    pub bytes: Vec<u8>,
+    /// Number of entries (manifest included).
+    pub entries: usize,
+}
+
+/// Why no package was made.
+#[derive(Debug, thiserror::Error)]
+pub enum PackageError {
+    /// `anzen check` has errors and `--allow-findings` was not given.
+    #[error(
+        "anzen check has {0} error-level finding(s); fix them or package with --allow-findings (they are then recorded in manifest.json)"
+    )]
+    Refused(usize),
+    /// Writing the zip failed.
+    #[error("zip: {0}")]
+    Zip(String),
+}
+
+/// The inputs from earlier stages.
+pub struct Inputs<'a> {
+    /// The site's files, if the site goes in.
+    pub site: Option<&'a crate::site::SiteFiles>,
+    /// The PDFs, if they were made.
+    pub pdfs: Option<&'a crate::pdf::PdfFiles>,
+}
+
+fn nfc(s: &str) -> String {
+    s.nfc().collect()
+}
+
+/// The zip's file name from the config pattern.
+pub fn zip_name(cx: &Context) -> String {
+    let c = &cx.project.config;
+    let name = c
+        .package
+        .name
+        .replace("{vendor}", &c.vendor.name)
+        .replace("{contract}", &c.contract.name)
+        .replace("{number}", &c.contract.number)
+        .replace("{as_of}", &cx.project.as_of.to_string());
+    nfc(&format!(
+        "{}.zip",
+        file_name(&name.replace(char::is_whitespace, "_"))
+    ))
+}
+
+/// The fixed timestamp of every entry: SOURCE_DATE_EPOCH if set, else the
+/// as-of date at midnight (UTC).
+fn entry_time(cx: &Context) -> DateTime {
+    let secs = crate::pdf::render::timestamp(cx.project.as_of);
+    let t = chrono::DateTime::from_timestamp(secs, 0)
+        .unwrap_or_default()
+        .naive_utc();
+    use chrono::{Datelike, Timelike};
+    DateTime::from_date_and_time(
+        t.year().clamp(1980, 2107) as u16,
+        t.month() as u8,
+        t.day() as u8,
+        t.hour() as u8,
+        t.minute() as u8,
+        t.second() as u8,
+    )
+    .unwrap_or_default()
+}
+
+/// Builds the package in memory.
+pub fn package(
+    cx: &Context,
+    findings: &[Finding],
+    revision: Option<&Revision>,
+    inputs: &Inputs,
+    options: &PackageOptions,
+) -> Result<Package, PackageError> {
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    if errors > 0 && !options.allow_findings {
+        return Err(PackageError::Refused(errors));
+    }
+    let c = &cx.project.config;
+    let folders = &c.package.folders;
+    let statuses = crate::check::status::statuses(cx.project, cx.standard, findings);
+    let p = Pages {
+        cx,
+        findings,
+        statuses: &statuses,
+        mask: false,
+    };
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut put = |path: String, bytes: Vec<u8>| {
+        files.insert(nfc(&path), bytes);
+    };
+    if let Some(pdfs) = inputs.pdfs {
+        for (name, bytes) in pdfs {
+            let folder = match name.as_str() {
+                COMBINED_PDF => &folders.combined,
+                CHECKLIST_PDF => &folders.checklist,
+                _ => &folders.documents,
+            };
+            put(format!("{folder}/{name}"), bytes.clone());
+        }
+    }
+    put(
+        format!("{}/チェックシート回答.csv", folders.checklist),
+        csv::checklist(&p),
+    );
+    let mut names = std::collections::BTreeSet::new();
+    for l in &cx.project.ledgers {
+        let mut name = format!("{}.csv", file_name(&p.ledger_title(l)));
+        if !names.insert(name.clone()) {
+            name = format!("{}_{}.csv", file_name(&p.ledger_title(l)), file_name(&l.id));
+        }
+        put(format!("{}/{name}", folders.ledgers), csv::ledger(&p, l));
+    }
+    if let Some(site) = inputs.site.filter(|_| c.package.include_site) {
+        for (path, bytes) in site {
+            put(format!("{}/{path}", folders.site), bytes.clone());
+        }
+    }
+    let manifest = Manifest {
+        tool: "anzen".into(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        as_of: cx.project.as_of.to_string(),
+        vendor: c.vendor.name.clone(),
+        client: c.client.name.clone(),
+        contract: c.contract.name.clone(),
+        contract_number: c.contract.number.clone(),
+        git_commit: revision.map(|r| r.commit.clone()),
+        git_dirty: revision.map(|r| r.dirty),
+        check: CheckSummary {
+            errors,
+            warnings: findings.len() - errors,
+            allowed_findings: errors > 0 && options.allow_findings,
+            findings: findings
+                .iter()
+                .map(|f| FindingEntry {
+                    rule: f.rule.clone(),
+                    severity: if f.severity == Severity::Error {
+                        "error".into()
+                    } else {
+                        "warning".into()
+                    },
+                    location: f
+                        .location
+                        .as_ref()
+                        .map(|l| l.to_string())
+                        .unwrap_or_default(),
+                    message: f.message.ja.clone(),
+                })
+                .collect(),
+        },
+        files: files
+            .iter()
+            .map(|(path, bytes)| FileEntry {
+                path: path.clone(),
+                size: bytes.len() as u64,
+                sha256: sha256(bytes),
+            })
+            .collect(),
+    };
+    let manifest_json =
+        serde_json::to_vec_pretty(&manifest).map_err(|e| PackageError::Zip(e.to_string()))?;
+    files.insert(MANIFEST.into(), manifest_json);
+
+    let time = entry_time(cx);
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let base = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(time)
+        .unix_permissions(0o644)
+        .system(System::Unix)
+        .large_file(false);
+    let err = |e: zip::result::ZipError| PackageError::Zip(e.to_string());
+    for (path, bytes) in &files {
+        let opts = match &options.password {
+            Some(pw) => base.with_aes_encryption(zip::AesMode::Aes256, &pw.0),
+            None => base,
+        };
+        let opts = if bytes.len() as u64 >= u32::MAX as u64 {
+            opts.large_file(true)
+        } else {
+            opts
+        };
+        zip.start_file(path.as_str(), opts).map_err(err)?;
+        zip.write_all(bytes)
+            .map_err(|e| PackageError::Zip(e.to_string()))?;
+    }
+    let bytes = zip.finish().map_err(err)?.into_inner();
+    Ok(Package {
+        file_name: zip_name(cx),
+        bytes,
+        entries: files.len(),
+    })
+}
