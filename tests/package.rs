@@ -191,7 +191,7 @@ fn ledger_csv_opens_in_excel_utf8_with_bom_and_crlf() {
             .to_vec(),
     )
     .unwrap();
-    assert_eq!(checklist.matches("\r\n").count() >= 32, true);
+    assert!(checklist.matches("\r\n").count() >= 32);
     assert!(checklist.contains("4-4,") && checklist.contains("いいえ"));
 }
 

@@ -11,6 +11,10 @@
 //! Japanese: `**「重要」**です` is emphasis (see [`cjk::prepare_emphasis`])
 //! and a soft line break between two CJK characters vanishes.
 //!
+//! Tokens too long for a line (over 60 ASCII characters without a space)
+//! get invisible break opportunities ([`BREAK`]) so they wrap instead of
+//! running off the page.
+//!
 //! Nesting deeper than [`MAX_DEPTH`] is flattened (the text stays, the
 //! extra structure goes), so hostile input can neither exhaust typst's
 //! limits nor the Rust stack: the walk is iterative, and only footnotes
@@ -78,6 +82,50 @@ pub fn string_literal(s: &str) -> String {
     out
 }
 
+/// A line-break opportunity that shows nothing.
+pub const BREAK: char = '\u{200B}';
+
+/// Runs of ASCII characters without a break opportunity longer than this
+/// get a [`BREAK`] every [`BREAK_EVERY`] characters: typst does not break
+/// inside a word, and a long token (a URL, a hash, a line of `=`) would run
+/// off the page and vanish from it.
+const LONGEST_RUN: usize = 60;
+const BREAK_EVERY: usize = 40;
+
+/// `text` with [`BREAK`]s in overlong runs of ASCII non-space characters.
+fn breakable(text: &str) -> std::borrow::Cow<'_, str> {
+    let is_run = |c: char| c.is_ascii_graphic();
+    if !text
+        .split(|c: char| !is_run(c))
+        .any(|run| run.len() > LONGEST_RUN)
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / BREAK_EVERY * 3);
+    for piece in text.split_inclusive(|c: char| !is_run(c)) {
+        // A run of ASCII (one byte per character), then maybe one other
+        // character.
+        let end = piece
+            .char_indices()
+            .last()
+            .filter(|(_, c)| !is_run(*c))
+            .map_or(piece.len(), |(i, _)| i);
+        let (run, rest) = piece.split_at(end);
+        if run.len() > LONGEST_RUN {
+            for (n, chunk) in run.as_bytes().chunks(BREAK_EVERY).enumerate() {
+                if n > 0 {
+                    out.push(BREAK);
+                }
+                out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+            }
+        } else {
+            out.push_str(run);
+        }
+        out.push_str(rest);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Converts a Markdown body to Typst markup.
 pub fn to_typst(body: &str, options: &MarkupOptions) -> Converted {
     let prepared = cjk::prepare_emphasis(body);
@@ -87,6 +135,8 @@ pub fn to_typst(body: &str, options: &MarkupOptions) -> Converted {
         depth: 0,
         active: Vec::new(),
         rendered: HashSet::new(),
+        labelled: HashSet::new(),
+        doc_key: doc_key(body),
         prefix: None,
         heading_offset: options.heading_offset,
     };
@@ -202,6 +252,10 @@ struct State {
     active: Vec<usize>,
     /// Footnote definitions already shown.
     rendered: HashSet<usize>,
+    /// Footnote definitions shown as a labelled `#footnote[...]`.
+    labelled: HashSet<usize>,
+    /// Part of footnote labels, unique to the document.
+    doc_key: String,
     /// Text to put at the start of the next paragraph (appended footnotes).
     prefix: Option<String>,
     heading_offset: u8,
@@ -280,7 +334,7 @@ impl Writer {
         let text = std::mem::take(&mut self.text);
         let line = std::mem::replace(&mut self.src_line, self.text_line);
         self.put("#");
-        self.put(&string_literal(&text));
+        self.put(&string_literal(&breakable(&text)));
         self.src_line = line;
     }
 
@@ -356,7 +410,7 @@ fn render(doc: &Doc, st: &mut State, from: usize, to: usize) {
             Event::Text(t) => st.w.text(&cjk::strip_marks(t)),
             Event::Code(t) => {
                 let code = cjk::strip_marks(t);
-                st.w.raw(&format!("#raw({})", string_literal(&code)));
+                st.w.raw(&format!("#raw({})", string_literal(&breakable(&code))));
             }
             Event::InlineMath(t) => st.w.text(&format!("${}$", cjk::strip_marks(t))),
             Event::DisplayMath(t) => st.w.text(&format!("$${}$$", cjk::strip_marks(t))),
@@ -440,7 +494,7 @@ fn start(doc: &Doc, st: &mut State, frames: &mut Vec<Frame>, i: usize, tag: &Tag
             };
             st.w.put(&format!(
                 "#raw(block: true, {lang}{})",
-                string_literal(&code)
+                string_literal(&breakable(&code))
             ));
             return Some(end + 1);
         }
@@ -545,6 +599,11 @@ fn start(doc: &Doc, st: &mut State, frames: &mut Vec<Frame>, i: usize, tag: &Tag
             dest_url,
             ..
         } => match link_target(*link_type, dest_url) {
+            // No text: typst shows the address.
+            Some(url) if doc.ends[i] == i + 1 => {
+                st.w.raw(&format!("#link({})", string_literal(&url)));
+                Frame::Nothing
+            }
             Some(url) if !deep => {
                 st.w.raw(&format!("#link({})[", string_literal(&url)));
                 st.depth += 1;
@@ -622,32 +681,53 @@ fn finish(st: &mut State, frames: &mut [Frame], frame: Frame, end: TagEnd) {
     }
 }
 
-/// A footnote reference: the definition as `#footnote[...]`, or the label
-/// as text when there is no definition or a footnote cannot go here (the
-/// definition then is appended to the document).
+/// A footnote reference: the definition as `#footnote[...]` the first
+/// time (labelled), `#footnote(<label>)` (the same number) after that, or
+/// the reference as text when there is no definition or a footnote cannot
+/// go here (the definition then is appended to the document).
 fn footnote(doc: &Doc, st: &mut State, label: &str) {
-    let def = doc.footnotes.get(&label.to_lowercase()).copied();
-    match def {
-        Some(def)
-            if !st.active.contains(&def)
-                && st.active.len() < MAX_FOOTNOTE_NESTING
-                && st.depth < MAX_DEPTH =>
-        {
-            let line = st.w.src_line;
-            st.w.open_container("#footnote[");
-            st.depth += 1;
-            st.active.push(def);
-            st.rendered.insert(def);
-            let prefix = st.prefix.take();
-            render(doc, st, def + 1, doc.ends[def]);
-            st.prefix = prefix;
-            st.active.pop();
-            st.depth -= 1;
-            st.w.close_container("]");
-            st.w.src_line = line;
-        }
-        _ => st.w.text(&format!("[^{label}]")),
+    let Some(def) = doc.footnotes.get(&label.to_lowercase()).copied() else {
+        st.w.text(&format!("[^{label}]"));
+        return;
+    };
+    let key = format!("anzen-fn-{}-{def}", st.doc_key);
+    if st.labelled.contains(&def) && !st.active.contains(&def) {
+        st.w.raw(&format!("#footnote(<{key}>)"));
+        return;
     }
+    if st.active.contains(&def)
+        || st.rendered.contains(&def)
+        || st.active.len() >= MAX_FOOTNOTE_NESTING
+        || st.depth >= MAX_DEPTH
+    {
+        st.w.text(&format!("[^{label}]"));
+        return;
+    }
+    let line = st.w.src_line;
+    st.w.open_container("#footnote[");
+    st.depth += 1;
+    st.active.push(def);
+    st.rendered.insert(def);
+    let prefix = st.prefix.take();
+    render(doc, st, def + 1, doc.ends[def]);
+    st.prefix = prefix;
+    st.active.pop();
+    st.depth -= 1;
+    st.w.close_container("]");
+    st.w.put(&format!("<{key}>"));
+    st.labelled.insert(def);
+    st.w.src_line = line;
+}
+
+/// A short deterministic key of the document, so that footnote labels of
+/// different documents placed in one Typst file do not clash.
+fn doc_key(body: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in body.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:08x}", hash >> 32)
 }
 
 fn heading_number(level: HeadingLevel) -> u16 {
@@ -757,7 +837,21 @@ mod tests {
             }
         }
         assert!(!in_string, "unterminated string: {markup}");
-        for c in outside.chars() {
+        // Footnote labels are generated too.
+        let mut rest = outside.as_str();
+        let mut unlabelled = String::new();
+        while let Some(at) = rest.find("<anzen-fn-") {
+            unlabelled.push_str(&rest[..at]);
+            let end = rest[at..].find('>').expect("label closes") + at;
+            let key = &rest[at + "<anzen-fn-".len()..end];
+            assert!(
+                key.chars().all(|c| c.is_ascii_hexdigit() || c == '-'),
+                "{markup}"
+            );
+            rest = &rest[end + 1..];
+        }
+        unlabelled.push_str(rest);
+        for c in unlabelled.chars() {
             assert!(
                 c.is_ascii_alphanumeric() || " \n#[](),:.%_".contains(c),
                 "unexpected {c:?} outside strings in {markup}"
@@ -896,6 +990,14 @@ mod tests {
     }
 
     #[test]
+    fn links_without_text_show_their_address() {
+        assert_eq!(
+            typst("[](https://example.com) [](x.md)\n"),
+            "#link(\"https://example.com\")#\" \"\n"
+        );
+    }
+
+    #[test]
     fn images_become_their_alt_text_in_brackets() {
         assert_eq!(
             typst("![図 *1*](x.png)\n"),
@@ -950,9 +1052,30 @@ mod tests {
     #[test]
     fn footnotes_are_placed_at_their_reference() {
         let out = typst("本文[^1]。\n\n[^1]: 脚注の*本文*\n");
+        assert_only_generated(&out);
+        assert!(
+            out.starts_with("#\"本文\"#footnote[#\"脚注の\"#emph[#\"本文\"]]<anzen-fn-"),
+            "{out}"
+        );
+        assert!(out.ends_with(">#\"。\"\n"), "{out}");
+    }
+
+    #[test]
+    fn repeated_footnote_references_share_one_footnote() {
+        let out = typst("a[^n] b[^N] c[^n]\n\n[^n]: note\n");
+        assert_only_generated(&out);
+        assert_eq!(out.matches("#footnote[").count(), 1, "{out}");
+        let label = &out[out.find("<anzen-fn-").unwrap()..];
+        let label = &label[1..label.find('>').unwrap()];
         assert_eq!(
-            out,
-            "#\"本文\"#footnote[#\"脚注の\"#emph[#\"本文\"]]#\"。\"\n"
+            out.matches(&format!("#footnote(<{label}>)")).count(),
+            2,
+            "{out}"
+        );
+        assert_ne!(
+            label,
+            typst("x[^n]\n\n[^n]: note\n").split('<').nth(1).unwrap(),
+            "labels differ between documents"
         );
     }
 
@@ -1050,6 +1173,24 @@ mod tests {
         assert_eq!(line_of("\"b\""), 7);
         assert_eq!(line_of("word"), 9);
         assert_eq!(line_of("wrap"), 10);
+    }
+
+    #[test]
+    fn overlong_tokens_get_invisible_break_opportunities() {
+        let token = "x".repeat(100);
+        let out = typst(&format!("{token} short {}\n\n`{token}`\n", "y".repeat(50)));
+        let t = texts(&out);
+        assert_eq!(t.matches(BREAK).count(), 4, "{out}");
+        assert_eq!(
+            t.replace(BREAK, ""),
+            format!("{token} short {}{token}", "y".repeat(50))
+        );
+        assert!(
+            out.contains(&format!("#raw(\"{}{BREAK}", "x".repeat(40))),
+            "{out}"
+        );
+        let url = format!("https://example.com/{}", "a".repeat(30));
+        assert_eq!(texts(&typst(&format!("{url}\n"))), url);
     }
 
     #[test]
