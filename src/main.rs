@@ -80,6 +80,23 @@ enum Command {
         #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
         format: CheckFormat,
     },
+    /// Scaffold a new project for the bundled standard (新しいプロジェクトの雛形を作る)
+    Init {
+        /// Folder to create the project in (default: the current folder)
+        dir: Option<PathBuf>,
+        /// Write into a folder that already has files (既存のフォルダにも書く; 既存ファイルは上書きしない)
+        #[arg(long)]
+        force: bool,
+    },
+    /// Build, serve the site on 127.0.0.1 and rebuild on change (プレビュー用サーバー)
+    Serve {
+        /// Port (0 picks a free one)
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Open nothing, just print the URL
+        #[arg(long)]
+        no_open: bool,
+    },
     /// List every checklist item and requirement with its text and checks (基準の一覧)
     Standard {
         /// Output format (出力形式)
@@ -159,6 +176,44 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         ),
         Command::Package { out, package } => {
             package_cmd(cli, out.clone(), package_options(package, cli.lang)?)
+        }
+        Command::Init { dir, force } => {
+            let dir = dir.clone().unwrap_or_else(|| cli.root.clone());
+            match anzen::init::init(&dir, &anzen::init::InitOptions { force: *force }) {
+                Ok(report) => {
+                    for f in &report.written {
+                        println!("{}", f.display());
+                    }
+                    println!(
+                        "{}",
+                        match cli.lang {
+                            Lang::Ja => format!(
+                                "{} ファイルを作成しました。次は `anzen --root {} check` で埋めるべき箇所を確認してください",
+                                report.written.len(),
+                                dir.display()
+                            ),
+                            Lang::En => format!(
+                                "created {} files; run `anzen --root {} check` to see what to fill in",
+                                report.written.len(),
+                                dir.display()
+                            ),
+                        }
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => Err(e.to_string()),
+            }
+        }
+        Command::Serve { port, no_open } => {
+            let options = anzen::serve::ServeOptions {
+                port: *port,
+                open: !no_open,
+                lang: cli.lang,
+                as_of: cli.as_of,
+            };
+            anzen::serve::run(&cli.root, &options)
+                .map(|_| ExitCode::SUCCESS)
+                .map_err(|e| e.to_string())
         }
         Command::Verify {
             zip,
