@@ -77,8 +77,8 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         password_file: Option<PathBuf>,
         /// Output format (出力形式)
-        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
-        format: CheckFormat,
+        #[arg(long, value_enum, default_value_t = StandardFormat::Text)]
+        format: StandardFormat,
     },
     /// Scaffold a new project for the bundled standard (新しいプロジェクトの雛形を作る)
     Init {
@@ -124,10 +124,16 @@ struct PackageArgs {
     password_file: Option<PathBuf>,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum CheckFormat {
+    /// For people (人向け)
     Human,
+    /// Machine-readable findings (JSON)
     Json,
+    /// GitHub Actions annotations (::error file=…,line=…::…)
+    Github,
+    /// SARIF 2.1.0 for code scanning
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -470,7 +476,7 @@ fn verify_cmd(
     cli: &Cli,
     zip: &std::path::Path,
     password_file: Option<&std::path::Path>,
-    format: CheckFormat,
+    format: StandardFormat,
 ) -> Result<ExitCode, String> {
     let password = read_password(password_file, cli.lang)?;
     let v = anzen::package::verify::verify(zip, password.as_ref().map(|p| p.0.as_bytes())).map_err(|e| match (e, cli.lang) {
@@ -482,11 +488,11 @@ fn verify_cmd(
         (e, _) => format!("{}: {e}", zip.display()),
     })?;
     match format {
-        CheckFormat::Json => println!(
+        StandardFormat::Json => println!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
         ),
-        CheckFormat::Human => {
+        StandardFormat::Text => {
             let ja = cli.lang == Lang::Ja;
             for (label_ja, label_en, list) in [
                 ("追加", "added", &v.added),
@@ -558,6 +564,14 @@ fn print_findings(
                 findings,
             };
             println!("{}", json::check_report(&report));
+        }
+        CheckFormat::Github => {
+            print!("{}", anzen::report::github::annotations(findings, cli.lang));
+            println!("{}", human::summary(summary, &as_of, cli.lang));
+        }
+        CheckFormat::Sarif => {
+            let log = anzen::report::sarif::log(findings, &Rules::bundled(), cli.lang);
+            println!("{}", serde_json::to_string_pretty(&log).unwrap_or_default());
         }
     }
     if summary.errors > 0 {

@@ -2,5 +2,7 @@
 //! (`json`). Renderers only read; they never decide what is wrong.
 
 pub mod explain;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
