@@ -29,7 +29,7 @@ pub fn log(findings: &[Finding], rules: &Rules, lang: Lang) -> Value {
         .map(|f| {
             let mut message = f.message.get(lang).to_string();
             if let Some(h) = &f.hint {
-                message.push_str("\n");
+                message.push('\n');
                 message.push_str(h.get(lang));
             }
             let mut result = json!({
