@@ -45,6 +45,8 @@ pub struct BuildReport {
     pub package: Option<Result<PathBuf, crate::package::PackageError>>,
     /// As-of date.
     pub as_of: String,
+    /// Whether the project is in a git repository (history, revision).
+    pub in_git: bool,
 }
 
 /// Why a build failed.
@@ -144,6 +146,7 @@ pub fn build(
         site_dir,
         pdf_files: pdfs.as_ref().map_or(0, |p| p.len()),
         pdf_dir,
+        in_git: project.history.in_git,
         as_of: project.as_of.to_string(),
     })
 }
@@ -225,6 +228,7 @@ pub fn package_only(
         site_dir,
         findings,
         package: Some(package),
+        in_git: project.history.in_git,
         as_of: project.as_of.to_string(),
     })
 }

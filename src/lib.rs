@@ -13,10 +13,12 @@
 
 pub mod build;
 pub mod check;
+pub mod confirm;
 pub mod cjk;
 pub mod date;
 pub mod diag;
 pub mod git;
+pub mod history;
 pub mod i18n;
 pub mod init;
 pub mod load;

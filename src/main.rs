@@ -80,6 +80,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = StandardFormat::Text)]
         format: StandardFormat,
     },
+    /// Record that answers' evidence was re-read (根拠を確認したことを記録する)
+    Confirm {
+        /// Checklist items, e.g. 2-1 4-4; all answered items when none is given
+        items: Vec<String>,
+    },
     /// Scaffold a new project for the bundled standard (新しいプロジェクトの雛形を作る)
     Init {
         /// Folder to create the project in (default: the current folder)
@@ -182,6 +187,45 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         ),
         Command::Package { out, package } => {
             package_cmd(cli, out.clone(), package_options(package, cli.lang)?)
+        }
+        Command::Confirm { items } => {
+            match anzen::confirm::confirm(&cli.root, &LoadOptions { as_of: cli.as_of }, items) {
+                Ok(report) => {
+                    for (item, fp) in &report.confirmed {
+                        println!("{item}: {fp}");
+                    }
+                    let ja = cli.lang == Lang::Ja;
+                    if !report.skipped.is_empty() {
+                        println!(
+                            "{}: {}",
+                            if ja {
+                                "文書の節を根拠にしていないため記録しなかった項目"
+                            } else {
+                                "not recorded (no document section cited)"
+                            },
+                            report.skipped.join(", ")
+                        );
+                    }
+                    println!(
+                        "{}",
+                        if ja {
+                            format!(
+                                "{} 件の確認を {} に記録しました",
+                                report.confirmed.len(),
+                                report.file.display()
+                            )
+                        } else {
+                            format!(
+                                "recorded {} confirmation(s) in {}",
+                                report.confirmed.len(),
+                                report.file.display()
+                            )
+                        }
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => Err(e.to_string()),
+            }
         }
         Command::Init { dir, force } => {
             let dir = dir.clone().unwrap_or_else(|| cli.root.clone());
@@ -421,6 +465,16 @@ fn report_build(
         }
     };
     let summary = Summary::of(&report.findings);
+    if !report.in_git {
+        eprintln!(
+            "{}",
+            if ja {
+                "注意: git リポジトリではないため、改訂履歴と版の情報なしで作成します"
+            } else {
+                "note: not in a git repository; building without revision history"
+            }
+        );
+    }
     if summary.errors + summary.warnings > 0 {
         eprintln!("{}", human::summary(summary, &report.as_of, cli.lang));
     }

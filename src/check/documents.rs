@@ -33,6 +33,23 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
             ),
             Some(_) => {}
         }
+        if let (Some(change), Some(a)) = (&doc.edited_after_approval, &m.approval) {
+            out.push(
+                Finding::warning(
+                    "document.approved-before-edited",
+                    tr!(
+                        "文書「{}」は承認日 {} の後に本文が変更されています（{} {}「{}」）",
+                        "document '{}' was approved on {} but its body changed afterwards ({} {} \"{}\")";
+                        m.title, a.date, change.date, change.short, change.summary
+                    ),
+                )
+                .at(doc.at(doc.approval_line))
+                .hint(tr!(
+                    "変更を承認し直し、approval の日付（と版数）を更新してください",
+                    "have the change approved and update approval (and version)"
+                )),
+            );
+        }
         match m.review_by {
             None => out.push(
                 Finding::warning("document.no-review-date", tr!("文書「{}」に次回見直し日がありません", "document '{}' has no review date"; m.title))

@@ -7,6 +7,7 @@ mod answers;
 mod certificates;
 mod coverage;
 mod documents;
+pub mod evidence;
 mod records;
 mod references;
 mod requirements;
@@ -144,6 +145,7 @@ pub fn run(project: &Project, standard: &Standard, kinds: &LedgerKinds) -> Vec<F
     documents::check(&cx, &mut out);
     references::check(&cx, &mut out);
     answers::check(&cx, &mut out);
+    evidence::check(&cx, &mut out);
     requirements::check(&cx, &mut out);
     dedup(&mut out);
     diag::sort(&mut out);

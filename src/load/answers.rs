@@ -48,6 +48,42 @@ pub fn from_tree(root: &Node, file: &str, findings: &mut Vec<Finding>) -> (Answe
         }
     };
     for node in items {
+        if let Some(item) = unanswered(node) {
+            // `answer:` left empty (as `anzen init` writes it): say what to
+            // fill in rather than that null is not an answer.
+            let at = node
+                .get("answer")
+                .filter(|a| a.line > 0)
+                .map(|a| Location::new(file, a.line, a.column))
+                .unwrap_or_else(|| Location::new(file, node.line, node.column));
+            findings.push(
+                Finding::error(
+                    "answer.missing",
+                    tr!("項目 {} に回答がありません", "item {} is not answered"; item),
+                )
+                .at(at)
+                .item(item)
+                .hint(tr!(
+                    "answer: に はい・いいえ・該当無 のいずれかを記入してください（はい は evidence:、いいえ は remediation:、該当無 は reason: も）",
+                    "fill in answer: with はい, いいえ or 該当無 (and evidence: for はい, remediation: for いいえ, reason: for 該当無)"
+                )),
+            );
+            // The rest of the entry is still checked (typos in its keys).
+            let mut filled = node.clone();
+            if let NodeKind::Map(pairs) = &mut filled.kind {
+                for (_, v) in pairs.iter_mut().filter(|(k, _)| k.text == "answer") {
+                    v.kind = NodeKind::Scalar {
+                        text: "はい".to_string(),
+                        quoted: false,
+                    };
+                }
+            }
+            if let Err(e) = yaml::deserialize::<AnswerEntry>(&filled) {
+                findings.push(yaml_finding(&e, file, 0).item(item));
+            }
+            unparsed.push(item.to_string());
+            continue;
+        }
         match yaml::deserialize::<AnswerEntry>(node) {
             Ok(raw) => answers.answers.push(answer(raw, node, file)),
             Err(e) => {
@@ -61,6 +97,14 @@ pub fn from_tree(root: &Node, file: &str, findings: &mut Vec<Finding>) -> (Answe
         }
     }
     (answers, unparsed)
+}
+
+/// The item of an entry whose `answer:` is empty (null), if it is one.
+fn unanswered(node: &Node) -> Option<&str> {
+    let item = node.get("item").and_then(Node::as_str)?;
+    node.get("answer")
+        .is_some_and(Node::is_null)
+        .then_some(item)
 }
 
 fn answer(raw: AnswerEntry, node: &Node, file: &str) -> Answer {
@@ -87,6 +131,10 @@ fn answer(raw: AnswerEntry, node: &Node, file: &str) -> Answer {
         answer_location: node.get("answer").map(at).unwrap_or_else(|| at(node)),
         remediation_location: node
             .key("remediation")
+            .map(|k| Location::new(file, k.line, k.column)),
+        confirmed: raw.confirmed,
+        confirmed_location: node
+            .key("confirmed")
             .map(|k| Location::new(file, k.line, k.column)),
     }
 }

@@ -80,6 +80,7 @@ pub fn parse(
         links,
         body: split.body.to_string(),
         body_line: split.body_line,
+        edited_after_approval: None,
     })
 }
 

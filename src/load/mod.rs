@@ -156,6 +156,8 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
             }
         }
     }
+    let history = crate::history::read(root);
+    mark_edited_after_approval(root, &history, &as_of.to_string(), &mut documents);
     let project = Project {
         root: root.to_path_buf(),
         config,
@@ -165,9 +167,28 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
         ledgers,
         answers,
         answered_invalid,
+        history,
         files,
     };
     Ok((project, findings))
+}
+
+/// Marks documents whose body changed in git after their approval date.
+fn mark_edited_after_approval(
+    root: &Path,
+    history: &crate::history::History,
+    as_of: &str,
+    documents: &mut [crate::model::Document],
+) {
+    if !history.in_git {
+        return;
+    }
+    for d in documents.iter_mut() {
+        if let Some(approved) = d.meta.approval.as_ref().map(|a| a.date.to_string()) {
+            d.edited_after_approval =
+                crate::history::last_body_change(root, history, &d.file, &approved, as_of);
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -225,4 +246,100 @@ pub fn load_config(root: &Path) -> Result<Config, LoadError> {
             Err(LoadError::ConfigInvalid(findings))
         }
     }
+}
+
+/// Re-reads one file of the content folder (`content_rel`, relative to it)
+/// into an already loaded `project`, for `anzen serve`: the document, ledger
+/// or answers it held are replaced (or removed when the file is gone) and
+/// `files` is updated, keeping the order [`load`] gives. Returns the
+/// findings [`load`] would report for that file.
+pub fn reload_file(project: &mut Project, kinds: &LedgerKinds, content_rel: &str) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let content = project.root.join(&project.config.content_dir);
+    let path = content.join(content_rel);
+    let rel = rel_path(&project.root, &path);
+    project.documents.retain(|d| d.content_path != content_rel);
+    project.ledgers.retain(|l| l.content_path != content_rel);
+    if content_rel == ANSWERS_FILE {
+        project.answers = None;
+        project.answered_invalid.clear();
+    }
+    project.files.remove(content_rel);
+    // As in `load`: no links followed, only regular files.
+    if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+        return findings;
+    }
+    project.files.insert(content_rel.to_string());
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let is_yaml = ext == "yaml" || ext == "yml";
+    let role = if content_rel == ANSWERS_FILE {
+        Role::Answers
+    } else if ext == "md" && content_rel.starts_with(&format!("{DOCUMENTS_DIR}/")) {
+        Role::Document
+    } else if is_yaml && content_rel.starts_with(&format!("{LEDGERS_DIR}/")) {
+        Role::Ledger
+    } else {
+        if ext == "md" || is_yaml {
+            findings.push(
+                Finding::warning(
+                    "content.stray-file",
+                    tr!(
+                        "このファイルは文書・台帳・回答のどれとしても読み込まれません",
+                        "this file is not read as a document, ledger or answers file"
+                    ),
+                )
+                .at(Location::file(&rel))
+                .hint(tr!(
+                    "文書は content/documents/、台帳は content/ledgers/ に置いてください",
+                    "put documents under content/documents/ and ledgers under content/ledgers/"
+                )),
+            );
+        }
+        return findings;
+    };
+    let text = match source::read_text(&path, &rel) {
+        Ok(t) => t,
+        Err(f) => {
+            findings.push(f);
+            return findings;
+        }
+    };
+    // `load` walks folders depth first, names sorted: compare by component.
+    let walk_order = |a: &str| a.split('/').cmp(content_rel.split('/'));
+    match role {
+        Role::Document => {
+            if let Some(d) = document::parse(&text, &rel, content_rel, &mut findings) {
+                let at = project
+                    .documents
+                    .partition_point(|x| walk_order(&x.content_path).is_lt());
+                project.documents.insert(at, d);
+            }
+        }
+        Role::Ledger | Role::Answers => {
+            let parsed = yaml::parse(&text);
+            for e in &parsed.errors {
+                findings.push(document::yaml_finding(e, &rel, 0));
+            }
+            let Some(tree) = parsed.root else {
+                return findings;
+            };
+            if role == Role::Ledger {
+                if let Some(l) = ledger::from_tree(&tree, kinds, &rel, content_rel, &mut findings) {
+                    let at = project
+                        .ledgers
+                        .partition_point(|x| walk_order(&x.content_path).is_lt());
+                    project.ledgers.insert(at, l);
+                }
+            } else {
+                let (a, invalid) = answers::from_tree(&tree, &rel, &mut findings);
+                project.answers = Some(a);
+                project.answered_invalid = invalid;
+            }
+        }
+    }
+    findings
 }

@@ -107,6 +107,10 @@ pub struct Answer {
     pub answer_location: Location,
     /// Position of the `remediation` key, if any.
     pub remediation_location: Option<Location>,
+    /// The last confirmation, if any.
+    pub confirmed: Option<Confirmed>,
+    /// Position of the `confirmed` key, if any.
+    pub confirmed_location: Option<Location>,
 }
 
 /// The raw YAML shape of one answer entry.
@@ -129,6 +133,19 @@ pub struct AnswerEntry {
     /// Note.
     #[serde(default)]
     pub note: Option<String>,
+    /// When the evidence was last confirmed, and its fingerprint then.
+    #[serde(default)]
+    pub confirmed: Option<Confirmed>,
+}
+
+/// A confirmation of an answer's evidence (`anzen confirm`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Confirmed {
+    /// The date it was confirmed.
+    pub date: Date,
+    /// The fingerprint of the cited document sections then.
+    pub fingerprint: String,
 }
 
 /// The answers file.

@@ -128,6 +128,10 @@ pub struct Document {
     pub body: String,
     /// 1-based line where the body starts.
     pub body_line: usize,
+    /// The newest commit (up to the as-of date) that changed the body
+    /// after the approval date, if any: the document was edited after it
+    /// was approved.
+    pub edited_after_approval: Option<crate::history::Change>,
 }
 
 impl Document {

@@ -28,6 +28,8 @@ pub struct Project {
     /// Items of answers that were written but failed to parse (reported
     /// already; not to be reported again as unanswered).
     pub answered_invalid: Vec<String>,
+    /// Revision history from git (empty outside a repository).
+    pub history: crate::history::History,
     /// Every file under the content folder, relative to it (for evidence
     /// references by path).
     pub files: BTreeSet<String>,

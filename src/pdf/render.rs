@@ -133,6 +133,7 @@ struct Fonts {
 
 #[derive(Serialize)]
 struct DocMeta {
+    history: Vec<pages::ChangeView>,
     slug: String,
     offset: u8,
     title: String,
@@ -340,6 +341,7 @@ pub fn render(
         );
         let m = &d.meta;
         docs.push(DocMeta {
+            history: pages::history(&p, &d.file),
             slug,
             offset,
             title: m.title.clone(),

@@ -503,6 +503,42 @@ pub struct DocumentView {
     pub findings: Vec<FindingView>,
     /// Page URL.
     pub url: String,
+    /// 改訂履歴 from git, newest first.
+    pub history: Vec<ChangeView>,
+    /// Whether the project is in git (else the page says so).
+    pub in_git: bool,
+}
+
+/// A commit in a document's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    /// YYYY-MM-DD.
+    pub date: String,
+    /// Author (masked when masking).
+    pub author: String,
+    /// Commit summary.
+    pub summary: String,
+    /// Short commit id.
+    pub short: String,
+}
+
+/// The history of a file for display, newest first.
+pub fn history(p: &Pages, file: &str) -> Vec<ChangeView> {
+    p.cx.project
+        .history
+        .of(file)
+        .iter()
+        .map(|c| ChangeView {
+            date: c.date.clone(),
+            author: if p.mask {
+                MASK.to_string()
+            } else {
+                c.author.clone()
+            },
+            summary: c.summary.clone(),
+            short: c.short.clone(),
+        })
+        .collect()
 }
 
 /// Builds a document page model (the body HTML is rendered by the caller).
@@ -576,6 +612,8 @@ pub fn document(p: &Pages, d: &Document, html: String) -> DocumentView {
         cited_by,
         findings: p.findings_where(|f| f.location.as_ref().is_some_and(|l| l.file == d.file)),
         url: document_page(&m.id),
+        history: history(p, &d.file),
+        in_git: p.cx.project.history.in_git,
     }
 }
 
