@@ -17,6 +17,7 @@ pub mod confirm;
 pub mod cjk;
 pub mod date;
 pub mod diag;
+pub mod diff;
 pub mod git;
 pub mod history;
 pub mod i18n;

@@ -80,6 +80,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = StandardFormat::Text)]
         format: StandardFormat,
     },
+    /// Show what a change does to compliance, between git revisions (コンプライアンスの差分)
+    Diff {
+        /// Base revision (e.g. origin/main)
+        base: String,
+        /// Head revision; the working tree when omitted
+        head: Option<String>,
+        /// Output format: Markdown for a pull-request comment, or JSON
+        #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
+        format: DiffFormat,
+    },
     /// Record that answers' evidence was re-read (根拠を確認したことを記録する)
     Confirm {
         /// Checklist items, e.g. 2-1 4-4; all answered items when none is given
@@ -142,6 +152,14 @@ enum CheckFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    /// Markdown (pull-request comment)
+    Markdown,
+    /// JSON
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum StandardFormat {
     Text,
     Json,
@@ -187,6 +205,21 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         ),
         Command::Package { out, package } => {
             package_cmd(cli, out.clone(), package_options(package, cli.lang)?)
+        }
+        Command::Diff { base, head, format } => {
+            match anzen::diff::diff(&cli.root, base, head.as_deref(), cli.as_of) {
+                Ok(d) => {
+                    match format {
+                        DiffFormat::Markdown => print!("{}", anzen::diff::markdown(&d)),
+                        DiffFormat::Json => println!(
+                            "{}",
+                            serde_json::to_string_pretty(&d).map_err(|e| e.to_string())?
+                        ),
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => Err(e.to_string()),
+            }
         }
         Command::Confirm { items } => {
             match anzen::confirm::confirm(&cli.root, &LoadOptions { as_of: cli.as_of }, items) {
