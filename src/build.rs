@@ -67,6 +67,9 @@ pub enum BuildError {
     /// PDFs failed.
     #[error(transparent)]
     Pdf(#[from] crate::pdf::PdfError),
+    /// A report could not be made.
+    #[error("{0}")]
+    Report(String),
     /// The output folder is unsafe to write.
     #[error("refusing to write to {0}: it is or contains the project or its content")]
     UnsafeOutput(PathBuf),
@@ -325,4 +328,65 @@ pub fn write_atomically(dir: &Path, files: &site::SiteFiles) -> Result<(), Build
         std::fs::remove_dir_all(&old).map_err(io(&old))?;
     }
     Ok(())
+}
+
+/// What `anzen report monthly` wrote.
+#[derive(Debug)]
+pub struct MonthlyOutput {
+    /// Files written (HTML, and PDF unless skipped).
+    pub files: Vec<PathBuf>,
+    /// Findings of the check (the report is made regardless).
+    pub findings: Vec<Finding>,
+}
+
+/// `anzen report monthly --month YYYY-MM`: the 個人情報取扱状況報告書 as
+/// an HTML page and a PDF in `<out>/reports/`.
+pub fn report_monthly(
+    root: &Path,
+    load_options: &LoadOptions,
+    month: crate::date::Month,
+    out: Option<PathBuf>,
+    pdf: bool,
+) -> Result<MonthlyOutput, BuildError> {
+    let (project, std, kinds, findings) = load_and_check(root, load_options)?;
+    let out = out.unwrap_or_else(|| root.join("output"));
+    guard_output(root, &root.join(&project.config.content_dir), &out)?;
+    let cx = Context::new(&project, &std, &kinds);
+    let report =
+        crate::monthly::build(&cx, month).map_err(|e| BuildError::Report(e.to_string()))?;
+    let theme = theme::load(root, project.config.theme.as_deref())?;
+    let mut context = tera::Context::new();
+    context.insert("r", &report);
+    let html = theme.tera.render("monthly.html", &context).map_err(|e| {
+        BuildError::Site(site::SiteError::Render {
+            template: "monthly.html".into(),
+            message: theme::error_chain(&e),
+        })
+    })?;
+    let name = format!("個人情報取扱状況報告書_{month}");
+    let dir = out.join("reports");
+    let mut files = Vec::new();
+    // The PDF first: if typst fails, nothing is written.
+    let pdf_bytes = if pdf {
+        let ws = crate::pdf::render::prepare(&cx, crate::git::revision(root).as_ref())?;
+        ws.write_json("data/monthly.json", &report)?;
+        Some(ws.compile(
+            &format!("{name}.pdf"),
+            "monthly.typ",
+            project.config.pdf.pdf_a,
+        )?)
+    } else {
+        None
+    };
+    files.push(write_file_atomically(
+        &dir.join(format!("{name}.html")),
+        html.as_bytes(),
+    )?);
+    if let Some(bytes) = pdf_bytes {
+        files.push(write_file_atomically(
+            &dir.join(format!("{name}.pdf")),
+            &bytes,
+        )?);
+    }
+    Ok(MonthlyOutput { files, findings })
 }

@@ -24,6 +24,7 @@ pub mod i18n;
 pub mod init;
 pub mod load;
 pub mod model;
+pub mod monthly;
 pub mod package;
 pub mod pdf;
 pub mod report;

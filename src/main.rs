@@ -80,6 +80,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = StandardFormat::Text)]
         format: StandardFormat,
     },
+    /// Reports made from the ledgers (台帳から作る報告書)
+    Report {
+        #[command(subcommand)]
+        kind: ReportKind,
+    },
     /// Show what a change does to compliance, between git revisions (コンプライアンスの差分)
     Diff {
         /// Base revision (e.g. origin/main)
@@ -151,6 +156,26 @@ enum CheckFormat {
     Sarif,
 }
 
+#[derive(Subcommand)]
+enum ReportKind {
+    /// 個人情報取扱状況報告書 for one month, as HTML and PDF in output/reports/
+    Monthly {
+        /// The month (YYYY-MM)
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        month: anzen::date::Month,
+        /// Output folder (出力先、既定は <root>/output)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// HTML only, no PDF
+        #[arg(long)]
+        no_pdf: bool,
+    },
+}
+
+fn parse_month(s: &str) -> Result<anzen::date::Month, String> {
+    anzen::date::Month::parse(s).map_err(|t| format!("{} / {}", t.ja, t.en))
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum DiffFormat {
     /// Markdown (pull-request comment)
@@ -205,6 +230,42 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         ),
         Command::Package { out, package } => {
             package_cmd(cli, out.clone(), package_options(package, cli.lang)?)
+        }
+        Command::Report {
+            kind: ReportKind::Monthly { month, out, no_pdf },
+        } => {
+            match anzen::build::report_monthly(
+                &cli.root,
+                &LoadOptions { as_of: cli.as_of },
+                *month,
+                out.clone(),
+                !no_pdf,
+            ) {
+                Ok(o) => {
+                    let s = Summary::of(&o.findings);
+                    if s.errors > 0 {
+                        eprintln!(
+                            "{}",
+                            match cli.lang {
+                                Lang::Ja => format!(
+                                    "注意: anzen check にエラーが {} 件あります。報告書の内容を確認してください",
+                                    s.errors
+                                ),
+                                Lang::En => format!(
+                                    "note: anzen check has {} error(s); review the report",
+                                    s.errors
+                                ),
+                            }
+                        );
+                    }
+                    for f in &o.files {
+                        println!("{}", f.display());
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(anzen::build::BuildError::Load(e)) => Err(load_error(e, cli.lang)),
+                Err(e) => Err(e.to_string()),
+            }
         }
         Command::Diff { base, head, format } => {
             match anzen::diff::diff(&cli.root, base, head.as_deref(), cli.as_of) {

@@ -129,6 +129,47 @@ impl<'a> Context<'a> {
             .unwrap_or_else(|| field.to_string())
     }
 
+    /// A staff member as `氏名（ID）`, or just the ID when `mask` hides names
+    /// or the ID is not on the roster.
+    pub fn staff_label(&self, id: &str, mask: bool) -> String {
+        match self.staff.get(id).and_then(|e| e.text("name")) {
+            Some(name) if !mask => format!("{name}（{id}）"),
+            _ => id.to_string(),
+        }
+    }
+
+    /// How a field value reads in tables and reports: enum labels, staff as
+    /// `氏名（ID）` (just the ID when `mask` hides names), ○/－ for booleans.
+    pub fn display(
+        &self,
+        kind: &str,
+        field: &str,
+        value: &crate::model::FieldValue,
+        mask: bool,
+    ) -> String {
+        use crate::model::FieldValue;
+        use crate::standard::FieldType;
+        let spec = self.kinds.get(kind).and_then(|k| k.field(field));
+        let staff = |id: &str| self.staff_label(id, mask);
+        match (spec.map(|s| s.ty), value) {
+            (Some(FieldType::Enum), FieldValue::Text(v)) => spec
+                .and_then(|s| {
+                    s.values
+                        .iter()
+                        .position(|x| x == v)
+                        .and_then(|i| s.labels.get(i))
+                })
+                .cloned()
+                .unwrap_or_else(|| v.clone()),
+            (Some(FieldType::Staff), FieldValue::Text(id)) => staff(id),
+            (Some(FieldType::StaffList), FieldValue::List(ids)) => {
+                ids.iter().map(|i| staff(i)).collect::<Vec<_>>().join("、")
+            }
+            (Some(FieldType::Bool), FieldValue::Bool(b)) => if *b { "○" } else { "－" }.to_string(),
+            (_, v) => v.display(),
+        }
+    }
+
     /// The Japanese title of a ledger kind.
     pub fn kind_title(&self, kind: &str) -> String {
         self.kinds

@@ -64,6 +64,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "combined.typ",
         include_str!("../../themes/default/typst/combined.typ"),
     ),
+    (
+        "monthly.typ",
+        include_str!("../../themes/default/typst/monthly.typ"),
+    ),
 ];
 
 /// Why PDFs could not be made.
@@ -166,7 +170,11 @@ pub fn file_name(title: &str) -> String {
             }
         })
         .collect();
-    let trimmed = cleaned.trim().trim_end_matches('.').to_string();
+    let mut trimmed = cleaned.trim().trim_end_matches('.').to_string();
+    // File names stop at 255 bytes (a 90-character Japanese title is 270).
+    while trimmed.len() > 180 {
+        trimmed.pop();
+    }
     if trimmed.is_empty() {
         "_".into()
     } else {
@@ -190,12 +198,56 @@ pub fn timestamp(as_of: crate::date::Date) -> i64 {
 }
 
 /// Makes every PDF: (file name → bytes), in memory.
-pub fn render(
-    cx: &Context,
-    findings: &[Finding],
-    revision: Option<&Revision>,
-    options: &PdfOptions,
-) -> Result<PdfFiles, PdfError> {
+/// A work folder with the templates and `data/meta.json` written, and the
+/// typst to compile with.
+pub struct Workspace {
+    typst: Typst,
+    font_paths: Vec<PathBuf>,
+    work: tempfile::TempDir,
+    timestamp: i64,
+}
+
+impl Workspace {
+    /// Writes `bytes` at `rel` in the work folder.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), PdfError> {
+        let path = self.work.path().join(rel);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(|source| PdfError::Io {
+                path: p.display().to_string(),
+                source,
+            })?;
+        }
+        std::fs::write(&path, bytes).map_err(|source| PdfError::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    }
+
+    /// Writes `value` as JSON at `rel`.
+    pub fn write_json<T: Serialize>(&self, rel: &str, value: &T) -> Result<(), PdfError> {
+        self.write(rel, to_json(value).as_bytes())
+    }
+
+    /// Compiles the main file `main` into a PDF named `name`.
+    pub fn compile(&self, name: &str, main: &str, pdf_a: bool) -> Result<Vec<u8>, PdfError> {
+        compile_one(
+            &self.typst,
+            self.work.path(),
+            &self.font_paths,
+            self.timestamp,
+            pdf_a,
+            name,
+            main,
+            None,
+            &BTreeMap::new(),
+        )
+        .map(|(_, b)| b)
+    }
+}
+
+/// Finds typst and a Japanese font, and writes the templates and the
+/// shared metadata into a fresh work folder.
+pub fn prepare(cx: &Context, revision: Option<&Revision>) -> Result<Workspace, PdfError> {
     let project = cx.project;
     let config = &project.config.pdf;
     let root = &project.root;
@@ -256,22 +308,14 @@ pub fn render(
             path: "temp".into(),
             source,
         })?;
-    let dir = work.path();
-    let write = |rel: &str, bytes: &[u8]| -> Result<(), PdfError> {
-        let path = dir.join(rel);
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p).map_err(|source| PdfError::Io {
-                path: p.display().to_string(),
-                source,
-            })?;
-        }
-        std::fs::write(&path, bytes).map_err(|source| PdfError::Io {
-            path: path.display().to_string(),
-            source,
-        })
+    let ws = Workspace {
+        typst,
+        font_paths,
+        work,
+        timestamp: timestamp(project.as_of),
     };
     for (name, text) in templates(root, project.config.theme.as_deref())? {
-        write(&name, text.as_bytes())?;
+        ws.write(&name, text.as_bytes())?;
     }
 
     let c = &project.config;
@@ -296,6 +340,19 @@ pub fn render(
         tool_version: env!("CARGO_PKG_VERSION"),
         fonts: Fonts { serif, sans, mono },
     };
+    ws.write_json("data/meta.json", &meta)?;
+    Ok(ws)
+}
+
+pub fn render(
+    cx: &Context,
+    findings: &[Finding],
+    revision: Option<&Revision>,
+    options: &PdfOptions,
+) -> Result<PdfFiles, PdfError> {
+    let project = cx.project;
+    let ws = prepare(cx, revision)?;
+    let write = |rel: &str, bytes: &[u8]| ws.write(rel, bytes);
     let statuses = crate::check::status::statuses(project, cx.standard, findings);
     let p = Pages {
         cx,
@@ -367,7 +424,6 @@ pub fn render(
             }),
         })
         .collect();
-    write("data/meta.json", to_json(&meta).as_bytes())?;
     write("data/checklist.json", to_json(&checklist).as_bytes())?;
     write("data/documents.json", to_json(&docs).as_bytes())?;
     write("data/ledgers.json", to_json(&ledgers).as_bytes())?;
@@ -385,7 +441,8 @@ pub fn render(
         }
         jobs.push((name, "document.typ", Some(d.slug.clone())));
     }
-    let timestamp = timestamp(project.as_of);
+    let (typst, dir, font_paths, timestamp) =
+        (&ws.typst, ws.work.path(), &ws.font_paths, ws.timestamp);
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2);
@@ -400,9 +457,9 @@ pub fn render(
         jobs.par_iter()
             .map(|(name, main, slug)| {
                 compile_one(
-                    &typst,
+                    typst,
                     dir,
-                    &font_paths,
+                    font_paths,
                     timestamp,
                     options.pdf_a,
                     name,

@@ -209,32 +209,11 @@ impl<'a> Pages<'a> {
         if self.mask && spec.is_some_and(|s| s.personal) {
             return MASK.to_string();
         }
-        match (spec.map(|s| s.ty), value) {
-            (Some(FieldType::Enum), FieldValue::Text(v)) => spec
-                .and_then(|s| {
-                    s.values
-                        .iter()
-                        .position(|x| x == v)
-                        .and_then(|i| s.labels.get(i))
-                })
-                .cloned()
-                .unwrap_or_else(|| v.clone()),
-            (Some(FieldType::Staff), FieldValue::Text(id)) => self.staff_label(id),
-            (Some(FieldType::StaffList), FieldValue::List(ids)) => ids
-                .iter()
-                .map(|i| self.staff_label(i))
-                .collect::<Vec<_>>()
-                .join("、"),
-            (Some(FieldType::Bool), FieldValue::Bool(b)) => if *b { "○" } else { "－" }.to_string(),
-            (_, v) => v.display(),
-        }
+        self.cx.display(kind, name, value, self.mask)
     }
 
     fn staff_label(&self, id: &str) -> String {
-        match self.cx.staff.get(id).and_then(|e| e.text("name")) {
-            Some(name) if !self.mask => format!("{name}（{id}）"),
-            _ => id.to_string(),
-        }
+        self.cx.staff_label(id, self.mask)
     }
 }
 

@@ -27,6 +27,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "ledger.html",
     "findings.html",
     "macros.html",
+    "monthly.html",
 );
 
 /// The default static assets (copied to `assets/`).
