@@ -26,6 +26,8 @@ pub struct BuildOptions {
     pub package: bool,
     /// Package options.
     pub package_options: crate::package::PackageOptions,
+    /// Told of each stage.
+    pub progress: Option<crate::progress::Progress>,
 }
 
 /// What a build produced.
@@ -89,6 +91,11 @@ pub fn build(
     load_options: &LoadOptions,
     options: &BuildOptions,
 ) -> Result<BuildReport, BuildError> {
+    use crate::progress::{Event, emit};
+    emit(
+        &options.progress,
+        Event::Stage("読み込みと検査", "load and check"),
+    );
     let (project, std, kinds, findings) = load_and_check(root, load_options)?;
     let out = options.out.clone().unwrap_or_else(|| root.join("output"));
     guard_output(root, &root.join(&project.config.content_dir), &out)?;
@@ -97,9 +104,11 @@ pub fn build(
     let revision = crate::git::revision(root);
     let mut site_options = options.site.clone();
     site_options.mask_personal |= project.config.site.mask_personal;
+    emit(&options.progress, Event::Stage("サイト", "site"));
     let files = site::render(&cx, &findings, revision.as_ref(), &theme, &site_options)?;
     // PDFs before anything is written: a failure leaves all output as it was.
     let pdfs = if options.pdf {
+        emit(&options.progress, Event::Stage("PDF", "PDF"));
         let mut pdf_options = options.pdf_options.clone();
         pdf_options.pdf_a |= project.config.pdf.pdf_a;
         Some(crate::pdf::render(
@@ -111,6 +120,9 @@ pub fn build(
     } else {
         None
     };
+    if options.package {
+        emit(&options.progress, Event::Stage("提出用 zip", "package"));
+    }
     let package = options.package.then(|| {
         let inputs = crate::package::Inputs {
             site: Some(&files),

@@ -27,6 +27,7 @@ pub mod model;
 pub mod monthly;
 pub mod package;
 pub mod pdf;
+pub mod progress;
 pub mod report;
 pub mod serve;
 pub mod site;

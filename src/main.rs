@@ -26,6 +26,12 @@ struct Cli {
     /// Language of messages (メッセージの言語)
     #[arg(long, global = true, value_enum, default_value_t = Lang::Ja)]
     lang: Lang,
+    /// Print only findings and errors: no progress, no summary (静かに)
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print each stage with its time (詳しく)
+    #[arg(long, short, global = true)]
+    verbose: bool,
     /// Date to check as of, overriding the config (基準日 YYYY-MM-DD)
     #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     as_of: Option<Date>,
@@ -223,7 +229,11 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                     mask_personal: *mask_personal,
                 },
                 pdf: !no_pdf,
-                pdf_options: anzen::pdf::PdfOptions { pdf_a: *pdf_a },
+                pdf_options: anzen::pdf::PdfOptions {
+                    pdf_a: *pdf_a,
+                    progress: None,
+                },
+                progress: None,
                 package: !no_package,
                 package_options: package_options(package, cli.lang)?,
             },
@@ -471,10 +481,68 @@ fn check_cmd(cli: &Cli, format: CheckFormat) -> Result<ExitCode, String> {
     ))
 }
 
-fn build_cmd(cli: &Cli, options: anzen::build::BuildOptions) -> Result<ExitCode, String> {
+fn build_cmd(cli: &Cli, mut options: anzen::build::BuildOptions) -> Result<ExitCode, String> {
     let started = std::time::Instant::now();
+    let (progress, bar) = progress(cli, started);
+    options.progress = progress.clone();
+    options.pdf_options.progress = progress;
     let result = anzen::build::build(&cli.root, &LoadOptions { as_of: cli.as_of }, &options);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     report_build(cli, result, started)
+}
+
+/// A progress reporter: a bar on a terminal, stage lines with --verbose,
+/// nothing with --quiet or when output is not a terminal.
+fn progress(
+    cli: &Cli,
+    started: std::time::Instant,
+) -> (
+    Option<anzen::progress::Progress>,
+    Option<indicatif::ProgressBar>,
+) {
+    use anzen::progress::{Event, Progress};
+    use std::io::IsTerminal;
+    use std::sync::Arc;
+    if cli.quiet {
+        return (None, None);
+    }
+    let ja = cli.lang == Lang::Ja;
+    if std::io::stderr().is_terminal() && !cli.verbose {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        let b = bar.clone();
+        let report = Progress(Arc::new(move |e: Event| match e {
+            Event::Stage(j, en) => b.set_message(if ja { j } else { en }.to_string()),
+            Event::PdfTotal(n) => {
+                b.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} {msg} [{bar:30}] {pos}/{len}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                b.set_length(n as u64);
+            }
+            Event::PdfDone(_) => b.inc(1),
+        }));
+        return (Some(report), Some(bar));
+    }
+    if cli.verbose {
+        let report = Progress(Arc::new(move |e: Event| match e {
+            Event::Stage(j, en) => eprintln!(
+                "[{:6.2}s] {}",
+                started.elapsed().as_secs_f64(),
+                if ja { j } else { en }
+            ),
+            Event::PdfTotal(n) => eprintln!("[{:6.2}s] PDF × {n}", started.elapsed().as_secs_f64()),
+            Event::PdfDone(name) => {
+                eprintln!("[{:6.2}s]   {name}", started.elapsed().as_secs_f64())
+            }
+        }));
+        return (Some(report), None);
+    }
+    (None, None)
 }
 
 fn package_cmd(
@@ -559,7 +627,7 @@ fn report_build(
         }
     };
     let summary = Summary::of(&report.findings);
-    if !report.in_git {
+    if !report.in_git && !cli.quiet {
         eprintln!(
             "{}",
             if ja {
@@ -572,24 +640,33 @@ fn report_build(
     if summary.errors + summary.warnings > 0 {
         eprintln!("{}", human::summary(summary, &report.as_of, cli.lang));
     }
+    let say = |line: String| {
+        if !cli.quiet {
+            println!("{line}");
+        }
+    };
     if report.site_files > 0 {
-        println!(
+        say(format!(
             "{} {}/index.html（{} files）",
             if ja { "サイト:" } else { "site:" },
             report.site_dir.display(),
             report.site_files
-        );
+        ));
     }
     if let Some(dir) = &report.pdf_dir {
-        println!("PDF: {}（{} files）", dir.display(), report.pdf_files);
+        say(format!(
+            "PDF: {}（{} files）",
+            dir.display(),
+            report.pdf_files
+        ));
     }
     let mut code = ExitCode::SUCCESS;
     match &report.package {
-        Some(Ok(path)) => println!(
+        Some(Ok(path)) => say(format!(
             "{} {}",
             if ja { "提出用 zip:" } else { "package:" },
             path.display()
-        ),
+        )),
         Some(Err(anzen::package::PackageError::Refused(n))) => {
             eprintln!(
                 "{}",
@@ -609,14 +686,11 @@ fn report_build(
         None => {}
     }
     let elapsed = started.elapsed().as_secs_f64();
-    println!(
-        "{}",
-        if ja {
-            format!("完了（{elapsed:.2} 秒）")
-        } else {
-            format!("done ({elapsed:.2} s)")
-        }
-    );
+    say(if ja {
+        format!("完了（{elapsed:.2} 秒）")
+    } else {
+        format!("done ({elapsed:.2} s)")
+    });
     Ok(code)
 }
 
@@ -701,7 +775,9 @@ fn print_findings(
     match format {
         CheckFormat::Human => {
             print!("{}", human::findings(findings, cli.lang));
-            println!("{}", human::summary(summary, &as_of, cli.lang));
+            if !cli.quiet {
+                println!("{}", human::summary(summary, &as_of, cli.lang));
+            }
         }
         CheckFormat::Json => {
             let report = json::CheckReport {

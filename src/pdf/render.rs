@@ -107,6 +107,8 @@ pub enum PdfError {
 pub struct PdfOptions {
     /// PDF/A-2b output.
     pub pdf_a: bool,
+    /// Told of each PDF made.
+    pub progress: Option<crate::progress::Progress>,
 }
 
 /// The PDFs, by file name.
@@ -453,10 +455,14 @@ pub fn render(
             path: "threads".into(),
             source: std::io::Error::other(e),
         })?;
+    crate::progress::emit(
+        &options.progress,
+        crate::progress::Event::PdfTotal(jobs.len()),
+    );
     let results: Vec<Result<(String, Vec<u8>), PdfError>> = pool.install(|| {
         jobs.par_iter()
             .map(|(name, main, slug)| {
-                compile_one(
+                let done = compile_one(
                     typst,
                     dir,
                     font_paths,
@@ -466,7 +472,9 @@ pub fn render(
                     main,
                     slug.as_deref(),
                     &line_maps,
-                )
+                );
+                crate::progress::emit(&options.progress, crate::progress::Event::PdfDone(name));
+                done
             })
             .collect()
     });
