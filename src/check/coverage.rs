@@ -86,9 +86,14 @@ pub(super) fn ledger(cx: &Context, kind: &str, min: usize, out: &mut Vec<Finding
         out.push(
             Finding::error(
                 "ledger.missing",
-                tr!("{}の記録が {} 件しかありません（{} 件以上必要）", "{} has {} entries; at least {} needed"; title, count, min),
+                if count == 0 {
+                    tr!("{}に記録がありません", "{} has no entries"; title)
+                } else {
+                    tr!("{}の記録が {} 件しかありません（{} 件以上必要）", "{} has {} entries; at least {} needed"; title, count, min)
+                },
             )
-            .at(Location::file(&ledgers[0].file)),
+            .at(Location::file(&ledgers[0].file))
+            .hint(tr!("{} の entries: に記録を追加してください", "add entries under entries: in {}"; ledgers[0].file)),
         );
     }
 }
