@@ -137,20 +137,30 @@ pub fn build(
         )
     });
     let site_dir = out.join("site");
-    write_atomically(&site_dir, &files)?;
-    let pdf_dir = match &pdfs {
-        Some(p) => {
-            let dir = out.join("pdf");
-            write_atomically(&dir, p)?;
-            Some(dir)
+    let pdf_dir = pdfs.as_ref().map(|_| out.join("pdf"));
+    // Everything is written next to its place first and swapped in only
+    // when all of it is there: a failure while writing (disk full,
+    // permissions) leaves the previous site, PDFs and zip as they were.
+    let mut staged = Vec::new();
+    let staging = (|| {
+        staged.push(stage_dir(&site_dir, &files)?);
+        if let (Some(dir), Some(p)) = (&pdf_dir, &pdfs) {
+            staged.push(stage_dir(dir, p)?);
         }
-        None => None,
-    };
+        if let Some(Ok(p)) = &package {
+            staged.push(stage_file(&out.join(&p.file_name), &p.bytes)?);
+        }
+        Ok::<(), BuildError>(())
+    })();
+    if let Err(e) = staging {
+        staged.into_iter().for_each(Staged::discard);
+        return Err(e);
+    }
+    for s in staged {
+        s.commit()?;
+    }
     let package = match package {
-        Some(Ok(p)) => Some(Ok(write_file_atomically(
-            &out.join(&p.file_name),
-            &p.bytes,
-        )?)),
+        Some(Ok(p)) => Some(Ok(out.join(&p.file_name))),
         Some(Err(e)) => Some(Err(e)),
         None => None,
     };
@@ -289,57 +299,135 @@ pub fn guard_output(root: &Path, content: &Path, out: &Path) -> Result<(), Build
 
 /// Writes one file through a temporary sibling renamed into place.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<PathBuf, BuildError> {
-    let parent = path.parent().unwrap_or(Path::new("."));
-    let io = |p: &Path| {
-        let p = p.to_path_buf();
-        move |source| BuildError::Write { path: p, source }
-    };
-    std::fs::create_dir_all(parent).map_err(io(parent))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = parent.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(io(path))?;
-    Ok(path.to_path_buf())
+    stage_file(path, bytes)?.commit()
 }
 
 /// Writes `files` into `dir` through a temporary sibling folder that is
 /// swapped in only when every file is written.
 pub fn write_atomically(dir: &Path, files: &site::SiteFiles) -> Result<(), BuildError> {
-    let parent = dir.parent().unwrap_or(Path::new("."));
-    let name = dir
+    stage_dir(dir, files)?.commit().map(|_| ())
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError {
+    let path = path.to_path_buf();
+    move |source| BuildError::Write { path, source }
+}
+
+/// A folder or file written beside its place (`.<name>.tmp`), waiting to
+/// be swapped in.
+#[derive(Debug)]
+pub struct Staged {
+    target: PathBuf,
+    tmp: PathBuf,
+    /// Where the previous folder goes while swapping (files are renamed
+    /// over the old one directly).
+    old: Option<PathBuf>,
+}
+
+impl Staged {
+    /// Puts the staged copy in place of the target.
+    pub fn commit(self) -> Result<PathBuf, BuildError> {
+        match &self.old {
+            Some(old) => {
+                if self.target.symlink_metadata().is_ok() {
+                    std::fs::rename(&self.target, old).map_err(io_error(&self.target))?;
+                }
+                std::fs::rename(&self.tmp, &self.target).map_err(io_error(&self.target))?;
+                if old.symlink_metadata().is_ok() {
+                    std::fs::remove_dir_all(old).map_err(io_error(old))?;
+                }
+            }
+            None => std::fs::rename(&self.tmp, &self.target).map_err(io_error(&self.target))?,
+        }
+        Ok(self.target)
+    }
+
+    /// Removes the staged copy, leaving the target as it was.
+    pub fn discard(self) {
+        let _ = if self.old.is_some() {
+            std::fs::remove_dir_all(&self.tmp)
+        } else {
+            std::fs::remove_file(&self.tmp)
+        };
+    }
+}
+
+/// `.<name>.<suffix>` beside `path`.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "site".into());
-    let tmp = parent.join(format!(".{name}.tmp"));
-    let old = parent.join(format!(".{name}.old"));
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| BuildError::Write { path, source }
+    parent.join(format!(".{name}.{suffix}"))
+}
+
+/// Removes what a crashed run may have left at `path` (a symlink there is
+/// removed itself, never followed).
+fn remove_stale(path: &Path) -> Result<(), BuildError> {
+    match path.symlink_metadata() {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(path).map_err(io_error(path)),
+        Ok(_) => std::fs::remove_file(path).map_err(io_error(path)),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Writes `bytes` beside `path`, to be renamed into place.
+pub fn stage_file(path: &Path, bytes: &[u8]) -> Result<Staged, BuildError> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+    let tmp = sibling(path, "tmp");
+    remove_stale(&tmp)?;
+    std::fs::write(&tmp, bytes).map_err(io_error(&tmp))?;
+    Ok(Staged {
+        target: path.to_path_buf(),
+        tmp,
+        old: None,
+    })
+}
+
+/// Writes `files` into a folder beside `dir`, to be swapped in.
+pub fn stage_dir(dir: &Path, files: &site::SiteFiles) -> Result<Staged, BuildError> {
+    let parent = dir.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+    let staged = Staged {
+        target: dir.to_path_buf(),
+        tmp: sibling(dir, "tmp"),
+        old: Some(sibling(dir, "old")),
     };
-    std::fs::create_dir_all(parent).map_err(io(parent))?;
-    for stale in [&tmp, &old] {
-        if stale.exists() {
-            std::fs::remove_dir_all(stale).map_err(io(stale))?;
+    remove_stale(&staged.tmp)?;
+    remove_stale(&sibling(dir, "old"))?;
+    let written = (|| {
+        // Folders first, each once; then the files, in parallel.
+        let mut made = std::collections::BTreeSet::new();
+        for rel in files.keys() {
+            // Never outside the folder, whatever a name holds.
+            let inside = Path::new(rel)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !inside {
+                return Err(BuildError::UnsafeOutput(PathBuf::from(rel)));
+            }
+            let path = staged.tmp.join(rel);
+            if let Some(p) = path.parent() {
+                if made.insert(p.to_path_buf()) {
+                    std::fs::create_dir_all(p).map_err(io_error(p))?;
+                }
+            }
+        }
+        use rayon::prelude::*;
+        files.par_iter().try_for_each(|(rel, bytes)| {
+            let path = staged.tmp.join(rel);
+            std::fs::write(&path, bytes).map_err(io_error(&path))
+        })
+    })();
+    match written {
+        Ok(()) => Ok(staged),
+        Err(e) => {
+            staged.discard();
+            Err(e)
         }
     }
-    for (rel, bytes) in files {
-        let path = tmp.join(rel);
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p).map_err(io(p))?;
-        }
-        std::fs::write(&path, bytes).map_err(io(&path))?;
-    }
-    if dir.exists() {
-        std::fs::rename(dir, &old).map_err(io(dir))?;
-    }
-    std::fs::rename(&tmp, dir).map_err(io(dir))?;
-    if old.exists() {
-        std::fs::remove_dir_all(&old).map_err(io(&old))?;
-    }
-    Ok(())
 }
 
 /// What `anzen report monthly` wrote.

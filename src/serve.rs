@@ -1,10 +1,36 @@
 //! `anzen serve`: builds, serves the site on 127.0.0.1, watches content,
 //! config and themes, rebuilds what changed and reloads the browser.
+//!
+//! The site lives in memory only (nothing is written to `output/`, no
+//! PDFs). A builder thread owns the loaded project: a changed content file
+//! is re-read on its own ([`load::reload_file`]), the checks run again and
+//! the site is rendered; a changed `anzen.yaml` or standard file reloads
+//! everything, a changed theme file reloads the theme. A failed build keeps
+//! the last good site served and shows the error on every page. Served HTML
+//! (never the site itself) gets a banner for error findings or a failed
+//! build, and a small script that waits on `/__anzen/wait` and reloads the
+//! page when the site's version changes.
 
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, mpsc};
+use std::time::{Duration, Instant};
 
+use notify::event::{AccessKind, AccessMode, EventKind};
+use notify::{RecursiveMode, Watcher};
+
+use crate::check::{self, Context, Summary};
 use crate::date::Date;
+use crate::diag::{Finding, rel_path};
 use crate::i18n::Lang;
+use crate::load::{self, LoadError, LoadOptions};
+use crate::model::Project;
+use crate::model::config::CONFIG_FILE;
+use crate::report::human;
+use crate::site::theme::{self, Theme};
+use crate::site::{self, SiteFiles, SiteOptions};
+use crate::standard::{self, LedgerKinds, Standard};
 
 /// Options of `anzen serve`.
 #[derive(Debug, Clone)]
@@ -19,16 +45,1145 @@ pub struct ServeOptions {
     pub as_of: Option<Date>,
 }
 
-/// Why serving stopped.
+/// Why serving stopped (or never started). Messages are in the language
+/// of the options.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    /// Not implemented yet.
-    #[error("not implemented yet")]
-    Todo,
+    /// No project at the root.
+    #[error("{0}")]
+    Config(String),
+    /// The port could not be bound.
+    #[error("{0}")]
+    Listen(String),
+    /// The file watcher could not be started.
+    #[error("{0}")]
+    Watch(String),
 }
 
-/// Runs the server until interrupted.
+/// Quiet time after the last file event before a rebuild starts.
+const DEBOUNCE: Duration = Duration::from_millis(50);
+/// A burst of events longer than this is built anyway.
+const MAX_BATCH: Duration = Duration::from_secs(1);
+/// How long `/__anzen/wait` holds a request when nothing changes.
+const LONG_POLL: Duration = Duration::from_secs(25);
+
+/// Runs the server until interrupted (Ctrl-C).
 pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
-    let _ = (root, options);
-    Err(ServeError::Todo)
+    let lang = options.lang;
+    if !root.join(CONFIG_FILE).is_file() {
+        return Err(ServeError::Config(match lang {
+            Lang::Ja => format!(
+                "設定ファイル {} がありません。--root でプロジェクトのルートを指定してください",
+                root.join(CONFIG_FILE).display()
+            ),
+            Lang::En => format!(
+                "config file {} not found; point --root at the project root",
+                root.join(CONFIG_FILE).display()
+            ),
+        }));
+    }
+    let server = tiny_http::Server::http(("127.0.0.1", options.port)).map_err(|e| {
+        ServeError::Listen(match lang {
+            Lang::Ja => format!("127.0.0.1:{} で待ち受けできません: {e}", options.port),
+            Lang::En => format!("cannot listen on 127.0.0.1:{}: {e}", options.port),
+        })
+    })?;
+    let port = server
+        .server_addr()
+        .to_ip()
+        .map_or(options.port, |a| a.port());
+    let url = format!("http://127.0.0.1:{port}/");
+    // The first line is for scripts and tests: keep its form.
+    println!("serving {url}");
+
+    let (tx, rx) = mpsc::channel::<Msg>();
+    {
+        let tx = tx.clone();
+        // Without a handler Ctrl-C still ends the process; nothing is
+        // written to disk, so that is clean too.
+        let _ = ctrlc::set_handler(move || {
+            let _ = tx.send(Msg::Stop);
+        });
+    }
+    let mut watcher = {
+        let tx = tx.clone();
+        notify::recommended_watcher(move |event| {
+            let _ = tx.send(Msg::Fs(event));
+        })
+    }
+    .map_err(|e| {
+        ServeError::Watch(match lang {
+            Lang::Ja => format!("ファイルの監視を始められません: {e}"),
+            Lang::En => format!("cannot watch files: {e}"),
+        })
+    })?;
+
+    let shared = Arc::new(Shared {
+        state: Mutex::new(Served {
+            files: Arc::new(SiteFiles::new()),
+            version: 0,
+            errors: 0,
+            warnings: 0,
+            error: None,
+        }),
+        changed: Condvar::new(),
+        lang,
+    });
+    let mut builder = Builder::new(root, options);
+    let mut watches = Watches::default();
+    watches.update(&mut watcher, &builder.layout);
+    builder.apply(&Plan::full(), &shared);
+    watches.update(&mut watcher, &builder.layout);
+
+    {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            for request in server.incoming_requests() {
+                let shared = Arc::clone(&shared);
+                std::thread::spawn(move || http::handle(request, &shared));
+            }
+        });
+    }
+    println!(
+        "{}",
+        match lang {
+            Lang::Ja => format!(
+                "{url} でプレビュー中。{} を監視し、変更があれば再構築してブラウザを再読み込みします（Ctrl-C で終了）",
+                watches.describe(&builder.layout)
+            ),
+            Lang::En => format!(
+                "previewing at {url}; watching {} to rebuild and reload the browser on change (Ctrl-C to stop)",
+                watches.describe(&builder.layout)
+            ),
+        }
+    );
+    if options.open {
+        open_browser(&url);
+    }
+
+    'events: while let Ok(Msg::Fs(first)) = rx.recv() {
+        let mut plan = Plan::default();
+        builder.classify(&first, &mut plan);
+        let started = Instant::now();
+        loop {
+            match rx.recv_timeout(DEBOUNCE) {
+                Ok(Msg::Fs(e)) => builder.classify(&e, &mut plan),
+                Ok(Msg::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => break 'events,
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+            }
+            if started.elapsed() > MAX_BATCH {
+                break;
+            }
+        }
+        if plan.is_empty() {
+            continue;
+        }
+        builder.apply(&plan, &shared);
+        // A full load (asked for, or retried after a failure) may have
+        // moved the content folder or the theme.
+        watches.update(&mut watcher, &builder.layout);
+    }
+    println!(
+        "{}",
+        match lang {
+            Lang::Ja => "停止しました",
+            Lang::En => "stopped",
+        }
+    );
+    Ok(())
+}
+
+enum Msg {
+    Fs(notify::Result<notify::Event>),
+    Stop,
+}
+
+/// What the HTTP side sees: the last good site and the state of the last
+/// build.
+struct Shared {
+    state: Mutex<Served>,
+    changed: Condvar,
+    lang: Lang,
+}
+
+struct Served {
+    files: Arc<SiteFiles>,
+    /// Goes up by one whenever what a page shows changes.
+    version: u64,
+    errors: usize,
+    warnings: usize,
+    /// The error of the last build, if it failed.
+    error: Option<String>,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Served> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// What a batch of file events asks to redo.
+#[derive(Default)]
+struct Plan {
+    /// Reload everything (config, standard, content folder moved...).
+    full: bool,
+    /// Reload the theme.
+    theme: bool,
+    /// Content files to re-read, relative to the content folder.
+    content: BTreeSet<String>,
+    /// Changed paths relative to the root, for the terminal.
+    changed: BTreeSet<String>,
+}
+
+impl Plan {
+    fn full() -> Plan {
+        Plan {
+            full: true,
+            ..Plan::default()
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.full && !self.theme && self.content.is_empty()
+    }
+}
+
+/// Where things are on disk (canonical paths, as the watcher reports them).
+#[derive(Default, Clone, PartialEq)]
+struct Layout {
+    root: PathBuf,
+    config: PathBuf,
+    /// The content folder's name under the root (first component).
+    content_entry: String,
+    content: Option<PathBuf>,
+    themes: PathBuf,
+    /// The project's own theme folder, if it names one.
+    theme: Option<PathBuf>,
+    /// Standard files named by path in the config.
+    standards: BTreeSet<PathBuf>,
+}
+
+impl Layout {
+    fn of(root: &Path, project: Option<&Project>) -> Layout {
+        let root_abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        // The config as it is now, else the last one that loaded.
+        let config = load::load_config(root)
+            .ok()
+            .or_else(|| project.map(|p| p.config.clone()));
+        let content_dir = config
+            .as_ref()
+            .map_or_else(|| "content".to_string(), |c| c.content_dir.clone());
+        let content = std::fs::canonicalize(root.join(&content_dir))
+            .ok()
+            .filter(|p| p.is_dir());
+        let themes = root_abs.join("themes");
+        let theme = config
+            .as_ref()
+            .and_then(|c| c.theme.clone())
+            .filter(|t| t != "default")
+            .map(|t| themes.join(t));
+        let standards = config
+            .iter()
+            .flat_map(|c| c.standards.iter())
+            .filter(|name| Standard::bundled(name).is_none())
+            .filter_map(|name| {
+                let path = root.join(name);
+                let parent = std::fs::canonicalize(path.parent()?).ok()?;
+                Some(parent.join(path.file_name()?))
+            })
+            .collect();
+        Layout {
+            config: root_abs.join(CONFIG_FILE),
+            content_entry: Path::new(&content_dir)
+                .components()
+                .next()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            root: root_abs,
+            content,
+            themes,
+            theme,
+            standards,
+        }
+    }
+}
+
+/// The folders being watched.
+#[derive(Default)]
+struct Watches {
+    watched: BTreeMap<PathBuf, bool>,
+}
+
+impl Watches {
+    fn wanted(layout: &Layout) -> BTreeMap<PathBuf, bool> {
+        let mut want = BTreeMap::new();
+        want.insert(layout.root.clone(), false);
+        if let Some(c) = &layout.content {
+            want.insert(c.clone(), true);
+        }
+        if layout.themes.is_dir() {
+            want.insert(layout.themes.clone(), true);
+        }
+        for s in &layout.standards {
+            if let Some(parent) = s.parent().filter(|p| p.is_dir()) {
+                want.entry(parent.to_path_buf()).or_insert(false);
+            }
+        }
+        want
+    }
+
+    fn update(&mut self, watcher: &mut impl Watcher, layout: &Layout) {
+        let want = Watches::wanted(layout);
+        let stale: Vec<PathBuf> = self
+            .watched
+            .iter()
+            .filter(|(p, r)| want.get(*p) != Some(r))
+            .map(|(p, _)| p.clone())
+            .collect();
+        for p in stale {
+            let _ = watcher.unwatch(&p);
+            self.watched.remove(&p);
+        }
+        for (p, recursive) in want {
+            if self.watched.contains_key(&p) {
+                continue;
+            }
+            let mode = if recursive {
+                RecursiveMode::Recursive
+            } else {
+                RecursiveMode::NonRecursive
+            };
+            match watcher.watch(&p, mode) {
+                Ok(()) => {
+                    self.watched.insert(p, recursive);
+                }
+                Err(e) => eprintln!("anzen: {}: {e}", p.display()),
+            }
+        }
+    }
+
+    fn describe(&self, layout: &Layout) -> String {
+        let mut names = vec![CONFIG_FILE.to_string()];
+        for (p, recursive) in &self.watched {
+            if *p == layout.root {
+                continue;
+            }
+            let rel = rel_path(&layout.root, p);
+            names.push(if *recursive { format!("{rel}/") } else { rel });
+        }
+        for s in &layout.standards {
+            names.push(rel_path(&layout.root, s));
+        }
+        names.join(", ")
+    }
+}
+
+/// The last successful load, kept so that one changed file costs one file.
+struct Loaded {
+    project: Project,
+    standard: Standard,
+    /// Findings of the load stage by file (root-relative), in load order.
+    by_file: BTreeMap<WalkKey, Vec<Finding>>,
+    /// Load findings without a place.
+    other: Vec<Finding>,
+    /// Every finding, sorted.
+    findings: Vec<Finding>,
+}
+
+/// A root-relative path ordered as the loader walks folders (depth first,
+/// names sorted), so findings come in the same order as from a full load.
+#[derive(Clone, PartialEq, Eq)]
+struct WalkKey(String);
+
+impl Ord for WalkKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.split('/').cmp(other.0.split('/'))
+    }
+}
+
+impl PartialOrd for WalkKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Stage times of one build.
+#[derive(Default)]
+struct Times {
+    load: Duration,
+    check: Duration,
+    render: Duration,
+}
+
+/// Owns the loaded project and the theme; turns plans into sites.
+struct Builder {
+    root: PathBuf,
+    load_options: LoadOptions,
+    lang: Lang,
+    kinds: LedgerKinds,
+    loaded: Option<Loaded>,
+    theme: Option<Theme>,
+    layout: Layout,
+    /// A full load failed: the next build must retry it.
+    need_full: bool,
+    /// The theme failed to load: the next build must retry it.
+    need_theme: bool,
+    /// Findings printed last, to print only what changed.
+    printed: Option<HashSet<String>>,
+}
+
+impl Builder {
+    fn new(root: &Path, options: &ServeOptions) -> Builder {
+        Builder {
+            root: root.to_path_buf(),
+            load_options: LoadOptions {
+                as_of: options.as_of,
+            },
+            lang: options.lang,
+            kinds: LedgerKinds::bundled(),
+            loaded: None,
+            theme: None,
+            layout: Layout::of(root, None),
+            need_full: true,
+            need_theme: true,
+            printed: None,
+        }
+    }
+
+    /// Adds what `event` asks for to `plan`.
+    fn classify(&self, event: &notify::Result<notify::Event>, plan: &mut Plan) {
+        let event = match event {
+            Ok(e) => e,
+            Err(_) => {
+                // The watcher lost track (e.g. an overflow): start over.
+                plan.full = true;
+                return;
+            }
+        };
+        if event.need_rescan() {
+            plan.full = true;
+            return;
+        }
+        // Opening and reading files (our own builds do) change nothing.
+        let structural = match event.kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => false,
+            EventKind::Access(_) | EventKind::Other => return,
+            EventKind::Create(_) | EventKind::Remove(_) => true,
+            EventKind::Modify(notify::event::ModifyKind::Name(_)) => true,
+            EventKind::Modify(_) => false,
+            EventKind::Any => true,
+        };
+        let l = &self.layout;
+        for p in &event.paths {
+            let shown = rel_path(&l.root, p);
+            if *p == l.config || l.standards.contains(p) {
+                plan.full = true;
+            } else if p.parent() == Some(l.root.as_path()) {
+                // An entry of the root: only the content and themes folders
+                // appearing, going or moving matter.
+                let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+                if structural
+                    && (name.as_deref() == Some(l.content_entry.as_str())
+                        || name.as_deref() == Some("themes"))
+                {
+                    plan.full = true;
+                } else {
+                    continue;
+                }
+            } else if let Some(content) = l.content.as_ref().filter(|c| p.starts_with(c)) {
+                let rel = rel_path(content, p);
+                let is_dir = std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+                let was_dir = !rel.is_empty()
+                    && self.loaded.as_ref().is_some_and(|ld| {
+                        let prefix = format!("{rel}/");
+                        ld.project
+                            .files
+                            .range(prefix.clone()..)
+                            .next()
+                            .is_some_and(|f| f.starts_with(&prefix))
+                    });
+                if rel.is_empty() || is_dir || was_dir {
+                    // A folder: its files may have come or gone unseen.
+                    if structural {
+                        plan.full = true;
+                    } else {
+                        continue;
+                    }
+                } else if !p.exists()
+                    && self
+                        .loaded
+                        .as_ref()
+                        .is_some_and(|ld| !ld.project.files.contains(&rel))
+                {
+                    // Came and went (an editor's or sed's temporary file).
+                    continue;
+                } else {
+                    plan.content.insert(rel);
+                }
+            } else if l.theme.as_ref().is_some_and(|t| p.starts_with(t)) {
+                plan.theme = true;
+            } else {
+                continue;
+            }
+            plan.changed.insert(shown);
+        }
+    }
+
+    /// Loads everything; the error message on failure.
+    fn load_all(&self) -> Result<Loaded, String> {
+        let (project, load_findings) =
+            load::load(&self.root, &self.load_options).map_err(|e| load_error(e, self.lang))?;
+        let standard = standard::resolve(&self.root, &project.config.standards)
+            .map_err(|f| human::findings(&f, self.lang))?;
+        let mut by_file: BTreeMap<WalkKey, Vec<Finding>> = BTreeMap::new();
+        let mut other = Vec::new();
+        for f in load_findings {
+            match &f.location {
+                Some(l) => by_file.entry(WalkKey(l.file.clone())).or_default().push(f),
+                None => other.push(f),
+            }
+        }
+        Ok(Loaded {
+            project,
+            standard,
+            by_file,
+            other,
+            findings: Vec::new(),
+        })
+    }
+
+    /// Carries out `plan` and publishes the result (or the error).
+    fn apply(&mut self, plan: &Plan, shared: &Shared) {
+        let started = Instant::now();
+        let mut times = Times::default();
+        let full = plan.full || self.need_full || self.loaded.is_none();
+        let root = self.root.clone();
+        let result = std::thread::scope(|s| {
+            // git runs while the files load and the checks run.
+            let revision = s.spawn(|| crate::git::revision(&root));
+            let t = Instant::now();
+            if full {
+                let loaded = self.load_all();
+                self.layout = Layout::of(&self.root, loaded.as_ref().ok().map(|l| &l.project));
+                match loaded {
+                    Ok(l) => {
+                        self.loaded = Some(l);
+                        self.need_full = false;
+                        self.need_theme = true;
+                    }
+                    Err(e) => {
+                        self.need_full = true;
+                        return Err(e);
+                    }
+                }
+            }
+            let loaded = self.loaded.as_mut().expect("loaded");
+            if !full {
+                for rel in &plan.content {
+                    let found = load::reload_file(&mut loaded.project, &self.kinds, rel);
+                    let content = self.root.join(&loaded.project.config.content_dir);
+                    let key = WalkKey(rel_path(&self.root, &content.join(rel)));
+                    if found.is_empty() {
+                        loaded.by_file.remove(&key);
+                    } else {
+                        loaded.by_file.insert(key, found);
+                    }
+                }
+            }
+            times.load = t.elapsed();
+            let t = Instant::now();
+            let mut findings: Vec<Finding> = loaded
+                .by_file
+                .values()
+                .flatten()
+                .chain(&loaded.other)
+                .cloned()
+                .collect();
+            findings.extend(check::run(&loaded.project, &loaded.standard, &self.kinds));
+            crate::diag::sort(&mut findings);
+            loaded.findings = findings;
+            times.check = t.elapsed();
+            let revision = revision.join().ok().flatten();
+            let t = Instant::now();
+            if plan.theme || self.need_theme || self.theme.is_none() {
+                match theme::load(&self.root, loaded.project.config.theme.as_deref()) {
+                    Ok(th) => {
+                        self.theme = Some(th);
+                        self.need_theme = false;
+                    }
+                    Err(e) => {
+                        self.need_theme = true;
+                        return Err(e.to_string());
+                    }
+                }
+            }
+            let cx = Context::new(&loaded.project, &loaded.standard, &self.kinds);
+            let options = SiteOptions {
+                mask_personal: loaded.project.config.site.mask_personal,
+            };
+            let files = site::render(
+                &cx,
+                &loaded.findings,
+                revision.as_ref(),
+                self.theme.as_ref().expect("theme"),
+                &options,
+            )
+            .map_err(|e| e.to_string())?;
+            times.render = t.elapsed();
+            Ok(files)
+        });
+        let elapsed = started.elapsed();
+        self.publish(plan, result, &times, elapsed, shared);
+    }
+
+    fn publish(
+        &mut self,
+        plan: &Plan,
+        result: Result<SiteFiles, String>,
+        times: &Times,
+        elapsed: Duration,
+        shared: &Shared,
+    ) {
+        let ja = self.lang == Lang::Ja;
+        let mut out = String::new();
+        let stamp = chrono::Local::now().format("%H:%M:%S");
+        if !plan.changed.is_empty() {
+            let mut names: Vec<&str> = plan.changed.iter().map(String::as_str).take(5).collect();
+            if plan.changed.len() > 5 {
+                names.push("…");
+            }
+            out.push_str(&format!(
+                "[{stamp}] {} {}\n",
+                if ja { "変更:" } else { "changed:" },
+                names.join(", ")
+            ));
+        }
+        match result {
+            Err(message) => {
+                let message = message.trim_end().to_string();
+                out.push_str(&if ja {
+                    format!(
+                        "[{stamp}] ビルドに失敗しました（直前に成功したサイトを表示し続けます）:\n{message}\n"
+                    )
+                } else {
+                    format!(
+                        "[{stamp}] build failed (the last good site is still served):\n{message}\n"
+                    )
+                });
+                let mut s = shared.lock();
+                if s.error.as_deref() != Some(message.as_str()) {
+                    s.error = Some(message);
+                    s.version += 1;
+                    shared.changed.notify_all();
+                }
+                drop(s);
+                // The findings are printed in full once it builds again.
+                self.printed = None;
+            }
+            Ok(files) => {
+                let loaded = self.loaded.as_ref().expect("loaded");
+                let findings = &loaded.findings;
+                out.push_str(&findings_text(&mut self.printed, findings, self.lang));
+                let summary = Summary::of(findings);
+                out.push_str(&human::summary(
+                    summary,
+                    &loaded.project.as_of.to_string(),
+                    self.lang,
+                ));
+                out.push('\n');
+                let mut s = shared.lock();
+                let changed_pages = count_changed(&s.files, &files);
+                let fixed = s.error.is_some();
+                if changed_pages > 0 || fixed || s.version == 0 {
+                    s.files = Arc::new(files);
+                    s.error = None;
+                    s.errors = summary.errors;
+                    s.warnings = summary.warnings;
+                    s.version += 1;
+                    shared.changed.notify_all();
+                }
+                drop(s);
+                let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+                out.push_str(&if ja {
+                    format!(
+                        "[{stamp}] {} {:.1} ms（読込 {:.1} ms・検査 {:.1} ms・描画 {:.1} ms）、変わったファイル {changed_pages}\n",
+                        if plan.full { "ビルド" } else { "再構築" },
+                        ms(elapsed),
+                        ms(times.load),
+                        ms(times.check),
+                        ms(times.render)
+                    )
+                } else {
+                    format!(
+                        "[{stamp}] {} in {:.1} ms (load {:.1} ms, check {:.1} ms, render {:.1} ms), {changed_pages} file(s) changed\n",
+                        if plan.full { "built" } else { "rebuilt" },
+                        ms(elapsed),
+                        ms(times.load),
+                        ms(times.check),
+                        ms(times.render)
+                    )
+                });
+            }
+        }
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(out.as_bytes());
+        let _ = stdout.flush();
+    }
+}
+
+/// Every finding the first time, then only the new and fixed ones;
+/// `printed` remembers what was printed.
+fn findings_text(
+    printed: &mut Option<HashSet<String>>,
+    findings: &[Finding],
+    lang: Lang,
+) -> String {
+    let key = |f: &Finding| serde_json::to_string(f).unwrap_or_default();
+    let now: HashSet<String> = findings.iter().map(key).collect();
+    let text = match printed.as_ref() {
+        None => human::findings(findings, lang),
+        Some(before) => {
+            let new: Vec<Finding> = findings
+                .iter()
+                .filter(|f| !before.contains(&key(f)))
+                .cloned()
+                .collect();
+            let mut text = human::findings(&new, lang);
+            let fixed = before.iter().filter(|k| !now.contains(*k)).count();
+            if fixed > 0 {
+                text.push_str(&match lang {
+                    Lang::Ja => format!("解消: {fixed} 件\n"),
+                    Lang::En => format!("resolved: {fixed}\n"),
+                });
+            }
+            text
+        }
+    };
+    *printed = Some(now);
+    text
+}
+
+/// How many files differ between two sites (added, removed or changed).
+fn count_changed(old: &SiteFiles, new: &SiteFiles) -> usize {
+    let changed = new.iter().filter(|(k, v)| old.get(*k) != Some(*v)).count();
+    changed + old.keys().filter(|k| !new.contains_key(*k)).count()
+}
+
+fn load_error(e: LoadError, lang: Lang) -> String {
+    match (e, lang) {
+        (LoadError::ConfigMissing(p), Lang::Ja) => {
+            format!("設定ファイル {} がありません", p.display())
+        }
+        (LoadError::ConfigMissing(p), Lang::En) => {
+            format!("config file {} not found", p.display())
+        }
+        (LoadError::ContentMissing(p), Lang::Ja) => {
+            format!("コンテンツフォルダ {} がありません", p.display())
+        }
+        (LoadError::ContentMissing(p), Lang::En) => {
+            format!("content folder {} not found", p.display())
+        }
+        (LoadError::ConfigInvalid(f), lang) => human::findings(&f, lang),
+    }
+}
+
+/// Tries to open `url` in a browser; failing is fine (the URL is printed).
+fn open_browser(url: &str) {
+    use std::process::{Command, Stdio};
+    let mut cmd = if cfg!(target_os = "macos") {
+        Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        Command::new("xdg-open")
+    };
+    cmd.arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    if let Ok(mut child) = cmd.spawn() {
+        std::thread::spawn(move || child.wait());
+    }
+}
+
+/// The HTTP side: files from memory, the live-reload endpoints, and what is
+/// injected into served HTML.
+mod http {
+    use super::*;
+    use tiny_http::{Header, Method, Request, Response};
+
+    /// Answers one request.
+    pub(super) fn handle(request: Request, shared: &Shared) {
+        let lang = shared.lang;
+        // tiny_http itself sends no body for HEAD.
+        if !matches!(request.method(), Method::Get | Method::Head) {
+            let r =
+                page(405, &title(405, lang), "", None).with_header(header("Allow", "GET, HEAD"));
+            let _ = request.respond(r);
+            return;
+        }
+        if !host_allowed(&request) {
+            let _ = request.respond(page(403, &title(403, lang), "", None));
+            return;
+        }
+        let url = request.url().to_string();
+        let (path, query) = match url.split_once('?') {
+            Some((p, q)) => (p, q),
+            None => (url.as_str(), ""),
+        };
+        let path = path.split('#').next().unwrap_or("");
+        let response = match path {
+            "/__anzen/version" => {
+                let v = shared.lock().version;
+                text(200, "text/plain; charset=utf-8", v.to_string())
+            }
+            "/__anzen/wait" => {
+                let since = query
+                    .split('&')
+                    .find_map(|kv| kv.strip_prefix("v="))
+                    .and_then(|v| v.parse::<u64>().ok());
+                let guard = shared.lock();
+                let guard = match since {
+                    Some(v) => {
+                        shared
+                            .changed
+                            .wait_timeout_while(guard, LONG_POLL, |s| s.version == v)
+                            .unwrap_or_else(|e| e.into_inner())
+                            .0
+                    }
+                    None => guard,
+                };
+                let v = guard.version;
+                drop(guard);
+                text(200, "text/plain; charset=utf-8", v.to_string())
+            }
+            "/__anzen/status" => {
+                let s = shared.lock();
+                let body = serde_json::json!({
+                    "version": s.version,
+                    "errors": s.errors,
+                    "warnings": s.warnings,
+                    "build_error": s.error,
+                });
+                drop(s);
+                text(200, "application/json", body.to_string())
+            }
+            _ => match site_path(path) {
+                None => page(400, &title(400, lang), "", Some(shared)),
+                Some(rel) => {
+                    let (files, snapshot) = {
+                        let s = shared.lock();
+                        (Arc::clone(&s.files), Snapshot::of(&s))
+                    };
+                    match files.get(&rel) {
+                        Some(bytes) => {
+                            let kind = content_type(&rel);
+                            let body = if kind.starts_with("text/html") {
+                                inject(bytes, &snapshot.injection(lang))
+                            } else {
+                                bytes.clone()
+                            };
+                            Response::from_data(body).with_header(header("Content-Type", kind))
+                        }
+                        None => page(404, &title(404, lang), &rel, Some(shared)),
+                    }
+                }
+            },
+        };
+        let response = response
+            .with_header(header("Cache-Control", "no-store"))
+            .with_header(header("X-Content-Type-Options", "nosniff"));
+        let _ = request.respond(response);
+    }
+
+    type Body = Response<std::io::Cursor<Vec<u8>>>;
+
+    fn header(name: &str, value: &str) -> Header {
+        Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+    }
+
+    fn text(status: u16, kind: &str, body: String) -> Body {
+        Response::from_string(body)
+            .with_status_code(status)
+            .with_header(header("Content-Type", kind))
+    }
+
+    fn title(status: u16, lang: Lang) -> String {
+        let (ja, en) = match status {
+            400 => ("不正なパスです", "Bad request"),
+            403 => ("このホスト名では応答しません", "Forbidden host"),
+            404 => ("ページがありません", "Not found"),
+            _ => ("GET と HEAD だけを受け付けます", "Method not allowed"),
+        };
+        format!(
+            "{status} {}",
+            match lang {
+                Lang::Ja => ja,
+                Lang::En => en,
+            }
+        )
+    }
+
+    /// A small HTML page (errors); live reload too when `shared` is given,
+    /// so a missing page shows up once it is built.
+    fn page(status: u16, title: &str, path: &str, shared: Option<&Shared>) -> Body {
+        let (back, lang_attr) = match shared.map_or(Lang::Ja, |s| s.lang) {
+            Lang::Ja => ("トップページへ", "ja"),
+            Lang::En => ("Back to the top page", "en"),
+        };
+        let detail = if path.is_empty() {
+            String::new()
+        } else {
+            format!("<p><code>/{}</code></p>", escape(path))
+        };
+        let html = format!(
+            "<!DOCTYPE html>\n<html lang=\"{lang_attr}\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+             <body style=\"font-family:system-ui,sans-serif;margin:2rem\"><h1>{title}</h1>{detail}<p><a href=\"/\">{back}</a></p></body></html>\n",
+            title = escape(title)
+        );
+        let body = match shared {
+            Some(s) => {
+                let snapshot = Snapshot::of(&s.lock());
+                inject(html.as_bytes(), &snapshot.injection(s.lang))
+            }
+            None => html.into_bytes(),
+        };
+        Response::from_data(body)
+            .with_status_code(status)
+            .with_header(header("Content-Type", "text/html; charset=utf-8"))
+    }
+
+    /// Only requests addressed to the loopback host are answered, so a web
+    /// page cannot reach the preview through DNS rebinding.
+    fn host_allowed(request: &Request) -> bool {
+        let Some(h) = request
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv("Host"))
+            .map(|h| h.value.as_str().to_ascii_lowercase())
+        else {
+            return true; // HTTP/1.0
+        };
+        let host = if let Some(rest) = h.strip_prefix('[') {
+            rest.split(']').next().unwrap_or("").to_string()
+        } else {
+            h.split(':').next().unwrap_or("").to_string()
+        };
+        matches!(host.as_str(), "127.0.0.1" | "localhost" | "::1")
+    }
+
+    /// The site path of a request path: percent-decoded, `index.html` for a
+    /// folder, `None` for anything that could leave the site (`..`, `.`,
+    /// backslashes, empty segments, NUL) or is not UTF-8.
+    pub(super) fn site_path(raw: &str) -> Option<String> {
+        let rest = raw.strip_prefix('/')?;
+        let decoded = String::from_utf8(percent_decode(rest)?).ok()?;
+        if decoded.contains(['\\', '\0']) {
+            return None;
+        }
+        let mut segments: Vec<&str> = decoded.split('/').collect();
+        let folder = segments.last() == Some(&"");
+        if folder {
+            segments.pop();
+        }
+        if segments
+            .iter()
+            .any(|s| s.is_empty() || *s == "." || *s == "..")
+        {
+            return None;
+        }
+        let mut path = segments.join("/");
+        if folder {
+            if !path.is_empty() {
+                path.push('/');
+            }
+            path.push_str("index.html");
+        }
+        Some(path)
+    }
+
+    fn percent_decode(s: &str) -> Option<Vec<u8>> {
+        let bytes = s.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                let hex = bytes.get(i + 1..i + 3)?;
+                let hex = std::str::from_utf8(hex).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        Some(out)
+    }
+
+    pub(super) fn content_type(path: &str) -> &'static str {
+        let ext = path
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "html" | "htm" => "text/html; charset=utf-8",
+            "css" => "text/css; charset=utf-8",
+            "js" | "mjs" => "text/javascript; charset=utf-8",
+            "json" => "application/json",
+            "pdf" => "application/pdf",
+            "png" => "image/png",
+            "jpg" | "jpeg" => "image/jpeg",
+            "gif" => "image/gif",
+            "svg" => "image/svg+xml",
+            "webp" => "image/webp",
+            "ico" => "image/x-icon",
+            "txt" | "md" => "text/plain; charset=utf-8",
+            "csv" => "text/csv; charset=utf-8",
+            "woff2" => "font/woff2",
+            "zip" => "application/zip",
+            _ => "application/octet-stream",
+        }
+    }
+
+    /// What the injected part of a page depends on.
+    struct Snapshot {
+        version: u64,
+        errors: usize,
+        warnings: usize,
+        error: Option<String>,
+    }
+
+    impl Snapshot {
+        fn of(s: &Served) -> Snapshot {
+            Snapshot {
+                version: s.version,
+                errors: s.errors,
+                warnings: s.warnings,
+                error: s.error.clone(),
+            }
+        }
+
+        /// The banner (error findings, failed build) and the reload script.
+        fn injection(&self, lang: Lang) -> String {
+            let mut banner = String::new();
+            if let Some(e) = &self.error {
+                banner.push_str(&format!(
+                    "<strong>{}</strong><pre style=\"white-space:pre-wrap;margin:.3rem 0 0;max-height:40vh;overflow:auto;font:12px/1.4 ui-monospace,monospace\">{}</pre>",
+                    match lang {
+                        Lang::Ja => "ビルドに失敗しました。直前に成功したサイトを表示しています。",
+                        Lang::En => "The build failed; this is the last good site.",
+                    },
+                    escape(e)
+                ));
+            }
+            if self.errors > 0 {
+                if !banner.is_empty() {
+                    banner.push_str("<br>");
+                }
+                banner.push_str(&format!(
+                    "<a href=\"/findings.html\" style=\"color:inherit;text-decoration:underline\">{}</a>",
+                    match lang {
+                        Lang::Ja => format!(
+                            "エラー {} 件、警告 {} 件 — 検査結果を見る",
+                            self.errors, self.warnings
+                        ),
+                        Lang::En => format!(
+                            "{} error(s), {} warning(s) — see the findings",
+                            self.errors, self.warnings
+                        ),
+                    }
+                ));
+            }
+            let banner = if banner.is_empty() {
+                banner
+            } else {
+                format!(
+                    "<div id=\"anzen-serve-banner\" role=\"alert\" style=\"position:sticky;top:0;z-index:2147483647;margin:0;padding:.5rem 1rem;background:#a50e1f;color:#fff;font:14px/1.5 system-ui,sans-serif\">{banner}</div>"
+                )
+            };
+            format!(
+                "<!--anzen-serve-->{banner}<script>{}</script><!--/anzen-serve-->",
+                RELOAD_SCRIPT.replace("VERSION", &self.version.to_string())
+            )
+        }
+    }
+
+    /// Waits for a new version and reloads; retries quietly while the
+    /// server is away.
+    const RELOAD_SCRIPT: &str = "(function(){var v=VERSION;function poll(){fetch('/__anzen/wait?v='+v,{cache:'no-store'}).then(function(r){if(!r.ok)throw r;return r.text()}).then(function(t){if(t.trim()!==String(v)){location.reload()}else{poll()}}).catch(function(){setTimeout(poll,1000)})}poll()})();";
+
+    /// `html` with `snippet` right after the `<body>` tag (or at the end).
+    pub(super) fn inject(html: &[u8], snippet: &str) -> Vec<u8> {
+        let lower = html.to_ascii_lowercase();
+        let at = lower
+            .windows(5)
+            .position(|w| w == b"<body")
+            .and_then(|i| html[i..].iter().position(|&b| b == b'>').map(|j| i + j + 1))
+            .unwrap_or(html.len());
+        let mut out = Vec::with_capacity(html.len() + snippet.len());
+        out.extend_from_slice(&html[..at]);
+        out.extend_from_slice(snippet.as_bytes());
+        out.extend_from_slice(&html[at..]);
+        out
+    }
+
+    fn escape(s: &str) -> String {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::http::{content_type, inject, site_path};
+
+    #[test]
+    fn paths_stay_in_the_site() {
+        assert_eq!(site_path("/").as_deref(), Some("index.html"));
+        assert_eq!(
+            site_path("/documents/basic-policy.html").as_deref(),
+            Some("documents/basic-policy.html")
+        );
+        assert_eq!(
+            site_path("/files/evidence/%E8%AA%93%E7%B4%84%E6%9B%B8.pdf").as_deref(),
+            Some("files/evidence/誓約書.pdf")
+        );
+        assert_eq!(
+            site_path("/documents/").as_deref(),
+            Some("documents/index.html")
+        );
+        for bad in [
+            "/../anzen.yaml",
+            "/%2e%2e/anzen.yaml",
+            "/%2E%2E%2Fanzen.yaml",
+            "/a/../../b",
+            "//etc/passwd",
+            "/%2Fetc/passwd",
+            "/a\\..\\b",
+            "/a%5C..%5Cb",
+            "/./index.html",
+            "/%00",
+            "/%zz",
+            "/%e8",
+            "index.html",
+        ] {
+            assert_eq!(site_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn types_and_injection() {
+        assert_eq!(content_type("a/b.PDF"), "application/pdf");
+        assert_eq!(content_type("x.css"), "text/css; charset=utf-8");
+        assert_eq!(content_type("noext"), "application/octet-stream");
+        assert_eq!(
+            inject(b"<html><BODY class=\"x\"><p>", "<i>"),
+            b"<html><BODY class=\"x\"><i><p>".to_vec()
+        );
+        assert_eq!(inject(b"<p>", "<i>"), b"<p><i>".to_vec());
+    }
 }

@@ -598,7 +598,8 @@ fn no_drill_on_record_is_ledger_missing_for_drills() {
     let check = f.check();
     let found = only(&check, "ledger.missing", DRILLS, 0);
     assert_eq!(found.requirement.as_deref(), Some("S6"));
-    assert!(found.en.contains("0 entries"), "{}", found.en);
+    assert!(found.en.contains("has no entries"), "{}", found.en);
+    assert!(found.hint.is_some(), "says where to add entries");
 }
 
 #[test]

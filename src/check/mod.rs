@@ -8,6 +8,7 @@ mod certificates;
 mod coverage;
 mod documents;
 pub mod evidence;
+pub mod pii;
 mod records;
 mod references;
 mod requirements;
@@ -187,6 +188,7 @@ pub fn run(project: &Project, standard: &Standard, kinds: &LedgerKinds) -> Vec<F
     references::check(&cx, &mut out);
     answers::check(&cx, &mut out);
     evidence::check(&cx, &mut out);
+    pii::check(&cx, &mut out);
     requirements::check(&cx, &mut out);
     dedup(&mut out);
     diag::sort(&mut out);

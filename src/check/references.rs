@@ -48,10 +48,12 @@ impl<'a> Context<'a> {
                     .ok_or_else(|| tr!("台帳「{}」に記録「{}」がありません", "ledger '{}' has no entry '{}'"; id, f)),
             };
         }
-        if frag.is_none() {
-            if let Some(path) = self.project.files.get(target) {
-                return Ok(Resolved::File(path.as_str()));
-            }
+        // A file, even one with `#` in its name.
+        if let Some(path) = self.project.files.get(target) {
+            return Ok(Resolved::File(path.as_str()));
+        }
+        if outside_content(target) {
+            return Err(outside(target));
         }
         Err(tr!(
             "「{}」に当たる文書・台帳・ファイルがありません",
@@ -64,6 +66,11 @@ impl<'a> Context<'a> {
     pub fn names_unloaded(&self, target: &str) -> bool {
         let id = target.trim().split('#').next().unwrap_or_default();
         self.unloaded.ids.contains(id)
+            || self
+                .project
+                .unreadable_dirs
+                .iter()
+                .any(|d| id.starts_with(&format!("{d}/")))
     }
 }
 
@@ -129,6 +136,24 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether a path climbs out of content/ or is not a relative `/` path at
+/// all (`../../anzen.yaml`, `/etc/passwd`, `..\\..\\x`, `C:x`): such a
+/// target is reported and never looked up on disk.
+fn outside_content(path: &str) -> bool {
+    let path = path.split('#').next().unwrap_or_default();
+    path.starts_with('/')
+        || path.contains('\\')
+        || path.split('/').any(|s| s == "..")
+        || path.as_bytes().get(1) == Some(&b':')
+}
+
+fn outside(target: &str) -> crate::i18n::Text {
+    tr!(
+        "「{}」は content/ の外を指しています（読み込みません）",
+        "'{}' points outside content/ (not read)"; target
+    )
+}
+
 fn unresolved(msg: crate::i18n::Text, at: Location) -> Finding {
     Finding::error("reference.unresolved", msg).at(at).hint(tr!(
         "文書ID、文書ID#見出しID、台帳ID、台帳ID#記録ID、または content/ からのファイルパスを書いてください",
@@ -183,6 +208,9 @@ fn resolve_link(cx: &Context, doc: &Document, target: &str) -> Result<(), crate:
         }
         Err(_) => {}
     }
+    if t.contains('\\') || t.starts_with('/') || t.as_bytes().get(1) == Some(&b':') {
+        return Err(outside(t));
+    }
     // A path relative to the document (e.g. ../ledgers/x.yaml, other.md#sec).
     let (path, frag) = t
         .split_once('#')
@@ -194,9 +222,7 @@ fn resolve_link(cx: &Context, doc: &Document, target: &str) -> Result<(), crate:
         .map(|(d, _)| d)
         .unwrap_or("");
     let Some(joined) = normalize(base, path) else {
-        return Err(
-            tr!("リンク先「{}」は content/ の外を指しています", "link '{}' points outside content/"; t),
-        );
+        return Err(outside(t));
     };
     if let Some(target_doc) = cx
         .project

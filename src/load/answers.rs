@@ -10,8 +10,15 @@ use crate::tr;
 
 /// Builds the answers from the file's YAML tree; problems go to `findings`.
 /// Also returns the item ids of entries that failed to parse, so that they
-/// are not reported again as unanswered.
-pub fn from_tree(root: &Node, file: &str, findings: &mut Vec<Finding>) -> (Answers, Vec<String>) {
+/// are not reported again as unanswered. Without an `answers:` list (an
+/// empty file, a list or a scalar at the top) there are no answers to go
+/// by: that one finding is made and `None` returned, so that the 31 items
+/// are not each reported unanswered.
+pub fn from_tree(
+    root: &Node,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> (Option<Answers>, Vec<String>) {
     let mut answers = Answers {
         file: file.to_string(),
         answers: Vec::new(),
@@ -36,15 +43,23 @@ pub fn from_tree(root: &Node, file: &str, findings: &mut Vec<Finding>) -> (Answe
     }
     let items = match root.get("answers").map(|n| &n.kind) {
         Some(NodeKind::Seq(items)) => items,
-        _ => {
+        found => {
+            let at = match (found, root.get("answers")) {
+                (Some(_), Some(n)) => Location::new(file, n.line, n.column),
+                _ => Location::new(file, root.line, root.column),
+            };
             findings.push(
                 Finding::error(
                     "yaml.missing-field",
                     tr!("`answers:` の配列がありません", "no `answers:` list"),
                 )
-                .at(Location::new(file, root.line, root.column)),
+                .at(at)
+                .hint(tr!(
+                    "`answers:` の下に `- item: \"1\"` のように回答を並べてください（まだなければ `answers: []`）",
+                    "list the answers under `answers:` as `- item: \"1\"` (or write `answers: []`)"
+                )),
             );
-            return (answers, unparsed);
+            return (None, unparsed);
         }
     };
     for node in items {
@@ -96,7 +111,7 @@ pub fn from_tree(root: &Node, file: &str, findings: &mut Vec<Finding>) -> (Answe
             }
         }
     }
-    (answers, unparsed)
+    (Some(answers), unparsed)
 }
 
 /// The item of an entry whose `answer:` is empty (null), if it is one.

@@ -3,7 +3,7 @@
 //! position kept. A bad field is reported and dropped; the rest of the
 //! entry and of the file still loads.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::date::{Date, Month};
 use crate::diag::{Finding, Location};
@@ -56,7 +56,20 @@ pub fn from_tree(
         );
         return None;
     };
-    let kind_name = kind_node.as_str().unwrap_or_default();
+    let Some(kind_name) = kind_node.as_str() else {
+        findings.push(
+            Finding::error(
+                "yaml.invalid-value",
+                tr!(
+                    "kind は1つの値（台帳の種類）で書いてください（{}ではなく）",
+                    "kind must be a single value (the ledger kind), not a {}"; kind_node.type_name()
+                ),
+            )
+            .at(at(kind_node.line, kind_node.column))
+            .hint(tr!("使える kind: {}", "known kinds: {}"; kinds.names().join(", "))),
+        );
+        return None;
+    };
     let Some(kind) = kinds.get(kind_name) else {
         let names = kinds.names();
         let hint = yaml::did_you_mean(kind_name, &names)
@@ -78,6 +91,17 @@ pub fn from_tree(
         .unwrap_or(content_path)
         .trim_end_matches(".yaml")
         .trim_end_matches(".yml");
+    for key in ["id", "title"] {
+        if let Some(n) = root.get(key).filter(|n| !n.is_null() && n.as_str().is_none()) {
+            findings.push(
+                Finding::error(
+                    "yaml.invalid-value",
+                    tr!("{} は1つの値で書いてください（{}ではなく）", "{} must be a single value, not a {}"; key, n.type_name()),
+                )
+                .at(at(n.line, n.column)),
+            );
+        }
+    }
     let id = root
         .get("id")
         .and_then(Node::as_str)
@@ -93,47 +117,58 @@ pub fn from_tree(
         .map(|k| k.line)
         .unwrap_or(1);
 
+    // Without a list of entries what the ledger holds is unknown: it is
+    // reported once and not loaded, so that nothing is reported missing.
     let mut out = Vec::new();
     match root.get("entries").map(|n| (&n.kind, n)) {
-        None => findings.push(
-            Finding::error(
-                "yaml.missing-field",
-                tr!("台帳に entries がありません", "the ledger has no entries"),
-            )
-            .at(at(root.line, root.column))
-            .hint(tr!(
-                "記録がまだない場合は `entries: []` と書いてください",
-                "write `entries: []` when there are no records yet"
-            )),
-        ),
+        None => {
+            findings.push(
+                Finding::error(
+                    "yaml.missing-field",
+                    tr!("台帳に entries がありません", "the ledger has no entries"),
+                )
+                .at(at(root.line, root.column))
+                .hint(tr!(
+                    "記録がまだない場合は `entries: []` と書いてください",
+                    "write `entries: []` when there are no records yet"
+                )),
+            );
+            return None;
+        }
         Some((NodeKind::Null, _)) => {}
         Some((NodeKind::Seq(items), _)) => {
+            // Line of each id seen, so that a long ledger is not quadratic.
+            let mut seen: HashMap<String, usize> = HashMap::new();
             for item in items {
                 if let Some(e) = entry(item, kind, file, findings) {
-                    if let Some(first) = out.iter().find(|x: &&Entry| x.id == e.id) {
+                    if let Some(first_line) = seen.get(&e.id) {
                         findings.push(
                             Finding::error(
                                 "ledger.duplicate-entry",
-                                tr!("記録 id「{}」が重複しています（最初は {} 行目）", "duplicate entry id '{}' (first at line {})"; e.id, first.location.line),
+                                tr!("記録 id「{}」が重複しています（最初は {} 行目）", "duplicate entry id '{}' (first at line {})"; e.id, first_line),
                             )
                             .at(e.location.clone()),
                         );
                         continue;
                     }
+                    seen.insert(e.id.clone(), e.location.line);
                     out.push(e);
                 }
             }
         }
-        Some((_, n)) => findings.push(
-            Finding::error(
-                "yaml.invalid-value",
-                tr!(
-                    "entries は配列（- で始まる項目）で書いてください",
-                    "entries must be a sequence of - items"
-                ),
-            )
-            .at(at(n.line, n.column)),
-        ),
+        Some((_, n)) => {
+            findings.push(
+                Finding::error(
+                    "yaml.invalid-value",
+                    tr!(
+                        "entries は配列（- で始まる項目）で書いてください",
+                        "entries must be a sequence of - items"
+                    ),
+                )
+                .at(at(n.line, n.column)),
+            );
+            return None;
+        }
     }
     Some(Ledger {
         id,

@@ -2,6 +2,8 @@
 //! stable ids: `{#id}` or a slug that keeps Japanese text) and its links,
 //! each with its line and column in the file.
 
+use std::collections::{HashMap, HashSet};
+
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diag::Location;
@@ -21,17 +23,26 @@ pub fn outline(body: &str, body_line: usize, file: &str) -> (Vec<Section>, Vec<L
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(body.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
-    let pos = |offset: usize| -> (usize, usize) {
+    // Columns are counted on from the last position asked for on the same
+    // line, so that a long line with many links is not quadratic.
+    let mut last: (usize, usize, usize) = (0, 0, 1); // (line index, offset, column)
+    let mut pos = |offset: usize| -> (usize, usize) {
+        let offset = offset.min(body.len());
         let idx = line_starts
             .partition_point(|&s| s <= offset)
             .saturating_sub(1);
-        let col = body[line_starts[idx]..offset.min(body.len())]
-            .chars()
-            .count()
-            + 1;
+        let (from, col) = if last.0 == idx && last.1 <= offset && last.1 >= line_starts[idx] {
+            (last.1, last.2)
+        } else {
+            (line_starts[idx], 1)
+        };
+        let col = col + body.get(from..offset).map_or(0, |t| t.chars().count());
+        last = (idx, offset, col);
         (body_line + idx, col)
     };
     let mut sections = Vec::new();
+    let mut used: HashSet<String> = HashSet::new();
+    let mut next: HashMap<String, usize> = HashMap::new();
     let mut links = Vec::new();
     let mut heading: Option<(u8, Option<String>, String, usize)> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
@@ -47,7 +58,8 @@ pub fn outline(body: &str, body_line: usize, file: &str) -> (Vec<Section>, Vec<L
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, id, title, line)) = heading.take() {
                     let title = title.trim().to_string();
-                    let id = id.unwrap_or_else(|| unique(&slug(&title), &sections));
+                    let id = id.unwrap_or_else(|| unique(&slug(&title), &used, &mut next));
+                    used.insert(id.clone());
                     sections.push(Section {
                         id,
                         title,
@@ -61,7 +73,7 @@ pub fn outline(body: &str, body_line: usize, file: &str) -> (Vec<Section>, Vec<L
                     title.push_str(&t);
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. }) => {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                 let (line, column) = pos(range.start);
                 links.push(Link {
                     target: dest_url.to_string(),
@@ -108,14 +120,19 @@ pub fn slug(text: &str) -> String {
     }
 }
 
-fn unique(base: &str, sections: &[Section]) -> String {
-    if !sections.iter().any(|s| s.id == base) {
+/// `base`, or `base-1`, `base-2`... (the first not yet used). `next`
+/// remembers where each base's search stopped (every number below it is
+/// taken, and ids are never released), so many headings with one title
+/// stay linear.
+fn unique(base: &str, used: &HashSet<String>, next: &mut HashMap<String, usize>) -> String {
+    if !used.contains(base) {
         return base.to_string();
     }
-    (1..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|c| !sections.iter().any(|s| &s.id == c))
-        .unwrap_or_default()
+    let n = next.entry(base.to_string()).or_insert(1);
+    while used.contains(&format!("{base}-{n}")) {
+        *n += 1;
+    }
+    format!("{base}-{n}")
 }
 
 #[cfg(test)]

@@ -65,8 +65,13 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
     let mut ledgers = Vec::new();
     let mut answers = None;
     let mut files = BTreeSet::new();
+    let mut unreadable_dirs = BTreeSet::new();
     let mut answered_invalid = Vec::new();
+    let mut pending = Vec::new();
 
+    // Symlinks are never followed; the canonical content folder tells the
+    // ones that point out of it (reported) from those that stay inside.
+    let content_real = content.canonicalize().unwrap_or_else(|_| content.clone());
     let walk = WalkDir::new(&content)
         .follow_links(false)
         .sort_by_file_name();
@@ -75,6 +80,9 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
             Ok(e) => e,
             Err(e) => {
                 let rel = e.path().map(|p| rel_path(root, p)).unwrap_or_default();
+                if let Some(p) = e.path().filter(|p| p.is_dir()) {
+                    unreadable_dirs.insert(rel_path(&content, p));
+                }
                 findings.push(
                     Finding::error(
                         "file.unreadable",
@@ -85,6 +93,12 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
                 continue;
             }
         };
+        if entry.path_is_symlink() && entry.depth() > 0 {
+            if let Some(f) = symlink_out(entry.path(), &content_real, &rel_path(root, entry.path())) {
+                findings.push(f);
+            }
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -121,38 +135,64 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
             );
             continue;
         } else {
+            // Evidence: only its existence matters to the checks, but the
+            // site copies it, so say now if it cannot be read.
+            if let Err(e) = std::fs::File::open(path) {
+                findings.push(
+                    Finding::error(
+                        "file.unreadable",
+                        tr!("読み込めません: {}", "cannot read: {}"; e),
+                    )
+                    .at(Location::file(&rel)),
+                );
+            }
             continue;
         };
-        let text = match source::read_text(path, &rel) {
-            Ok(t) => t,
-            Err(f) => {
-                findings.push(f);
-                continue;
-            }
-        };
-        match role {
-            Role::Document => {
-                if let Some(d) = document::parse(&text, &rel, &content_rel, &mut findings) {
-                    documents.push(d);
-                }
-            }
-            Role::Ledger | Role::Answers => {
-                let parsed = yaml::parse(&text);
-                for e in &parsed.errors {
-                    findings.push(document::yaml_finding(e, &rel, 0));
-                }
-                let Some(tree) = parsed.root else { continue };
-                if role == Role::Ledger {
-                    if let Some(l) =
-                        ledger::from_tree(&tree, &kinds, &rel, &content_rel, &mut findings)
-                    {
-                        ledgers.push(l);
+        pending.push((role, path.to_path_buf(), rel, content_rel));
+    }
+    // Reading and parsing, in parallel; results are taken in walk order.
+    use rayon::prelude::*;
+    let parsed: Vec<(Parsed, Vec<Finding>)> = pending
+        .par_iter()
+        .map(|(role, path, rel, content_rel)| {
+            let mut findings = Vec::new();
+            let text = match source::read_text(path, rel) {
+                Ok(t) => t,
+                Err(f) => return (Parsed::Nothing, vec![f]),
+            };
+            let out = match role {
+                Role::Document => document::parse(&text, rel, content_rel, &mut findings)
+                    .map_or(Parsed::Nothing, Parsed::Document),
+                Role::Ledger | Role::Answers => {
+                    let parsed = yaml::parse(&text);
+                    for e in &parsed.errors {
+                        findings.push(document::yaml_finding(e, rel, 0));
                     }
-                } else {
-                    let (a, invalid) = answers::from_tree(&tree, &rel, &mut findings);
-                    answers = Some(a);
-                    answered_invalid = invalid;
+                    match parsed.root {
+                        None => Parsed::Nothing,
+                        Some(tree) if *role == Role::Ledger => {
+                            ledger::from_tree(&tree, &kinds, rel, content_rel, &mut findings)
+                                .map_or(Parsed::Nothing, Parsed::Ledger)
+                        }
+                        Some(tree) => {
+                            let (a, invalid) = answers::from_tree(&tree, rel, &mut findings);
+                            Parsed::Answers(a, invalid)
+                        }
+                    }
                 }
+            };
+            (out, findings)
+        })
+        .collect();
+    for (p, f) in parsed {
+        findings.extend(f);
+        match p {
+            Parsed::Nothing => {}
+            Parsed::Document(d) => documents.push(d),
+            Parsed::Ledger(l) => ledgers.push(l),
+            Parsed::Answers(a, invalid) => {
+                answers = a;
+                answered_invalid = invalid;
             }
         }
     }
@@ -169,6 +209,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
         answered_invalid,
         history,
         files,
+        unreadable_dirs,
     };
     Ok((project, findings))
 }
@@ -189,6 +230,39 @@ fn mark_edited_after_approval(
                 crate::history::last_body_change(root, history, &d.file, &approved, as_of);
         }
     }
+}
+
+/// A `file.outside-content` finding for a symlink under the content
+/// folder that leads out of it, nowhere, or round in a loop. Its target is
+/// never read: symlinks are not followed, so the project holds all it needs.
+fn symlink_out(path: &Path, content_real: &Path, rel: &str) -> Option<Finding> {
+    let (ja, en) = match path.canonicalize() {
+        Ok(target) if target.starts_with(content_real) => return None,
+        Ok(_) => (
+            "content/ の外を指すシンボリックリンクです（読み込みもコピーもしません）",
+            "symlink pointing outside content/ (neither read nor copied)",
+        ),
+        Err(_) => (
+            "たどれないシンボリックリンクです（リンク先がない、またはループ）",
+            "symlink that leads nowhere (missing target or a loop)",
+        ),
+    };
+    Some(
+        Finding::error("file.outside-content", crate::i18n::Text::new(ja, en))
+            .at(Location::file(rel))
+            .hint(tr!(
+                "シンボリックリンクではなく、ファイルそのものを content/ に置いてください",
+                "put the file itself under content/, not a symlink to it"
+            )),
+    )
+}
+
+/// What one file of the content folder gave.
+enum Parsed {
+    Nothing,
+    Document(crate::model::Document),
+    Ledger(crate::model::Ledger),
+    Answers(Option<crate::model::Answers>, Vec<String>),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -215,6 +289,19 @@ pub fn load_config(root: &Path) -> Result<Config, LoadError> {
     let Some(tree) = parsed.root else {
         return Err(LoadError::ConfigInvalid(findings));
     };
+    if tree.is_null() && findings.is_empty() {
+        return Err(LoadError::ConfigInvalid(vec![
+            Finding::error(
+                "yaml.missing-field",
+                tr!("設定ファイルが空です", "the config file is empty"),
+            )
+            .at(Location::new(CONFIG_FILE, 1, 1))
+            .hint(tr!(
+                "vendor・client・contract を書いてください（README 参照）",
+                "write vendor, client and contract (see README)"
+            )),
+        ]));
+    }
     match yaml::deserialize::<Config>(&tree) {
         Ok(c) if findings.is_empty() => {
             let mut bad = Vec::new();
@@ -232,6 +319,42 @@ pub fn load_config(root: &Path) -> Result<Config, LoadError> {
                         ),
                     )
                     .at_opt(at),
+                );
+            }
+            // The content folder and the theme are read, and the output
+            // guarded, on the understanding that they lie inside the project.
+            let inside = |p: &str| {
+                !p.is_empty()
+                    && !p.contains('\\')
+                    && !Path::new(p).is_absolute()
+                    && !p.starts_with('/')
+                    && !p.split('/').any(|s| s == "..")
+            };
+            let checks = [
+                ("content_dir", Some(c.content_dir.as_str()), false),
+                ("theme", c.theme.as_deref(), true),
+            ];
+            for (key, value, single) in checks {
+                let Some(v) = value else { continue };
+                if inside(v) && !(single && v.contains('/')) {
+                    continue;
+                }
+                let at = tree
+                    .get(key)
+                    .map(|n| Location::new(CONFIG_FILE, n.line, n.column));
+                bad.push(
+                    Finding::error(
+                        "yaml.invalid-value",
+                        tr!(
+                            "{}: 「{}」はプロジェクトの外を指しています",
+                            "{}: '{}' points outside the project"; key, v
+                        ),
+                    )
+                    .at_opt(at)
+                    .hint(tr!(
+                        "プロジェクトのルートからの相対パス（.. を含まない）を書いてください",
+                        "write a path relative to the project root, without .."
+                    )),
                 );
             }
             if bad.is_empty() {
@@ -265,8 +388,17 @@ pub fn reload_file(project: &mut Project, kinds: &LedgerKinds, content_rel: &str
         project.answered_invalid.clear();
     }
     project.files.remove(content_rel);
-    // As in `load`: no links followed, only regular files.
-    if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+    // As in `load`: links are reported when they lead out, never followed;
+    // only regular files are read.
+    let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        return findings;
+    };
+    if meta.file_type().is_symlink() {
+        let content_real = content.canonicalize().unwrap_or_else(|_| content.clone());
+        findings.extend(symlink_out(&path, &content_real, &rel));
+        return findings;
+    }
+    if !meta.is_file() {
         return findings;
     }
     project.files.insert(content_rel.to_string());
@@ -298,6 +430,14 @@ pub fn reload_file(project: &mut Project, kinds: &LedgerKinds, content_rel: &str
                     "put documents under content/documents/ and ledgers under content/ledgers/"
                 )),
             );
+        } else if let Err(e) = std::fs::File::open(&path) {
+            findings.push(
+                Finding::error(
+                    "file.unreadable",
+                    tr!("読み込めません: {}", "cannot read: {}"; e),
+                )
+                .at(Location::file(&rel)),
+            );
         }
         return findings;
     };
@@ -312,7 +452,10 @@ pub fn reload_file(project: &mut Project, kinds: &LedgerKinds, content_rel: &str
     let walk_order = |a: &str| a.split('/').cmp(content_rel.split('/'));
     match role {
         Role::Document => {
-            if let Some(d) = document::parse(&text, &rel, content_rel, &mut findings) {
+            if let Some(mut d) = document::parse(&text, &rel, content_rel, &mut findings) {
+                let as_of = project.as_of.to_string();
+                let (root, history) = (&project.root, &project.history);
+                mark_edited_after_approval(root, history, &as_of, std::slice::from_mut(&mut d));
                 let at = project
                     .documents
                     .partition_point(|x| walk_order(&x.content_path).is_lt());
@@ -336,7 +479,7 @@ pub fn reload_file(project: &mut Project, kinds: &LedgerKinds, content_rel: &str
                 }
             } else {
                 let (a, invalid) = answers::from_tree(&tree, &rel, &mut findings);
-                project.answers = Some(a);
+                project.answers = a;
                 project.answered_invalid = invalid;
             }
         }

@@ -75,9 +75,49 @@ pub fn read_text(path: &Path, rel: &str) -> Result<String, Finding> {
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
+    if let Some((line, column, c)) = control_char(&text) {
+        return Err(Finding::error(
+            "file.unreadable",
+            tr!(
+                "制御文字 U+{:04X} があります（テキストファイルではない可能性があります）",
+                "control character U+{:04X} (this may not be a text file)";
+                c as u32
+            ),
+        )
+        .at(Location::new(rel, line, column))
+        .hint(tr!(
+            "UTF-8 のテキストとして保存し直してください（UTF-16 で保存すると NUL 文字が入ります）",
+            "re-save the file as UTF-8 text (UTF-16 puts NUL characters in)"
+        )));
+    }
     Ok(if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text
     })
+}
+
+/// The first control character other than tab, line feed and carriage
+/// return (NUL in a UTF-16 file, escape codes pasted from a terminal...),
+/// with its 1-based line and column.
+fn control_char(text: &str) -> Option<(usize, usize, char)> {
+    let at = text.find(|c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r') && (c as u32) < 0x80)?;
+    let line = text[..at].matches('\n').count() + 1;
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..at].chars().count() + 1;
+    text[at..].chars().next().map(|c| (line, column, c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_located() {
+        assert_eq!(control_char("a\nb\tc\r\n"), None);
+        assert_eq!(control_char("a\n日本\u{0}x"), Some((2, 3, '\u{0}')));
+        assert_eq!(control_char("x\u{1b}[31m"), Some((1, 2, '\u{1b}')));
+        // C1 controls and other Unicode are text.
+        assert_eq!(control_char("\u{85}é"), None);
+    }
 }

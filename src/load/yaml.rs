@@ -201,7 +201,9 @@ fn first_tab(src: &str, line: usize) -> Option<(usize, usize)> {
 
 struct Builder<'a> {
     events: Parser<'a, saphyr_parser::StrInput<'a>>,
-    anchors: HashMap<usize, Node>,
+    /// Anchored nodes with their height (levels of nesting inside them), so
+    /// that an alias cannot smuggle in more depth than [`MAX_DEPTH`].
+    anchors: HashMap<usize, (Node, usize)>,
     nodes: usize,
     errors: Vec<YamlError>,
 }
@@ -216,6 +218,14 @@ impl<'a> Builder<'a> {
         match self.events.next() {
             None => Ok((Event::StreamEnd, 0, 0)),
             Some(Ok((ev, span))) => Ok((ev, span.start.line(), span.start.col() + 1)),
+            // The parser's own guard against deep flow nesting.
+            Some(Err(e)) if e.info().contains("recursion limit") => Err(YamlError {
+                message: tr!("YAML の入れ子が深すぎます（{} 段超）", "YAML nested too deeply (over {} levels)"; MAX_DEPTH),
+                hint: None,
+                line: e.marker().line(),
+                column: e.marker().col() + 1,
+                rule: "yaml.too-deep",
+            }),
             Some(Err(e)) => Err(YamlError {
                 message: tr!("YAML の構文エラー: {}", "YAML syntax error: {}"; e.info()),
                 hint: tab_hint(e.info()),
@@ -302,21 +312,24 @@ impl<'a> Builder<'a> {
 
     fn node(&mut self, depth: usize) -> Result<Step, YamlError> {
         let (ev, line, column) = self.next()?;
+        let too_deep = || YamlError {
+            message: tr!("YAML の入れ子が深すぎます（{} 段超）", "YAML nested too deeply (over {} levels)"; MAX_DEPTH),
+            hint: None,
+            line,
+            column,
+            rule: "yaml.too-deep",
+        };
         if depth > MAX_DEPTH {
-            return Err(YamlError {
-                message: tr!("YAML の入れ子が深すぎます（{} 段超）", "YAML nested too deeply (over {} levels)"; MAX_DEPTH),
-                hint: None,
-                line,
-                column,
-                rule: "yaml.too-deep",
-            });
+            return Err(too_deep());
         }
         let (node, anchor) = match ev {
             Event::SequenceEnd | Event::MappingEnd | Event::DocumentEnd | Event::StreamEnd => {
                 return Ok(Step::End);
             }
             Event::Alias(id) => {
-                let Some(target_size) = self.anchors.get(&id).map(size) else {
+                let Some((target_size, target_height)) =
+                    self.anchors.get(&id).map(|(n, h)| (size(n), *h))
+                else {
                     return Err(YamlError {
                         message: tr!("未定義の別名です", "alias to an unknown anchor"),
                         hint: None,
@@ -325,8 +338,11 @@ impl<'a> Builder<'a> {
                         rule: "yaml.syntax",
                     });
                 };
+                if depth + target_height > MAX_DEPTH {
+                    return Err(too_deep());
+                }
                 self.count(target_size, line, column)?;
-                let target = self.anchors[&id].clone();
+                let target = self.anchors[&id].0.clone();
                 return Ok(Step::Node(Node {
                     line,
                     column,
@@ -365,6 +381,9 @@ impl<'a> Builder<'a> {
             Event::MappingStart(anchor, _) => {
                 self.count(1, line, column)?;
                 let mut entries: Vec<(Key, Node)> = Vec::new();
+                // First line of each key, so that a mapping with many keys is
+                // not checked for duplicates in quadratic time.
+                let mut seen: HashMap<String, usize> = HashMap::new();
                 loop {
                     let key = match self.node(depth + 1)? {
                         Step::End => break,
@@ -395,12 +414,12 @@ impl<'a> Builder<'a> {
                             continue;
                         }
                     };
-                    if let Some((first, _)) = entries.iter().find(|(k, _)| k.text == text) {
+                    if let Some(first_line) = seen.get(&text) {
                         self.errors.push(YamlError {
                             message: tr!(
                                 "キー「{}」が重複しています（最初は {} 行目）",
                                 "duplicate key '{}' (first at line {})";
-                                text, first.line
+                                text, first_line
                             ),
                             hint: Some(tr!("どちらか一方を削除してください", "remove one of them")),
                             line: key.line,
@@ -409,6 +428,7 @@ impl<'a> Builder<'a> {
                         });
                         continue;
                     }
+                    seen.insert(text.clone(), key.line);
                     entries.push((
                         Key {
                             text,
@@ -430,9 +450,19 @@ impl<'a> Builder<'a> {
             _ => return self.node(depth),
         };
         if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
+            let h = height(&node);
+            self.anchors.insert(anchor, (node.clone(), h));
         }
         Ok(Step::Node(node))
+    }
+}
+
+/// Levels of nesting below `node` (0 for a scalar).
+fn height(node: &Node) -> usize {
+    match &node.kind {
+        NodeKind::Seq(items) => 1 + items.iter().map(height).max().unwrap_or(0),
+        NodeKind::Map(entries) => 1 + entries.iter().map(|(_, v)| height(v)).max().unwrap_or(0),
+        _ => 0,
     }
 }
 

@@ -114,7 +114,7 @@ pub struct Answer {
 }
 
 /// The raw YAML shape of one answer entry.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerEntry {
     /// Checklist item id.

@@ -39,6 +39,11 @@ pub struct Config {
     /// Submission package options.
     #[serde(default)]
     pub package: PackageConfig,
+    /// Numbers and addresses that look like personal data but are not (a
+    /// made-up My Number in an example, the company's switchboard): the
+    /// `pii.*` checks leave them alone.
+    #[serde(default)]
+    pub allow_pii: Vec<String>,
 }
 
 /// Options of the submission zip.

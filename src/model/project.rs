@@ -33,6 +33,9 @@ pub struct Project {
     /// Every file under the content folder, relative to it (for evidence
     /// references by path).
     pub files: BTreeSet<String>,
+    /// Folders under the content folder that could not be listed (reported
+    /// as `file.unreadable`), relative to it: what they hold is unknown.
+    pub unreadable_dirs: BTreeSet<String>,
 }
 
 impl Project {

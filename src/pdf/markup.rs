@@ -217,8 +217,11 @@ impl<'a> Doc<'a> {
                 _ => {}
             }
         }
+        // No line starts at the very end: an event there (an empty table
+        // cell padded in at the end of the file) belongs to the last line.
         let line_starts = std::iter::once(0)
             .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+            .filter(|&s| s == 0 || s < src.len())
             .collect();
         Doc {
             events,

@@ -25,11 +25,23 @@ pub fn slug(id: &str) -> String {
         }
     }
     if out.is_empty() || out.starts_with('.') {
-        format!("_{out}")
-    } else {
-        out
+        out = format!("_{out}");
     }
+    if out.len() > MAX_SLUG {
+        // File names stop at 255 bytes, and a Japanese id triples twice
+        // over: keep a readable head and a hash of the whole id.
+        use sha2::Digest;
+        let hash = sha2::Sha256::digest(id.as_bytes());
+        let hex: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+        out.truncate(MAX_SLUG - hex.len() - 1);
+        out = format!("{out}~{hex}");
+    }
+    out
 }
+
+/// Longest slug (bytes), well under the 255-byte limit of file names once
+/// `.html` or `.pdf` is added.
+const MAX_SLUG: usize = 120;
 
 /// Percent-encodes the characters that would break a relative URL, leaving
 /// other text (Japanese included) readable.
@@ -93,22 +105,26 @@ pub fn resolved_url(r: &Resolved) -> String {
 pub fn finding_url(cx: &Context, f: &Finding) -> String {
     if let Some(loc) = &f.location {
         if let Some(doc) = cx.project.documents.iter().find(|d| d.file == loc.file) {
-            let sec = doc
-                .sections
-                .iter()
-                .rev()
-                .find(|s| s.line <= loc.line && loc.line >= doc.body_line);
+            // Sections, entries and answers are in file order: a binary
+            // search keeps many findings in a long file from being quadratic.
+            let k = doc.sections.partition_point(|s| s.line <= loc.line);
+            let sec = k
+                .checked_sub(1)
+                .map(|k| &doc.sections[k])
+                .filter(|_| loc.line >= doc.body_line);
             return match sec {
                 Some(s) => format!("{}#{}", document_page(&doc.meta.id), s.id),
                 None => document_page(&doc.meta.id),
             };
         }
         if let Some(ledger) = cx.project.ledgers.iter().find(|l| l.file == loc.file) {
-            let entry = ledger
+            let k = ledger
                 .entries
-                .iter()
-                .rev()
-                .find(|e| e.location.line <= loc.line && loc.line > 0);
+                .partition_point(|e| e.location.line <= loc.line);
+            let entry = k
+                .checked_sub(1)
+                .map(|k| &ledger.entries[k])
+                .filter(|_| loc.line > 0);
             return match entry {
                 Some(e) => format!("{}#{}", ledger_page(&ledger.id), entry_anchor(&e.id)),
                 None => ledger_page(&ledger.id),
@@ -124,10 +140,10 @@ pub fn finding_url(cx: &Context, f: &Finding) -> String {
                 return format!("checklist.html#item-{item}");
             }
             let answer = cx.project.answers.as_ref().and_then(|a| {
-                a.answers
-                    .iter()
-                    .rev()
-                    .find(|x| x.location.line <= loc.line && loc.line > 0)
+                let k = a.answers.partition_point(|x| x.location.line <= loc.line);
+                k.checked_sub(1)
+                    .map(|k| &a.answers[k])
+                    .filter(|_| loc.line > 0)
             });
             return match answer {
                 Some(a) => format!("checklist.html#item-{}", a.item),
@@ -156,6 +172,18 @@ mod tests {
         assert_eq!(slug("規程"), "_e8_a6_8f_e7_a8_8b");
         assert_ne!(slug("a b"), slug("a_b"));
         assert_eq!(slug(".."), "_..");
+    }
+
+    #[test]
+    fn long_ids_make_short_distinct_slugs() {
+        // Before: a 90-character Japanese id made a 810-byte file name and
+        // the build failed (File name too long).
+        let a = "個".repeat(90);
+        let b = format!("{}人", "個".repeat(89));
+        assert!(slug(&a).len() <= MAX_SLUG, "{}", slug(&a).len());
+        assert_ne!(slug(&a), slug(&b));
+        assert_eq!(slug(&a), slug(&a));
+        assert_eq!(slug("S5(6)"), "S5-6", "short ids unchanged");
     }
 
     #[test]

@@ -90,9 +90,109 @@ pub fn to_html(
         }
     }
     let mut html = String::with_capacity(body.len() * 2);
-    pulldown_cmark::html::push_html(&mut html, out_events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, clamp_depth(out_events).into_iter());
     sanitizer().clean(&html).to_string()
 }
+
+/// Deepest nesting of Markdown blocks and spans kept on the site; deeper
+/// ones are flattened (their text stays).
+const MAX_DEPTH: usize = 64;
+/// Deepest nesting of raw HTML elements; raw HTML that would open more is
+/// shown as text.
+const MAX_HTML_DEPTH: usize = 100;
+
+/// Bounds the nesting the HTML parser of the sanitiser sees: it checks
+/// scopes by walking the stack of open elements, so 10 000 nested lists,
+/// block quotes or `<div>`s took it minutes (quadratic), and a 32 MB file
+/// hours. Markdown containers deeper than [`MAX_DEPTH`] lose their tags,
+/// and raw HTML that would nest deeper than [`MAX_HTML_DEPTH`] is escaped.
+fn clamp_depth(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut kept: Vec<bool> = Vec::new();
+    let mut depth = 0;
+    let mut html = HtmlStack::default();
+    for event in events {
+        match event {
+            Event::Start(tag) => {
+                let keep = depth < MAX_DEPTH;
+                kept.push(keep);
+                if keep {
+                    depth += 1;
+                    out.push(Event::Start(tag));
+                }
+            }
+            Event::End(tag) => {
+                if kept.pop().unwrap_or(true) {
+                    depth = depth.saturating_sub(1);
+                    out.push(Event::End(tag));
+                }
+            }
+            Event::Html(t) if !html.admit(&t) => out.push(Event::Text(t)),
+            Event::InlineHtml(t) if !html.admit(&t) => out.push(Event::Text(t)),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A model of the elements raw HTML leaves open, good enough to bound
+/// their depth: end tags close the nearest open element of their name (or
+/// nothing), void elements never open, and an element whose end tag is
+/// optional (`li`, `p`, `td`...) closes one of its name just opened.
+#[derive(Default)]
+struct HtmlStack {
+    open: Vec<String>,
+}
+
+impl HtmlStack {
+    /// Applies `html` if it keeps the depth within bounds; otherwise leaves
+    /// the stack as it was and returns false.
+    fn admit(&mut self, html: &str) -> bool {
+        let before = self.open.clone();
+        let b = html.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] != b'<' {
+                i += 1;
+                continue;
+            }
+            let closing = b.get(i + 1) == Some(&b'/');
+            let start = i + 1 + usize::from(closing);
+            let len = b[start..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+                .count();
+            i = start + len;
+            if len == 0 || !b[start].is_ascii_alphabetic() {
+                continue;
+            }
+            let name = html[start..start + len].to_ascii_lowercase();
+            if closing {
+                if let Some(k) = self.open.iter().rposition(|n| *n == name) {
+                    self.open.truncate(k);
+                }
+            } else if !VOID.contains(&name.as_str()) {
+                if OPTIONAL_END.contains(&name.as_str()) && self.open.last() == Some(&name) {
+                    self.open.pop();
+                }
+                self.open.push(name);
+                if self.open.len() > MAX_HTML_DEPTH {
+                    self.open = before;
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+const OPTIONAL_END: &[&str] = &[
+    "li", "p", "dt", "dd", "tr", "td", "th", "option", "thead", "tbody", "tfoot",
+];
 
 fn last_char(events: &[Event]) -> Option<char> {
     events.iter().rev().find_map(|e| match e {
@@ -135,6 +235,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
         .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .url_relative(ammonia::UrlRelative::Custom(Box::new(relative_url)))
         .link_rel(Some("noopener noreferrer"))
         .id_prefix(None);
         b.attribute_filter(|element, attribute, value| match (element, attribute) {
@@ -145,10 +246,57 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
                     .then(|| v.into())
             }
             ("input", "type") => (value == "checkbox").then(|| value.into()),
+            // The site works offline: no image is fetched from elsewhere
+            // (nor tells anyone the page was opened).
+            ("img", "src") => (!has_scheme(value)).then(|| value.into()),
             _ => Some(value.into()),
         });
         b
     })
+}
+
+/// Whether `url` starts with a scheme (`https:`, `data:`...).
+fn has_scheme(url: &str) -> bool {
+    let url = url.trim_start_matches(|c: char| c <= ' ');
+    url.find(':').is_some_and(|i| {
+        url[..i]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | '\t' | '\n' | '\r'))
+    })
+}
+
+/// Keeps a relative URL only if it stays inside the site: documents are at
+/// `documents/<id>.html`, so one `..` reaches the site root and a second
+/// would leave it (`../../../etc/passwd`). Absolute paths (`/etc/passwd`),
+/// scheme-relative ones (`//host`) and backslashes (which browsers read as
+/// `/`) are dropped as well.
+fn relative_url(url: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let cleaned: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    if cleaned.starts_with('#') {
+        return Some(url.into());
+    }
+    if cleaned.starts_with('/') || cleaned.contains('\\') || cleaned.to_ascii_lowercase().contains("%5c") {
+        return None;
+    }
+    let path = cleaned.split(['?', '#']).next().unwrap_or_default();
+    let mut depth: i32 = 1;
+    for seg in path.split('/') {
+        match seg.to_ascii_lowercase().replace("%2e", ".").as_str() {
+            "" | "." => {}
+            ".." => {
+                depth -= 1;
+                if depth < 0 {
+                    return None;
+                }
+            }
+            _ => depth += 1,
+        }
+    }
+    Some(url.into())
 }
 
 #[cfg(test)]
@@ -184,6 +332,31 @@ mod tests {
         assert!(!out.contains("<script"), "{out}");
         assert!(!out.contains("onerror"), "{out}");
         assert!(!out.contains("javascript:"), "{out}");
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_not_quadratic() {
+        // Before: 10 000 nested lists or block quotes took the sanitiser's
+        // HTML parser minutes.
+        let lists = html(&format!("{}x\n", "- ".repeat(10_000)));
+        assert!(lists.matches("<ul>").count() <= MAX_DEPTH, "{}", lists.len());
+        assert!(lists.contains('x'));
+        let quotes = html(&format!("{} x\n", ">".repeat(10_000)));
+        assert!(quotes.matches("<blockquote>").count() <= MAX_DEPTH);
+        let divs = html(&format!("{}x\n", "<div>".repeat(10_000)));
+        assert!(divs.matches("<div>").count() <= MAX_HTML_DEPTH, "{}", divs.len());
+        assert!(divs.contains("&lt;div&gt;"), "shown as text");
+        // Mismatched end tags do not hide the depth.
+        let tricky = html(&format!("{}x\n", "<div></span>".repeat(10_000)));
+        assert!(tricky.matches("<div>").count() <= MAX_HTML_DEPTH);
+    }
+
+    #[test]
+    fn ordinary_raw_html_is_kept() {
+        let items: String = (0..300).map(|i| format!("<li>{i}")).collect();
+        let out = html(&format!("<ul>{items}</ul>\n\n<p>a<br>b<br>c</p>\n"));
+        assert_eq!(out.matches("<li>").count(), 300, "{out}");
+        assert!(out.contains("<br>"), "{out}");
     }
 
     #[test]

@@ -230,7 +230,7 @@ pub fn render(
     }
     files.insert(
         "assets/search-index.js".into(),
-        search::script(&search_index(&p, &doc_views)).into_bytes(),
+        search::script(&search_index(&p, &doc_views, &ledger_views)).into_bytes(),
     );
     copy_evidence(cx, &mut files)?;
     Ok(files)
@@ -298,31 +298,46 @@ fn normalize(base: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn search_index(p: &Pages, docs: &[pages::DocumentView]) -> search::Index {
-    let mut records = Vec::new();
-    for (d, view) in p.cx.project.documents.iter().zip(docs) {
-        for (heading, text) in search::sections_text(&d.body) {
-            let (title, url) = match heading.and_then(|h| d.sections.get(h)) {
-                Some(s) => (
-                    format!("{} › {}", d.meta.title, s.title),
-                    format!("{}#{}", view.url, s.id),
-                ),
-                None => (d.meta.title.clone(), view.url.clone()),
-            };
-            if text.trim().is_empty() && heading.is_some() {
-                continue;
+fn search_index(
+    p: &Pages,
+    docs: &[pages::DocumentView],
+    ledgers: &[pages::LedgerView],
+) -> search::Index {
+    // Documents in parallel (each is parsed again for its sections' text),
+    // kept in document order.
+    let doc_records: Vec<Vec<search::Record>> = p
+        .cx
+        .project
+        .documents
+        .par_iter()
+        .zip(docs)
+        .map(|(d, view)| {
+            let mut records = Vec::new();
+            for (heading, text) in search::sections_text(&d.body) {
+                let (title, url) = match heading.and_then(|h| d.sections.get(h)) {
+                    Some(s) => (
+                        format!("{} › {}", d.meta.title, s.title),
+                        format!("{}#{}", view.url, s.id),
+                    ),
+                    None => (d.meta.title.clone(), view.url.clone()),
+                };
+                if text.trim().is_empty() && heading.is_some() {
+                    continue;
+                }
+                records.push(search::Record {
+                    s: search::excerpt(&text, 80),
+                    t: title,
+                    u: url,
+                    k: "文書".into(),
+                    text,
+                });
             }
-            records.push(search::Record {
-                s: search::excerpt(&text, 80),
-                t: title,
-                u: url,
-                k: "文書".into(),
-                text,
-            });
-        }
-    }
-    for l in &p.cx.project.ledgers {
-        let view = pages::ledger(p, l);
+            records
+        })
+        .collect();
+    let mut records: Vec<search::Record> = doc_records.into_iter().flatten().collect();
+    // The ledger views the pages were rendered from (not built again).
+    for view in ledgers {
         let mut text = view.columns.join(" ");
         for row in &view.rows {
             text.push(' ');
@@ -376,10 +391,16 @@ fn copy_evidence(cx: &Context, files: &mut SiteFiles) -> Result<(), SiteError> {
         if lower.ends_with(".md") || lower.ends_with(".yaml") || lower.ends_with(".yml") {
             continue;
         }
-        let bytes = std::fs::read(content.join(rel)).map_err(|source| SiteError::Io {
-            path: rel.clone(),
-            source,
-        })?;
+        // A file that cannot be read is reported by the load stage
+        // (file.unreadable); the rest of the site is still written.
+        let path = content.join(rel);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_file() => {}
+            _ => continue, // replaced by a symlink (or removed) since loading: never followed
+        }
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
         files.insert(format!("files/{rel}"), bytes);
     }
     Ok(())

@@ -3,7 +3,7 @@
 //! that Japanese text (no spaces between words) can be searched. It ships
 //! as a script (`search-index.js`) so search works from file://.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -44,24 +44,40 @@ pub fn normalize(text: &str) -> String {
         .collect()
 }
 
-/// Builds the bigram index of `records`.
+/// Builds the bigram index of `records`. Each record's grams are found in
+/// parallel; they are merged in record order, so every list is ascending
+/// and the index is the same whatever the number of threads.
 pub fn index(records: Vec<Record>) -> Index {
-    let mut grams: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
-    for (i, r) in records.iter().enumerate() {
-        let chars: Vec<char> = normalize(&format!("{} {}", r.t, r.text)).chars().collect();
-        for w in chars.windows(2) {
-            grams.entry(w.iter().collect()).or_default().insert(i);
-        }
-        if let [c] = chars.as_slice() {
-            grams.entry(c.to_string()).or_default().insert(i);
+    use rayon::prelude::*;
+    /// A bigram, or a lone character (`None`) for a one-character text.
+    type Gram = (char, Option<char>);
+    let per_record: Vec<Vec<Gram>> = records
+        .par_iter()
+        .map(|r| {
+            let chars: Vec<char> = normalize(&format!("{} {}", r.t, r.text)).chars().collect();
+            let mut grams: Vec<Gram> = match chars.as_slice() {
+                [c] => vec![(*c, None)],
+                _ => chars.windows(2).map(|w| (w[0], Some(w[1]))).collect(),
+            };
+            grams.sort_unstable();
+            grams.dedup();
+            grams
+        })
+        .collect();
+    let mut grams: HashMap<Gram, Vec<usize>> = HashMap::new();
+    for (i, record_grams) in per_record.into_iter().enumerate() {
+        for g in record_grams {
+            grams.entry(g).or_default().push(i);
         }
     }
+    let mut sorted: Vec<(String, Vec<usize>)> = grams
+        .into_iter()
+        .map(|((a, b), v)| (std::iter::once(a).chain(b).collect(), v))
+        .collect();
+    sorted.par_sort_unstable_by(|x, y| x.0.cmp(&y.0));
     Index {
         records,
-        grams: grams
-            .into_iter()
-            .map(|(k, v)| (k, v.into_iter().collect()))
-            .collect(),
+        grams: sorted.into_iter().collect(),
     }
 }
 
