@@ -166,10 +166,19 @@ mod tests {
     #[test]
     fn code_spans_are_matched_by_run_length() {
         let m = EMPHASIS_MARK;
-        assert_eq!(prepare_emphasis("``a`b`` **「x」**です"), format!("``a`b`` **「x」**{m}です"));
+        assert_eq!(
+            prepare_emphasis("``a`b`` **「x」**です"),
+            format!("``a`b`` **「x」**{m}です")
+        );
         // An opener without a closer of its length is no code span.
-        assert_eq!(prepare_emphasis("`a``**「x」**です"), format!("`a``**「x」**{m}です"));
-        assert_eq!(prepare_emphasis("\\``x` **「y」**です"), format!("\\``x` **「y」**{m}です"));
+        assert_eq!(
+            prepare_emphasis("`a``**「x」**です"),
+            format!("`a``**「x」**{m}です")
+        );
+        assert_eq!(
+            prepare_emphasis("\\``x` **「y」**です"),
+            format!("\\``x` **「y」**{m}です")
+        );
     }
 
     #[test]

@@ -13,8 +13,8 @@
 
 pub mod build;
 pub mod check;
-pub mod confirm;
 pub mod cjk;
+pub mod confirm;
 pub mod date;
 pub mod diag;
 pub mod diff;

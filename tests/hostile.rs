@@ -242,7 +242,10 @@ fn findings(json: &Value) -> Vec<(String, String, u64, String)> {
         .map(|f| {
             (
                 f["rule"].as_str().unwrap_or_default().to_string(),
-                f["location"]["file"].as_str().unwrap_or_default().to_string(),
+                f["location"]["file"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
                 f["location"]["line"].as_u64().unwrap_or(0),
                 format!(
                     "{} / {} (hint: {} / {})",
@@ -346,10 +349,9 @@ fn run_case(name: &str, setup: fn(&Fixture) -> Expect) {
     }
     if e.canary {
         assert!(
-            all.iter()
-                .any(|(r, file, line, _)| r == "link.unresolved"
-                    && file == CANARY
-                    && *line == CANARY_LINE),
+            all.iter().any(|(r, file, line, _)| r == "link.unresolved"
+                && file == CANARY
+                && *line == CANARY_LINE),
             "{name}: the run stopped before the canary; findings:\n{}",
             listing()
         );
@@ -362,7 +364,11 @@ fn run_case(name: &str, setup: fn(&Fixture) -> Expect) {
             .iter()
             .filter(|f| f.1 != CANARY && !expected(f))
             .collect();
-        assert!(others.is_empty(), "{name}: unexpected findings:\n{}", listing());
+        assert!(
+            others.is_empty(),
+            "{name}: unexpected findings:\n{}",
+            listing()
+        );
     }
     // Findings have locations: a file always, a line where the file has lines.
     for (rule, file, _, _) in &all {
@@ -409,7 +415,9 @@ fn open_to_nobody(dir: &Path) {
     #[cfg(unix)]
     for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
         use std::os::unix::fs::PermissionsExt;
-        let Ok(meta) = e.path().symlink_metadata() else { continue };
+        let Ok(meta) = e.path().symlink_metadata() else {
+            continue;
+        };
         let mode = meta.permissions().mode() & 0o777;
         if meta.file_type().is_symlink() || mode == 0 {
             continue;
@@ -1048,7 +1056,8 @@ fn the_table_has_at_least_50_cases() {
 #[test]
 fn a_ledger_of_100_000_entries_loads_and_checks() {
     let f = Fixture::sample();
-    let mut text = std::fs::read_to_string(f.path().join("content/ledgers/entry_exit.yaml")).unwrap();
+    let mut text =
+        std::fs::read_to_string(f.path().join("content/ledgers/entry_exit.yaml")).unwrap();
     for i in 0..100_000 {
         text.push_str(&format!(
             "  - id: EE-X-{i:06}\n    date: 2026-05-{:02}\n    area: 管理区域A（データ入力室）\n    staff: S002\n    purpose: 入力作業\n    time_in: \"08:52\"\n    time_out: \"17:34\"\n",
@@ -1077,7 +1086,13 @@ fn a_ledger_with_a_finding_on_each_of_20_000_entries_builds() {
     let out = tempfile::tempdir().unwrap();
     let run = run_limited(
         f.path(),
-        &["build", "--no-pdf", "--no-package", "--out", out.path().to_str().unwrap()],
+        &[
+            "build",
+            "--no-pdf",
+            "--no-package",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let page = std::fs::read_to_string(out.path().join("site/ledgers/staff.html")).unwrap();
@@ -1095,19 +1110,25 @@ fn a_hostile_project_never_reads_or_writes_outside_its_folders() {
     std::fs::write(&secret, SECRET).unwrap();
     symlink(&secret, &f.path().join("content/evidence/s.pdf"));
     symlink(secret_dir.path(), &f.path().join("content/evidence/sdir"));
-    let rel_secret = format!(
-        "../../../../../../../../..{}",
-        secret.to_string_lossy()
-    );
+    let rel_secret = format!("../../../../../../../../..{}", secret.to_string_lossy());
     hostile_doc(
         &f,
-        &format!("# x\n\n[a]({rel_secret}) ![b]({rel_secret}) [c](file://{})\n", secret.display()),
+        &format!(
+            "# x\n\n[a]({rel_secret}) ![b]({rel_secret}) [c](file://{})\n",
+            secret.display()
+        ),
     );
     let before = listing(f.path());
     let out = tempfile::tempdir().unwrap();
     let run = run_limited(
         f.path(),
-        &["build", "--no-pdf", "--no-package", "--out", out.path().to_str().unwrap()],
+        &[
+            "build",
+            "--no-pdf",
+            "--no-package",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!tree_text(out.path()).contains(SECRET));
@@ -1123,7 +1144,13 @@ fn listing(dir: &Path) -> Vec<String> {
         .min_depth(1)
         .into_iter()
         .flatten()
-        .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned())
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     v.sort();
     v

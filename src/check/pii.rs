@@ -53,7 +53,11 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     for doc in &cx.project.documents {
         for (i, line) in doc.body.lines().enumerate() {
             for hit in scan(line).iter().filter(|h| h.kind == Kind::MyNumber) {
-                report(hit, Location::new(&doc.file, doc.body_line + i, hit.column), out);
+                report(
+                    hit,
+                    Location::new(&doc.file, doc.body_line + i, hit.column),
+                    out,
+                );
             }
         }
     }
@@ -78,9 +82,12 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
             let texts = [
                 a.note.as_deref().map(|t| (t, &a.location)),
                 a.reason.as_deref().map(|t| (t, &a.location)),
-                a.remediation
-                    .as_ref()
-                    .map(|r| (r.plan.as_str(), a.remediation_location.as_ref().unwrap_or(&a.location))),
+                a.remediation.as_ref().map(|r| {
+                    (
+                        r.plan.as_str(),
+                        a.remediation_location.as_ref().unwrap_or(&a.location),
+                    )
+                }),
             ];
             for (text, at) in texts.into_iter().flatten() {
                 for hit in text.lines().flat_map(scan) {
@@ -118,7 +125,10 @@ fn finding(kind: Kind, at: Location) -> Finding {
             Finding::warning(
                 "pii.contact",
                 Text::new(
-                    format!("台帳・回答の記述に{}があります（個人の連絡先ではありませんか）", what.0),
+                    format!(
+                        "台帳・回答の記述に{}があります（個人の連絡先ではありませんか）",
+                        what.0
+                    ),
                     format!(
                         "{} in the text of a ledger or answer (is it someone's personal contact?)",
                         what.1
@@ -127,8 +137,14 @@ fn finding(kind: Kind, at: Location) -> Finding {
             )
             .at(at)
             .hint(Text::new(
-                format!("個人の連絡先は台帳に書かず、従事者 ID などで示してください。{}", allow.ja),
-                format!("refer to people by staff id, not their contact details; {}", allow.en),
+                format!(
+                    "個人の連絡先は台帳に書かず、従事者 ID などで示してください。{}",
+                    allow.ja
+                ),
+                format!(
+                    "refer to people by staff id, not their contact details; {}",
+                    allow.en
+                ),
             ))
         }
     }
@@ -199,7 +215,7 @@ pub fn scan(line: &str) -> Vec<Hit> {
     while i < chars.len() {
         let before = i.checked_sub(1).and_then(|p| chars.get(p));
         let starts_number = digit(chars[i]).is_some() || matches!(chars[i], '+' | '(' | '（');
-        if starts_number && !before.is_some_and(|c| digit(*c).is_some()) {
+        if starts_number && before.is_none_or(|c| digit(*c).is_none()) {
             if let Some(len) = my_number_at(&chars, i).filter(|_| !glued(before)) {
                 let value = normalize(&chars[i..i + len].iter().collect::<String>());
                 hits.push(Hit {
@@ -297,8 +313,7 @@ fn phone_at(chars: &[char], i: usize) -> Option<usize> {
     }
     let mut groups = 0;
     let mut last_digit_end = j;
-    loop {
-        let Some(&c) = chars.get(j) else { break };
+    while let Some(&c) = chars.get(j) {
         if j - i > 24 {
             return None; // longer than any way of writing a phone number
         }
@@ -312,14 +327,14 @@ fn phone_at(chars: &[char], i: usize) -> Option<usize> {
             if digits.len() > 12 {
                 return None;
             }
-        } else if (is_hyphen(c) || matches!(c, '(' | ')' | '（' | '）' | ' '))
-            && chars.get(j + 1).is_some_and(|n| {
-                digit(*n).is_some() || matches!(n, '(' | '（')
-            })
-            && (c != ' ' || international)
+        } else if ((is_hyphen(c) || matches!(c, '(' | ')' | '（' | '）' | ' '))
+            && chars
+                .get(j + 1)
+                .is_some_and(|n| digit(*n).is_some() || matches!(n, '(' | '（'))
+            && (c != ' ' || international))
+            || (matches!(c, ')' | '）') && !digits.is_empty())
         {
-            j += 1;
-        } else if matches!(c, ')' | '）') && !digits.is_empty() {
+            // A separator before more digits, or a closing parenthesis.
             j += 1;
         } else {
             break;
@@ -410,7 +425,10 @@ mod tests {
         assert_eq!(kinds("番号 123456789018 です"), vec![(Kind::MyNumber, 4)]);
         assert_eq!(kinds("1234 5678 9018"), vec![(Kind::MyNumber, 1)]);
         assert_eq!(kinds("1234-5678-9018"), vec![(Kind::MyNumber, 1)]);
-        assert_eq!(kinds("個人番号：１２３４　５６７８　９０１８"), vec![(Kind::MyNumber, 6)]);
+        assert_eq!(
+            kinds("個人番号：１２３４　５６７８　９０１８"),
+            vec![(Kind::MyNumber, 6)]
+        );
         assert_eq!(kinds("１２３４５６７８９０１８"), vec![(Kind::MyNumber, 1)]);
     }
 
@@ -480,7 +498,10 @@ mod tests {
 
     #[test]
     fn email_addresses_are_found() {
-        assert_eq!(kinds("連絡先 taro.yamada@example.co.jp。"), vec![(Kind::Email, 5)]);
+        assert_eq!(
+            kinds("連絡先 taro.yamada@example.co.jp。"),
+            vec![(Kind::Email, 5)]
+        );
         assert_eq!(scan("a@b.jp.")[0].value, "a@b.jp");
         assert!(scan("@mention").is_empty());
         assert!(scan("user@localhost").is_empty());

@@ -92,7 +92,10 @@ pub fn from_tree(
         .trim_end_matches(".yaml")
         .trim_end_matches(".yml");
     for key in ["id", "title"] {
-        if let Some(n) = root.get(key).filter(|n| !n.is_null() && n.as_str().is_none()) {
+        if let Some(n) = root
+            .get(key)
+            .filter(|n| !n.is_null() && n.as_str().is_none())
+        {
             findings.push(
                 Finding::error(
                     "yaml.invalid-value",

@@ -94,7 +94,8 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
             }
         };
         if entry.path_is_symlink() && entry.depth() > 0 {
-            if let Some(f) = symlink_out(entry.path(), &content_real, &rel_path(root, entry.path())) {
+            if let Some(f) = symlink_out(entry.path(), &content_real, &rel_path(root, entry.path()))
+            {
                 findings.push(f);
             }
             continue;
@@ -162,7 +163,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
             };
             let out = match role {
                 Role::Document => document::parse(&text, rel, content_rel, &mut findings)
-                    .map_or(Parsed::Nothing, Parsed::Document),
+                    .map_or(Parsed::Nothing, |d| Parsed::Document(Box::new(d))),
                 Role::Ledger | Role::Answers => {
                     let parsed = yaml::parse(&text);
                     for e in &parsed.errors {
@@ -172,7 +173,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
                         None => Parsed::Nothing,
                         Some(tree) if *role == Role::Ledger => {
                             ledger::from_tree(&tree, &kinds, rel, content_rel, &mut findings)
-                                .map_or(Parsed::Nothing, Parsed::Ledger)
+                                .map_or(Parsed::Nothing, |l| Parsed::Ledger(Box::new(l)))
                         }
                         Some(tree) => {
                             let (a, invalid) = answers::from_tree(&tree, rel, &mut findings);
@@ -188,8 +189,8 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
         findings.extend(f);
         match p {
             Parsed::Nothing => {}
-            Parsed::Document(d) => documents.push(d),
-            Parsed::Ledger(l) => ledgers.push(l),
+            Parsed::Document(d) => documents.push(*d),
+            Parsed::Ledger(l) => ledgers.push(*l),
             Parsed::Answers(a, invalid) => {
                 answers = a;
                 answered_invalid = invalid;
@@ -260,8 +261,8 @@ fn symlink_out(path: &Path, content_real: &Path, rel: &str) -> Option<Finding> {
 /// What one file of the content folder gave.
 enum Parsed {
     Nothing,
-    Document(crate::model::Document),
-    Ledger(crate::model::Ledger),
+    Document(Box<crate::model::Document>),
+    Ledger(Box<crate::model::Ledger>),
     Answers(Option<crate::model::Answers>, Vec<String>),
 }
 

@@ -101,7 +101,8 @@ pub fn read_text(path: &Path, rel: &str) -> Result<String, Finding> {
 /// return (NUL in a UTF-16 file, escape codes pasted from a terminal...),
 /// with its 1-based line and column.
 fn control_char(text: &str) -> Option<(usize, usize, char)> {
-    let at = text.find(|c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r') && (c as u32) < 0x80)?;
+    let at = text
+        .find(|c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r') && (c as u32) < 0x80)?;
     let line = text[..at].matches('\n').count() + 1;
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let column = text[line_start..at].chars().count() + 1;

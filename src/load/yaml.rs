@@ -173,6 +173,7 @@ pub fn parse(src: &str) -> Parsed {
     };
     let root = builder.document();
     let mut errors = builder.errors;
+    let mut widths: Vec<usize> = Vec::new();
     for e in errors.iter_mut().filter(|e| e.rule == "yaml.syntax") {
         // The parser reports a tab at the start of the scalar or line it was
         // reading; point at the tab itself.
@@ -182,6 +183,14 @@ pub fn parse(src: &str) -> Parsed {
         {
             e.line = line;
             e.column = column;
+        }
+        // saphyr-parser 0.3 counts the name and parameters of a `%`
+        // directive in bytes, not characters: keep the column on its line.
+        if widths.is_empty() {
+            widths = src.split('\n').map(|l| l.chars().count()).collect();
+        }
+        if let Some(width) = e.line.checked_sub(1).and_then(|i| widths.get(i)) {
+            e.column = e.column.min(width + 1);
         }
     }
     Parsed { root, errors }

@@ -279,7 +279,10 @@ fn relative_url(url: &str) -> Option<std::borrow::Cow<'_, str>> {
     if cleaned.starts_with('#') {
         return Some(url.into());
     }
-    if cleaned.starts_with('/') || cleaned.contains('\\') || cleaned.to_ascii_lowercase().contains("%5c") {
+    if cleaned.starts_with('/')
+        || cleaned.contains('\\')
+        || cleaned.to_ascii_lowercase().contains("%5c")
+    {
         return None;
     }
     let path = cleaned.split(['?', '#']).next().unwrap_or_default();
@@ -339,12 +342,20 @@ mod tests {
         // Before: 10 000 nested lists or block quotes took the sanitiser's
         // HTML parser minutes.
         let lists = html(&format!("{}x\n", "- ".repeat(10_000)));
-        assert!(lists.matches("<ul>").count() <= MAX_DEPTH, "{}", lists.len());
+        assert!(
+            lists.matches("<ul>").count() <= MAX_DEPTH,
+            "{}",
+            lists.len()
+        );
         assert!(lists.contains('x'));
         let quotes = html(&format!("{} x\n", ">".repeat(10_000)));
         assert!(quotes.matches("<blockquote>").count() <= MAX_DEPTH);
         let divs = html(&format!("{}x\n", "<div>".repeat(10_000)));
-        assert!(divs.matches("<div>").count() <= MAX_HTML_DEPTH, "{}", divs.len());
+        assert!(
+            divs.matches("<div>").count() <= MAX_HTML_DEPTH,
+            "{}",
+            divs.len()
+        );
         assert!(divs.contains("&lt;div&gt;"), "shown as text");
         // Mismatched end tags do not hide the depth.
         let tricky = html(&format!("{}x\n", "<div></span>".repeat(10_000)));

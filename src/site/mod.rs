@@ -305,36 +305,35 @@ fn search_index(
 ) -> search::Index {
     // Documents in parallel (each is parsed again for its sections' text),
     // kept in document order.
-    let doc_records: Vec<Vec<search::Record>> = p
-        .cx
-        .project
-        .documents
-        .par_iter()
-        .zip(docs)
-        .map(|(d, view)| {
-            let mut records = Vec::new();
-            for (heading, text) in search::sections_text(&d.body) {
-                let (title, url) = match heading.and_then(|h| d.sections.get(h)) {
-                    Some(s) => (
-                        format!("{} › {}", d.meta.title, s.title),
-                        format!("{}#{}", view.url, s.id),
-                    ),
-                    None => (d.meta.title.clone(), view.url.clone()),
-                };
-                if text.trim().is_empty() && heading.is_some() {
-                    continue;
+    let doc_records: Vec<Vec<search::Record>> =
+        p.cx.project
+            .documents
+            .par_iter()
+            .zip(docs)
+            .map(|(d, view)| {
+                let mut records = Vec::new();
+                for (heading, text) in search::sections_text(&d.body) {
+                    let (title, url) = match heading.and_then(|h| d.sections.get(h)) {
+                        Some(s) => (
+                            format!("{} › {}", d.meta.title, s.title),
+                            format!("{}#{}", view.url, s.id),
+                        ),
+                        None => (d.meta.title.clone(), view.url.clone()),
+                    };
+                    if text.trim().is_empty() && heading.is_some() {
+                        continue;
+                    }
+                    records.push(search::Record {
+                        s: search::excerpt(&text, 80),
+                        t: title,
+                        u: url,
+                        k: "文書".into(),
+                        text,
+                    });
                 }
-                records.push(search::Record {
-                    s: search::excerpt(&text, 80),
-                    t: title,
-                    u: url,
-                    k: "文書".into(),
-                    text,
-                });
-            }
-            records
-        })
-        .collect();
+                records
+            })
+            .collect();
     let mut records: Vec<search::Record> = doc_records.into_iter().flatten().collect();
     // The ledger views the pages were rendered from (not built again).
     for view in ledgers {

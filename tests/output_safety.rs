@@ -1,0 +1,332 @@
+//! Output safety: a failed build leaves the previous site, PDFs and zip
+//! untouched; anzen writes and deletes only inside its output folder; it
+//! refuses an output folder that is or holds the project or its content;
+//! and symlinks in the output folder are replaced, never followed.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::Fixture;
+
+/// Every entry under `dir` (symlinks not followed): path → file bytes, or
+/// a marker for folders and links.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let content = if e.file_type().is_file() {
+                std::fs::read(e.path()).unwrap()
+            } else if e.file_type().is_symlink() {
+                format!("-> {}", std::fs::read_link(e.path()).unwrap().display()).into_bytes()
+            } else {
+                b"<dir>".to_vec()
+            };
+            (rel, content)
+        })
+        .collect()
+}
+
+fn anzen(root: &Path, args: &[&str], nobody: bool) -> (i32, String) {
+    let bin = env!("CARGO_BIN_EXE_anzen");
+    let mut cmd = if nobody {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", bin]);
+        c
+    } else {
+        Command::new(bin)
+    };
+    let out = cmd
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .env_remove("ANZEN_ZIP_PASSWORD")
+        .output()
+        .unwrap();
+    let code = out.status.code().expect("no signal");
+    assert_ne!(code, 101, "panic: {}", String::from_utf8_lossy(&out.stderr));
+    (
+        code,
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+fn full_build(root: &Path, out: &Path) {
+    let (code, text) = anzen(root, &["build", "--out", out.to_str().unwrap()], false);
+    assert_eq!(code, 0, "{text}");
+    let names: Vec<String> = snapshot(out).into_keys().collect();
+    assert!(names.iter().any(|n| n == "site/index.html"), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("pdf/") && n.ends_with(".pdf"))
+    );
+    assert!(names.iter().any(|n| n.ends_with(".zip")));
+}
+
+#[test]
+fn a_build_that_fails_late_leaves_the_previous_site_pdfs_and_zip_untouched() {
+    let f = Fixture::sample();
+    let out = tempfile::tempdir().unwrap();
+    full_build(f.path(), out.path());
+    let before = snapshot(out.path());
+    // The content changes, then the build fails at the PDF stage (typst
+    // cannot be run): the site made before it is not written either.
+    f.edit(
+        "content/documents/work-rules.md",
+        "# 就業規則（抜粋）",
+        "# 就業規則（抜粋・改）",
+    );
+    f.edit(
+        "anzen.yaml",
+        "standards:",
+        "pdf:\n  typst: /nonexistent/typst\nstandards:",
+    );
+    let (code, text) = anzen(
+        f.path(),
+        &["build", "--out", out.path().to_str().unwrap()],
+        false,
+    );
+    assert_eq!(code, 2, "{text}");
+    assert_eq!(snapshot(out.path()), before, "previous output untouched");
+    // A broken template: the same.
+    f.edit(
+        "anzen.yaml",
+        "pdf:\n  typst: /nonexistent/typst\n",
+        "theme: broken\n",
+    );
+    f.write(
+        "themes/broken/templates/ledger.html",
+        "{% extends \"base.html\" %}{% block content %}{{ nope( }}{% endblock content %}",
+    );
+    let (code, text) = anzen(
+        f.path(),
+        &["build", "--out", out.path().to_str().unwrap()],
+        false,
+    );
+    assert_eq!(code, 2, "{text}");
+    assert_eq!(snapshot(out.path()), before, "previous output untouched");
+}
+
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+#[cfg(unix)]
+fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[cfg(unix)]
+fn open_up(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        let mode = e.metadata().unwrap().permissions().mode() & 0o777;
+        let add = if e.file_type().is_dir() { 0o777 } else { 0o666 };
+        chmod(e.path(), mode | add);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_write_failure_after_the_site_swapped_in_the_new_site_beside_the_old_zip() {
+    // Before: the site was swapped in, then writing the zip failed, and
+    // the output mixed the new site with the old zip. Now everything is
+    // staged first and nothing is swapped in unless all of it was written.
+    // The failure: a leftover `.<zip>.tmp` folder that cannot be removed
+    // (a file in a folder this user may not write to). Root may remove
+    // anything, so as root the builds run as user 65534.
+    let nobody = running_as_root();
+    if nobody
+        && !Command::new("setpriv")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    {
+        eprintln!("running as root without setpriv: not checked");
+        return;
+    }
+    let f = Fixture::sample();
+    let out = tempfile::tempdir().unwrap();
+    if nobody {
+        open_up(f.path());
+        open_up(out.path());
+    }
+    let o = out.path().to_str().unwrap();
+    let (code, text) = anzen(f.path(), &["build", "--no-pdf", "--out", o], nobody);
+    assert_eq!(code, 0, "{text}");
+    let before = snapshot(out.path());
+    let zip = before.keys().find(|k| k.ends_with(".zip")).unwrap().clone();
+    let stuck = out.path().join(format!(".{zip}.tmp"));
+    std::fs::create_dir(&stuck).unwrap();
+    std::fs::write(stuck.join("held"), "x").unwrap();
+    if nobody {
+        chmod(&stuck, 0o755); // owned by root: user 65534 cannot empty it
+    } else {
+        chmod(&stuck, 0o555);
+    }
+    let before = snapshot(out.path());
+    f.edit(
+        "content/documents/work-rules.md",
+        "# 就業規則（抜粋）",
+        "# 就業規則（抜粋・改）",
+    );
+    let (code, text) = anzen(f.path(), &["build", "--no-pdf", "--out", o], nobody);
+    #[cfg(unix)]
+    chmod(&stuck, 0o755);
+    assert_eq!(code, 2, "{text}");
+    assert_eq!(snapshot(out.path()), before, "nothing swapped in: {text}");
+    assert!(!out.path().join(".site.tmp").exists(), "staging cleaned up");
+}
+
+#[test]
+fn a_build_writes_only_inside_its_output_folder_and_leaves_no_temporary_files() {
+    let f = Fixture::sample();
+    let parent = tempfile::tempdir().unwrap();
+    std::fs::create_dir(parent.path().join("neighbour")).unwrap();
+    std::fs::write(parent.path().join("neighbour/keep.txt"), "keep").unwrap();
+    std::fs::write(
+        parent.path().join("site"),
+        "a file named like the site folder",
+    )
+    .unwrap();
+    let out = parent.path().join("out");
+    let project_before = snapshot(f.path());
+    full_build(f.path(), &out);
+    full_build(f.path(), &out); // a second build replaces the first
+    assert_eq!(
+        snapshot(f.path()),
+        project_before,
+        "the project is untouched"
+    );
+    let around: Vec<String> = snapshot(parent.path())
+        .into_keys()
+        .filter(|k| !k.starts_with("out/"))
+        .collect();
+    assert_eq!(
+        around,
+        vec!["neighbour", "neighbour/keep.txt", "out", "site"]
+    );
+    let top: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(top.len(), 3, "site, pdf and the zip only: {top:?}");
+    assert!(top.iter().all(|n| !n.starts_with('.')), "{top:?}");
+}
+
+#[test]
+fn an_output_folder_that_is_or_holds_the_project_or_its_content_is_refused() {
+    let f = Fixture::sample();
+    let root = f.path();
+    let before = snapshot(root);
+    let mut outs: Vec<PathBuf> = vec![
+        root.to_path_buf(),
+        root.join("."),
+        root.parent().unwrap().to_path_buf(),
+        root.join("content"),
+        root.join("content/evidence"),
+        root.join("content/new-folder"),
+        root.join("output/../content"),
+    ];
+    #[cfg(unix)]
+    {
+        let links = tempfile::tempdir().unwrap().keep();
+        std::os::unix::fs::symlink(root, links.join("to-root")).unwrap();
+        std::os::unix::fs::symlink(root.join("content"), links.join("to-content")).unwrap();
+        outs.push(links.join("to-root"));
+        outs.push(links.join("to-content"));
+        outs.push(links.join("to-content/sub"));
+    }
+    for out in &outs {
+        for cmd in [
+            vec!["build", "--no-pdf", "--out"],
+            vec!["package", "--allow-findings", "--out"],
+        ] {
+            let mut args = cmd.clone();
+            args.push(out.to_str().unwrap());
+            let (code, text) = anzen(root, &args, false);
+            assert_eq!(code, 2, "{args:?} was accepted: {text}");
+            assert!(
+                text.contains(out.to_str().unwrap())
+                    || text.contains("refus")
+                    || text.contains("拒"),
+                "{text}"
+            );
+        }
+    }
+    assert_eq!(snapshot(root), before, "nothing written into the project");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_in_the_output_folder_are_replaced_never_followed() {
+    let f = Fixture::sample();
+    let out = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("precious.txt"), "keep me").unwrap();
+    // The site folder, and a leftover staging folder, are links elsewhere.
+    std::os::unix::fs::symlink(elsewhere.path(), out.path().join("site")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), out.path().join(".site.tmp")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), out.path().join(".site.old")).unwrap();
+    let (code, text) = anzen(
+        f.path(),
+        &[
+            "build",
+            "--no-pdf",
+            "--no-package",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        false,
+    );
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(
+        snapshot(elsewhere.path()).into_keys().collect::<Vec<_>>(),
+        vec!["precious.txt"]
+    );
+    let site = out.path().join("site");
+    assert!(
+        site.symlink_metadata().unwrap().is_dir(),
+        "a real folder now"
+    );
+    assert!(site.join("index.html").is_file());
+}
+
+#[test]
+fn an_output_folder_spelled_with_dotdot_into_the_content_was_accepted() {
+    // Before: `<root>/output/../content` was compared as written (output
+    // did not exist yet), passed the guard, and the site, the staging
+    // folders and the zip were written into content/.
+    let f = Fixture::sample();
+    let before = snapshot(&f.path().join("content"));
+    let out = f.path().join("output/../content");
+    let (code, text) = anzen(
+        f.path(),
+        &["build", "--no-pdf", "--out", out.to_str().unwrap()],
+        false,
+    );
+    assert_eq!(code, 2, "{text}");
+    assert_eq!(snapshot(&f.path().join("content")), before);
+}
