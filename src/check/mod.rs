@@ -10,7 +10,7 @@ mod documents;
 pub mod evidence;
 pub mod pii;
 mod records;
-mod references;
+pub(crate) mod references;
 mod requirements;
 mod staff;
 pub mod status;

@@ -244,8 +244,9 @@ fn resolve_link(cx: &Context, doc: &Document, target: &str) -> Result<(), crate:
 }
 
 /// Joins a relative path onto a folder inside content/, or None if it
-/// climbs out.
-fn normalize(base: &str, rel: &str) -> Option<String> {
+/// climbs out (`/x` is relative to content/). Shared with the site's link
+/// rewriting so that a link resolves there exactly when the check accepts it.
+pub(crate) fn normalize(base: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = if rel.starts_with('/') {
         Vec::new()
     } else {

@@ -263,7 +263,7 @@ fn document_html(cx: &Context, d: &Document) -> String {
             .rsplit_once('/')
             .map(|(dir, _)| dir)
             .unwrap_or("");
-        let joined = normalize(dir, path)?;
+        let joined = crate::check::references::normalize(dir, path)?;
         let frag = frag.map(|f| format!("#{f}")).unwrap_or_default();
         if let Some(other) = cx
             .project
@@ -282,20 +282,6 @@ fn document_html(cx: &Context, d: &Document) -> String {
             .then(|| format!("../{}", links::file_page(&joined)))
     };
     markdown::to_html(&d.body, &ids, &link)
-}
-
-fn normalize(base: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 fn search_index(
