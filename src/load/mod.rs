@@ -107,47 +107,26 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
         let rel = rel_path(root, path);
         let content_rel = rel_path(&content, path);
         files.insert(content_rel.clone());
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let is_yaml = ext == "yaml" || ext == "yml";
-        let role = if content_rel == ANSWERS_FILE {
-            Role::Answers
-        } else if ext == "md" && content_rel.starts_with(&format!("{DOCUMENTS_DIR}/")) {
-            Role::Document
-        } else if is_yaml && content_rel.starts_with(&format!("{LEDGERS_DIR}/")) {
-            Role::Ledger
-        } else if ext == "md" || is_yaml {
-            findings.push(
-                Finding::warning(
-                    "content.stray-file",
-                    tr!(
-                        "このファイルは文書・台帳・回答のどれとしても読み込まれません",
-                        "this file is not read as a document, ledger or answers file"
-                    ),
-                )
-                .at(Location::file(&rel))
-                .hint(tr!(
-                    "文書は content/documents/、台帳は content/ledgers/ に置いてください",
-                    "put documents under content/documents/ and ledgers under content/ledgers/"
-                )),
-            );
-            continue;
-        } else {
-            // Evidence: only its existence matters to the checks, but the
-            // site copies it, so say now if it cannot be read.
-            if let Err(e) = std::fs::File::open(path) {
-                findings.push(
-                    Finding::error(
-                        "file.unreadable",
-                        tr!("読み込めません: {}", "cannot read: {}"; e),
-                    )
-                    .at(Location::file(&rel)),
-                );
+        let role = match classify(&content_rel, path) {
+            Kind::Read(role) => role,
+            Kind::Stray => {
+                findings.push(stray_file(&rel));
+                continue;
             }
-            continue;
+            Kind::Evidence => {
+                // Evidence: only its existence matters to the checks, but the
+                // site copies it, so say now if it cannot be read.
+                if let Err(e) = std::fs::File::open(path) {
+                    findings.push(
+                        Finding::error(
+                            "file.unreadable",
+                            tr!("読み込めません: {}", "cannot read: {}"; e),
+                        )
+                        .at(Location::file(&rel)),
+                    );
+                }
+                continue;
+            }
         };
         pending.push((role, path.to_path_buf(), rel, content_rel));
     }
@@ -264,6 +243,51 @@ enum Parsed {
     Document(Box<crate::model::Document>),
     Ledger(Box<crate::model::Ledger>),
     Answers(Option<crate::model::Answers>, Vec<String>),
+}
+
+/// What a file under content/ is, from its path.
+enum Kind {
+    /// Read as a document, ledger or the answers.
+    Read(Role),
+    /// A .md or .yaml outside documents/ and ledgers/: read by nothing.
+    Stray,
+    /// Anything else: evidence that references may point at.
+    Evidence,
+}
+
+fn classify(content_rel: &str, path: &Path) -> Kind {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let is_yaml = ext == "yaml" || ext == "yml";
+    if content_rel == ANSWERS_FILE {
+        Kind::Read(Role::Answers)
+    } else if ext == "md" && content_rel.starts_with(&format!("{DOCUMENTS_DIR}/")) {
+        Kind::Read(Role::Document)
+    } else if is_yaml && content_rel.starts_with(&format!("{LEDGERS_DIR}/")) {
+        Kind::Read(Role::Ledger)
+    } else if ext == "md" || is_yaml {
+        Kind::Stray
+    } else {
+        Kind::Evidence
+    }
+}
+
+fn stray_file(rel: &str) -> Finding {
+    Finding::warning(
+        "content.stray-file",
+        tr!(
+            "このファイルは文書・台帳・回答のどれとしても読み込まれません",
+            "this file is not read as a document, ledger or answers file"
+        ),
+    )
+    .at(Location::file(rel))
+    .hint(tr!(
+        "文書は content/documents/、台帳は content/ledgers/ に置いてください",
+        "put documents under content/documents/ and ledgers under content/ledgers/"
+    ))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -403,44 +427,24 @@ pub fn reload_file(project: &mut Project, kinds: &LedgerKinds, content_rel: &str
         return findings;
     }
     project.files.insert(content_rel.to_string());
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let is_yaml = ext == "yaml" || ext == "yml";
-    let role = if content_rel == ANSWERS_FILE {
-        Role::Answers
-    } else if ext == "md" && content_rel.starts_with(&format!("{DOCUMENTS_DIR}/")) {
-        Role::Document
-    } else if is_yaml && content_rel.starts_with(&format!("{LEDGERS_DIR}/")) {
-        Role::Ledger
-    } else {
-        if ext == "md" || is_yaml {
-            findings.push(
-                Finding::warning(
-                    "content.stray-file",
-                    tr!(
-                        "このファイルは文書・台帳・回答のどれとしても読み込まれません",
-                        "this file is not read as a document, ledger or answers file"
-                    ),
-                )
-                .at(Location::file(&rel))
-                .hint(tr!(
-                    "文書は content/documents/、台帳は content/ledgers/ に置いてください",
-                    "put documents under content/documents/ and ledgers under content/ledgers/"
-                )),
-            );
-        } else if let Err(e) = std::fs::File::open(&path) {
-            findings.push(
-                Finding::error(
-                    "file.unreadable",
-                    tr!("読み込めません: {}", "cannot read: {}"; e),
-                )
-                .at(Location::file(&rel)),
-            );
+    let role = match classify(content_rel, &path) {
+        Kind::Read(role) => role,
+        Kind::Stray => {
+            findings.push(stray_file(&rel));
+            return findings;
         }
-        return findings;
+        Kind::Evidence => {
+            if let Err(e) = std::fs::File::open(&path) {
+                findings.push(
+                    Finding::error(
+                        "file.unreadable",
+                        tr!("読み込めません: {}", "cannot read: {}"; e),
+                    )
+                    .at(Location::file(&rel)),
+                );
+            }
+            return findings;
+        }
     };
     let text = match source::read_text(&path, &rel) {
         Ok(t) => t,
