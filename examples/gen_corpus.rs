@@ -11,7 +11,8 @@
 //!   stay valid; to it come `N - 7` generated documents (front matter,
 //!   headings with ids, paragraphs of Japanese text, lists, tables, links
 //!   to other documents and sections) and `M` generated ledger rows
-//!   (entry/exit 70 %, exchanges 20 %, take-out 10 %) in `ledgers/gen_*.yaml`.
+//!   (entry/exit 70 %, exchanges 20 %, take-out 10 %) in `ledgers/gen_<kind>_NNNN.yaml`,
+//!   at most 20,000 rows per file.
 //! * `DIR/hugo/`: the same `N` Markdown bodies as a plain Hugo site
 //!   (`config.toml`, `content/docs/*.md` with front matter Hugo accepts and
 //!   a minimal `layouts/`, no theme).
@@ -270,10 +271,9 @@ fn ledgers(dir: &Path, rows: usize, rng: &mut Rng) -> std::io::Result<()> {
     ];
     let (ee, ex) = (rows * 7 / 10, rows * 2 / 10);
     let to = rows - ee - ex;
-    let mut s = String::from(
-        "kind: entry_exit\ntitle: 入退室記録（生成）\nretention:\n  years: 5\nentries:\n",
-    );
+    let mut out = Chunks::new(dir, "entry_exit", "入退室記録（生成）");
     for n in 0..ee {
+        let s = out.row()?;
         let _ = write!(
             s,
             "  - id: GEE-{n:07}\n    date: {}\n    area: {}\n    staff: {}\n    purpose: {}\n    time_in: \"{:02}:{:02}\"\n    time_out: \"{:02}:{:02}\"\n",
@@ -292,11 +292,10 @@ fn ledgers(dir: &Path, rows: usize, rng: &mut Rng) -> std::io::Result<()> {
             (n * 7) % 60
         );
     }
-    fs::write(dir.join("gen_entry_exit.yaml"), s)?;
-    let mut s = String::from(
-        "kind: exchanges\ntitle: 情報授受記録（生成）\nretention:\n  years: 5\nentries:\n",
-    );
+    out.finish()?;
+    let mut out = Chunks::new(dir, "exchanges", "情報授受記録（生成）");
     for n in 0..ex {
+        let s = out.row()?;
         let _ = write!(
             s,
             "  - id: GEX-{n:07}\n    date: {}\n    direction: {}\n    counterparty: 架空市 市民部市民税課\n    item: 給与支払報告書（紙）第{}回分\n    method: 手渡し（施錠搬送容器）\n    handled_by: {}\n",
@@ -306,12 +305,11 @@ fn ledgers(dir: &Path, rows: usize, rng: &mut Rng) -> std::io::Result<()> {
             rng.pick(STAFF)
         );
     }
-    fs::write(dir.join("gen_exchanges.yaml"), s)?;
-    let mut s = String::from(
-        "kind: take_out\ntitle: 持出し記録（生成）\nretention:\n  years: 5\nentries:\n",
-    );
+    out.finish()?;
+    let mut out = Chunks::new(dir, "take_out", "持出し記録（生成）");
     for n in 0..to {
         let d = date(n / 5);
+        let s = out.row()?;
         let _ = write!(
             s,
             "  - id: GTO-{n:07}\n    date: {d}\n    item: 入力結果データ（第{}回納品分）\n    media: 暗号化USBメモリ\n    destination: 架空市役所 市民部市民税課\n    purpose: 納品\n    carrier: {}\n    approver: S001\n    protection: 施錠搬送容器・AES-256暗号化\n    returned: {d}\n",
@@ -319,7 +317,65 @@ fn ledgers(dir: &Path, rows: usize, rng: &mut Rng) -> std::io::Result<()> {
             rng.pick(STAFF)
         );
     }
-    fs::write(dir.join("gen_take_out.yaml"), s)
+    out.finish()
+}
+
+/// Rows per generated ledger file. anzen refuses files over 32 MB and asks
+/// for ledgers split by period, as a real vendor's would be; 20,000 rows is
+/// a few megabytes.
+const ROWS_PER_FILE: usize = 20_000;
+
+/// One ledger kind written as `gen_<kind>_NNNN.yaml` files of at most
+/// [`ROWS_PER_FILE`] entries each.
+struct Chunks<'a> {
+    dir: &'a Path,
+    kind: &'static str,
+    title: &'static str,
+    text: String,
+    rows: usize,
+    files: usize,
+}
+
+impl<'a> Chunks<'a> {
+    fn new(dir: &'a Path, kind: &'static str, title: &'static str) -> Self {
+        Chunks {
+            dir,
+            kind,
+            title,
+            text: String::new(),
+            rows: 0,
+            files: 0,
+        }
+    }
+
+    /// The text to append the next entry to, starting a new file when the
+    /// current one is full.
+    fn row(&mut self) -> std::io::Result<&mut String> {
+        if self.rows == ROWS_PER_FILE {
+            self.flush()?;
+        }
+        if self.rows == 0 {
+            let _ = write!(
+                self.text,
+                "kind: {}\ntitle: {}\nretention:\n  years: 5\nentries:\n",
+                self.kind, self.title
+            );
+        }
+        self.rows += 1;
+        Ok(&mut self.text)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.files += 1;
+        let name = format!("gen_{}_{:04}.yaml", self.kind, self.files);
+        fs::write(self.dir.join(name), std::mem::take(&mut self.text))?;
+        self.rows = 0;
+        Ok(())
+    }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        if self.rows > 0 { self.flush() } else { Ok(()) }
+    }
 }
 
 /// Splits a sample document into (front matter, body).

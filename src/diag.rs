@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::i18n::Text;
@@ -36,8 +38,9 @@ impl Severity {
 /// line and column (0 when unknown).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Location {
-    /// Path relative to the project root, with `/` separators.
-    pub file: String,
+    /// Path relative to the project root, with `/` separators; shared, so
+    /// that the positions of a million ledger fields do not each hold a copy.
+    pub file: Arc<str>,
     /// 1-based line, 0 when the whole file is meant.
     pub line: usize,
     /// 1-based column, 0 when unknown.
@@ -48,7 +51,16 @@ impl Location {
     /// A location at `line:column` of `file`.
     pub fn new(file: &str, line: usize, column: usize) -> Self {
         Location {
-            file: file.to_string(),
+            file: Arc::from(file),
+            line,
+            column,
+        }
+    }
+
+    /// A location in a file whose path is already shared.
+    pub fn in_file(file: &Arc<str>, line: usize, column: usize) -> Self {
+        Location {
+            file: Arc::clone(file),
             line,
             column,
         }

@@ -293,7 +293,7 @@ fn finding_key(f: &Finding) -> (String, String, String) {
         f.rule.clone(),
         f.location
             .as_ref()
-            .map(|l| l.file.clone())
+            .map(|l| l.file.to_string())
             .unwrap_or_default(),
         f.message.ja.clone(),
     )

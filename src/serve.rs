@@ -539,7 +539,10 @@ impl Builder {
         let mut other = Vec::new();
         for f in load_findings {
             match &f.location {
-                Some(l) => by_file.entry(WalkKey(l.file.clone())).or_default().push(f),
+                Some(l) => by_file
+                    .entry(WalkKey(l.file.to_string()))
+                    .or_default()
+                    .push(f),
                 None => other.push(f),
             }
         }

@@ -454,7 +454,7 @@ fn reload_file_matches_a_full_load() {
         let file = format!("content/{rel}");
         let mut v: Vec<_> = all
             .iter()
-            .filter(|x| x.location.as_ref().is_some_and(|l| l.file == file))
+            .filter(|x| x.location.as_ref().is_some_and(|l| *l.file == *file))
             .cloned()
             .collect();
         anzen::diag::sort(&mut v);

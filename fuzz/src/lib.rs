@@ -93,8 +93,7 @@ pub fn ledger(data: &[u8]) {
         return;
     };
     let mut findings = Vec::new();
-    let ledger =
-        ledger_file::from_tree(&root, &KINDS, LEDGER_FILE, "ledgers/l.yaml", &mut findings);
+    let ledger = ledger_file::parse(&text, &KINDS, LEDGER_FILE, "ledgers/l.yaml", &mut findings);
     bounds.findings(&findings, LEDGER_FILE);
     if let Some(l) = ledger {
         bounds.line(l.retention_line, "retention_line");
@@ -201,7 +200,7 @@ impl Bounds {
     }
 
     fn location(&self, location: &Location, file: &str, what: &str) {
-        assert_eq!(location.file, file, "{what}: the location's file");
+        assert_eq!(&*location.file, file, "{what}: the location's file");
         self.position(location.line, location.column, what);
     }
 

@@ -3,23 +3,148 @@
 //! position kept. A bad field is reported and dropped; the rest of the
 //! entry and of the file still loads.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::date::{Date, Month};
 use crate::diag::{Finding, Location};
 use crate::load::yaml::{self, Node, NodeKind};
-use crate::model::{Entry, Field, FieldValue, Ledger, Retention};
-use crate::standard::{FieldType, LedgerKinds};
+use crate::model::{Entry, Field, FieldValue, Fields, Ledger, Retention};
+use crate::standard::{FieldType, LedgerKind, LedgerKinds};
 use crate::tr;
 
 const HEADER_KEYS: &[&str] = &["kind", "id", "title", "retention", "entries"];
 
-/// Builds a ledger from its YAML tree; problems go to `findings`.
-pub fn from_tree(
+/// Reads a ledger file's text; problems (YAML ones included) go to
+/// `findings`. Entries are typed one by one as the parser reads them
+/// ([`yaml::parse_streaming`]), so a long ledger is never held twice.
+pub fn parse(
+    text: &str,
+    kinds: &LedgerKinds,
+    file: &str,
+    content_path: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<Ledger> {
+    let mut entries = Entries::new(kinds, file);
+    let parsed = yaml::parse_streaming(text, "entries", &mut |header, item| {
+        entries.push(header, item)
+    });
+    for e in &parsed.errors {
+        findings.push(crate::load::document::yaml_finding(e, file, 0));
+    }
+    let root = parsed.root?;
+    from_tree(&root, kinds, file, content_path, entries, findings)
+}
+
+/// The entries of a ledger as they are read: typed as soon as the ledger's
+/// kind is known (it nearly always comes first), kept as YAML until then.
+struct Entries<'k> {
+    kinds: &'k LedgerKinds,
+    /// The file's path, shared by every position in it.
+    file: Arc<str>,
+    /// `None` until the header's `kind` has been looked at; `Some(None)`
+    /// when it is missing or unknown (the header reports that).
+    kind: Option<Option<Schema<'k>>>,
+    /// Items read before `kind` was.
+    waiting: Vec<Node>,
+    /// Line of each id seen, so that a long ledger is not quadratic.
+    seen: HashMap<String, usize>,
+    out: Vec<Entry>,
+    findings: Vec<Finding>,
+}
+
+impl<'k> Entries<'k> {
+    fn new(kinds: &'k LedgerKinds, file: &str) -> Self {
+        Entries {
+            kinds,
+            file: Arc::from(file),
+            kind: None,
+            waiting: Vec::new(),
+            seen: HashMap::new(),
+            out: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    /// One item of `entries`, with the root mapping's pairs read so far.
+    fn push(&mut self, header: &[(yaml::Key, Node)], item: Node) {
+        if self.kind.is_none() {
+            match header.iter().find(|(k, _)| k.text == "kind") {
+                None => {
+                    self.waiting.push(item);
+                    return;
+                }
+                Some((_, v)) => {
+                    self.kind = Some(v.as_str().and_then(|n| self.kinds.get(n)).map(Schema::new))
+                }
+            }
+        }
+        self.add(&item);
+    }
+
+    fn add(&mut self, item: &Node) {
+        let Some(Some(kind)) = &self.kind else {
+            return;
+        };
+        let Some(e) = entry(item, kind, &self.file, &mut self.findings) else {
+            return;
+        };
+        if let Some(first_line) = self.seen.get(&e.id) {
+            self.findings.push(
+                Finding::error(
+                    "ledger.duplicate-entry",
+                    tr!("記録 id「{}」が重複しています（最初は {} 行目）", "duplicate entry id '{}' (first at line {})"; e.id, first_line),
+                )
+                .at(e.location.clone()),
+            );
+            return;
+        }
+        self.seen.insert(e.id.clone(), e.location.line);
+        self.out.push(e);
+    }
+
+    /// The typed entries, once the whole file is read and the kind known;
+    /// `inline` are the items of an entries sequence that was not streamed.
+    fn finish(
+        mut self,
+        kind: &'k LedgerKind,
+        inline: &[Node],
+        findings: &mut Vec<Finding>,
+    ) -> Vec<Entry> {
+        self.kind = Some(Some(Schema::new(kind)));
+        for item in std::mem::take(&mut self.waiting).iter().chain(inline) {
+            self.add(item);
+        }
+        findings.append(&mut self.findings);
+        self.out
+    }
+}
+
+/// A ledger kind with its field names shared by every entry.
+struct Schema<'k> {
+    kind: &'k LedgerKind,
+    names: Vec<Arc<str>>,
+}
+
+impl<'k> Schema<'k> {
+    fn new(kind: &'k LedgerKind) -> Self {
+        let names = kind
+            .fields
+            .iter()
+            .map(|f| Arc::from(f.name.as_str()))
+            .collect();
+        Schema { kind, names }
+    }
+}
+
+/// Builds a ledger from its YAML tree and the entries streamed out of it;
+/// problems go to `findings`.
+fn from_tree(
     root: &Node,
     kinds: &LedgerKinds,
     file: &str,
     content_path: &str,
+    entries_read: Entries<'_>,
     findings: &mut Vec<Finding>,
 ) -> Option<Ledger> {
     let at = |line: usize, column: usize| Location::new(file, line, column);
@@ -122,8 +247,7 @@ pub fn from_tree(
 
     // Without a list of entries what the ledger holds is unknown: it is
     // reported once and not loaded, so that nothing is reported missing.
-    let mut out = Vec::new();
-    match root.get("entries").map(|n| (&n.kind, n)) {
+    let out = match root.get("entries").map(|n| (&n.kind, n)) {
         None => {
             findings.push(
                 Finding::error(
@@ -138,27 +262,8 @@ pub fn from_tree(
             );
             return None;
         }
-        Some((NodeKind::Null, _)) => {}
-        Some((NodeKind::Seq(items), _)) => {
-            // Line of each id seen, so that a long ledger is not quadratic.
-            let mut seen: HashMap<String, usize> = HashMap::new();
-            for item in items {
-                if let Some(e) = entry(item, kind, file, findings) {
-                    if let Some(first_line) = seen.get(&e.id) {
-                        findings.push(
-                            Finding::error(
-                                "ledger.duplicate-entry",
-                                tr!("記録 id「{}」が重複しています（最初は {} 行目）", "duplicate entry id '{}' (first at line {})"; e.id, first_line),
-                            )
-                            .at(e.location.clone()),
-                        );
-                        continue;
-                    }
-                    seen.insert(e.id.clone(), e.location.line);
-                    out.push(e);
-                }
-            }
-        }
+        Some((NodeKind::Null, _)) => entries_read.finish(kind, &[], findings),
+        Some((NodeKind::Seq(items), _)) => entries_read.finish(kind, items, findings),
         Some((_, n)) => {
             findings.push(
                 Finding::error(
@@ -172,7 +277,7 @@ pub fn from_tree(
             );
             return None;
         }
-    }
+    };
     Some(Ledger {
         id,
         kind: kind.kind.clone(),
@@ -240,11 +345,11 @@ fn unknown_key(name: &str, known: Vec<String>, at: Location) -> Finding {
 
 fn entry(
     node: &Node,
-    kind: &crate::standard::LedgerKind,
-    file: &str,
+    kind: &Schema<'_>,
+    file: &Arc<str>,
     findings: &mut Vec<Finding>,
 ) -> Option<Entry> {
-    let location = Location::new(file, node.line, node.column);
+    let location = Location::in_file(file, node.line, node.column);
     let NodeKind::Map(pairs) = &node.kind else {
         findings.push(
             Finding::error(
@@ -258,31 +363,28 @@ fn entry(
         );
         return None;
     };
-    let known: Vec<String> = kind.fields.iter().map(|f| f.name.clone()).collect();
-    let mut fields = BTreeMap::new();
+    let mut fields = Vec::with_capacity(pairs.len());
     for (key, value) in pairs {
-        let at = Location::new(file, value.line, value.column);
-        let Some(spec) = kind.field(&key.text) else {
+        let at = Location::in_file(file, value.line, value.column);
+        let Some(i) = kind.kind.fields.iter().position(|f| f.name == key.text) else {
             findings.push(unknown_key(
                 &key.text,
-                known.clone(),
-                Location::new(file, key.line, key.column),
+                kind.kind.fields.iter().map(|f| f.name.clone()).collect(),
+                Location::in_file(file, key.line, key.column),
             ));
             continue;
         };
         if value.is_null() {
             continue;
         }
-        match field_value(value, spec) {
-            Ok(v) => {
-                fields.insert(
-                    key.text.clone(),
-                    Field {
-                        value: v,
-                        location: at,
-                    },
-                );
-            }
+        match field_value(value, &kind.kind.fields[i]) {
+            Ok(v) => fields.push((
+                Arc::clone(&kind.names[i]),
+                Field {
+                    value: v,
+                    location: at,
+                },
+            )),
             Err(msg) => findings.push(
                 Finding::error(
                     "yaml.invalid-value",
@@ -295,6 +397,7 @@ fn entry(
             ),
         }
     }
+    let fields = Fields::new(fields);
     let id = match fields.get("id").map(|f| &f.value) {
         Some(FieldValue::Text(s)) if !s.trim().is_empty() => s.clone(),
         _ => {
@@ -317,7 +420,7 @@ fn entry(
         location,
         fields,
     };
-    for spec in kind.fields.iter().filter(|f| f.required) {
+    for spec in kind.kind.fields.iter().filter(|f| f.required) {
         let written = pairs
             .iter()
             .any(|(k, v)| k.text == spec.name && !v.is_null());

@@ -143,17 +143,15 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
             let out = match role {
                 Role::Document => document::parse(&text, rel, content_rel, &mut findings)
                     .map_or(Parsed::Nothing, |d| Parsed::Document(Box::new(d))),
-                Role::Ledger | Role::Answers => {
+                Role::Ledger => ledger::parse(&text, &kinds, rel, content_rel, &mut findings)
+                    .map_or(Parsed::Nothing, |l| Parsed::Ledger(Box::new(l))),
+                Role::Answers => {
                     let parsed = yaml::parse(&text);
                     for e in &parsed.errors {
                         findings.push(document::yaml_finding(e, rel, 0));
                     }
                     match parsed.root {
                         None => Parsed::Nothing,
-                        Some(tree) if *role == Role::Ledger => {
-                            ledger::from_tree(&tree, &kinds, rel, content_rel, &mut findings)
-                                .map_or(Parsed::Nothing, |l| Parsed::Ledger(Box::new(l)))
-                        }
                         Some(tree) => {
                             let (a, invalid) = answers::from_tree(&tree, rel, &mut findings);
                             Parsed::Answers(a, invalid)
@@ -467,7 +465,15 @@ pub fn reload_file(project: &mut Project, kinds: &LedgerKinds, content_rel: &str
                 project.documents.insert(at, d);
             }
         }
-        Role::Ledger | Role::Answers => {
+        Role::Ledger => {
+            if let Some(l) = ledger::parse(&text, kinds, &rel, content_rel, &mut findings) {
+                let at = project
+                    .ledgers
+                    .partition_point(|x| walk_order(&x.content_path).is_lt());
+                project.ledgers.insert(at, l);
+            }
+        }
+        Role::Answers => {
             let parsed = yaml::parse(&text);
             for e in &parsed.errors {
                 findings.push(document::yaml_finding(e, &rel, 0));
@@ -475,18 +481,9 @@ pub fn reload_file(project: &mut Project, kinds: &LedgerKinds, content_rel: &str
             let Some(tree) = parsed.root else {
                 return findings;
             };
-            if role == Role::Ledger {
-                if let Some(l) = ledger::from_tree(&tree, kinds, &rel, content_rel, &mut findings) {
-                    let at = project
-                        .ledgers
-                        .partition_point(|x| walk_order(&x.content_path).is_lt());
-                    project.ledgers.insert(at, l);
-                }
-            } else {
-                let (a, invalid) = answers::from_tree(&tree, &rel, &mut findings);
-                project.answers = a;
-                project.answered_invalid = invalid;
-            }
+            let (a, invalid) = answers::from_tree(&tree, &rel, &mut findings);
+            project.answers = a;
+            project.answered_invalid = invalid;
         }
     }
     findings

@@ -165,11 +165,30 @@ pub struct Parsed {
 
 /// Parses one YAML document into a located tree.
 pub fn parse(src: &str) -> Parsed {
+    parse_with(src, None)
+}
+
+/// Receives streamed items: the root mapping's pairs read so far, and the
+/// item.
+pub type Sink<'a> = dyn FnMut(&[(Key, Node)], Node) + 'a;
+
+/// Parses like [`parse`], but hands each item of the sequence under `key` in
+/// the root mapping to `sink` as soon as it is read, with the root's pairs
+/// read so far; the tree keeps an empty sequence in its place. A ledger of a
+/// hundred thousand entries is then never held as a tree. An anchored
+/// sequence (`key: &a [...]`) is kept in the tree as usual.
+pub fn parse_streaming(src: &str, key: &str, sink: &mut Sink<'_>) -> Parsed {
+    parse_with(src, Some(Stream { key, sink }))
+}
+
+fn parse_with(src: &str, stream: Option<Stream<'_>>) -> Parsed {
     let mut builder = Builder {
         events: Parser::new_from_str(src),
         anchors: HashMap::new(),
         nodes: 0,
+        aliased: 0,
         errors: Vec::new(),
+        stream,
     };
     let root = builder.document();
     let mut errors = builder.errors;
@@ -208,13 +227,25 @@ fn first_tab(src: &str, line: usize) -> Option<(usize, usize)> {
         })
 }
 
-struct Builder<'a> {
+struct Builder<'a, 's> {
     events: Parser<'a, saphyr_parser::StrInput<'a>>,
     /// Anchored nodes with their height (levels of nesting inside them), so
     /// that an alias cannot smuggle in more depth than [`MAX_DEPTH`].
     anchors: HashMap<usize, (Node, usize)>,
+    /// Nodes held, plus every node an alias expanded to (against
+    /// [`MAX_NODES`]). Streamed items stop counting once handed on, except
+    /// for what their aliases expanded to.
     nodes: usize,
+    /// Nodes that aliases expanded to, so far.
+    aliased: usize,
     errors: Vec<YamlError>,
+    stream: Option<Stream<'s>>,
+}
+
+/// Where the items of the root mapping's sequence `key` go.
+struct Stream<'s> {
+    key: &'s str,
+    sink: &'s mut Sink<'s>,
 }
 
 enum Step {
@@ -222,7 +253,7 @@ enum Step {
     End,
 }
 
-impl<'a> Builder<'a> {
+impl<'a> Builder<'a, '_> {
     fn next(&mut self) -> Result<(Event<'a>, usize, usize), YamlError> {
         match self.events.next() {
             None => Ok((Event::StreamEnd, 0, 0)),
@@ -321,6 +352,46 @@ impl<'a> Builder<'a> {
 
     fn node(&mut self, depth: usize) -> Result<Step, YamlError> {
         let (ev, line, column) = self.next()?;
+        self.node_from(ev, line, column, depth)
+    }
+
+    /// The value of the root mapping's streamed key: a plain sequence goes
+    /// item by item to the sink, anything else is read as usual.
+    fn streamed(&mut self, depth: usize, pairs: &[(Key, Node)]) -> Result<Step, YamlError> {
+        let (ev, line, column) = self.next()?;
+        let Event::SequenceStart(0, _) = ev else {
+            return self.node_from(ev, line, column, depth);
+        };
+        self.count(1, line, column)?;
+        let mut stream = self.stream.take();
+        let result = (|| {
+            loop {
+                let (held, aliased) = (self.nodes, self.aliased);
+                let Step::Node(item) = self.node(depth + 1)? else {
+                    return Ok(());
+                };
+                if let Some(s) = stream.as_mut() {
+                    (s.sink)(pairs, item);
+                }
+                self.nodes = held + (self.aliased - aliased);
+            }
+        })();
+        self.stream = stream;
+        result?;
+        Ok(Step::Node(Node {
+            kind: NodeKind::Seq(Vec::new()),
+            line,
+            column,
+        }))
+    }
+
+    fn node_from(
+        &mut self,
+        ev: Event<'a>,
+        line: usize,
+        column: usize,
+        depth: usize,
+    ) -> Result<Step, YamlError> {
         let too_deep = || YamlError {
             message: tr!("YAML の入れ子が深すぎます（{} 段超）", "YAML nested too deeply (over {} levels)"; MAX_DEPTH),
             hint: None,
@@ -350,6 +421,7 @@ impl<'a> Builder<'a> {
                 if depth + target_height > MAX_DEPTH {
                     return Err(too_deep());
                 }
+                self.aliased += target_size;
                 self.count(target_size, line, column)?;
                 let target = self.anchors[&id].0.clone();
                 return Ok(Step::Node(Node {
@@ -390,40 +462,49 @@ impl<'a> Builder<'a> {
             Event::MappingStart(anchor, _) => {
                 self.count(1, line, column)?;
                 let mut entries: Vec<(Key, Node)> = Vec::new();
-                // First line of each key, so that a mapping with many keys is
-                // not checked for duplicates in quadratic time.
-                let mut seen: HashMap<String, usize> = HashMap::new();
+                let mut seen = KeyLines::default();
                 loop {
                     let key = match self.node(depth + 1)? {
                         Step::End => break,
                         Step::Node(k) => k,
                     };
-                    let value = match self.node(depth + 1)? {
+                    let (key_line, key_column) = (key.line, key.column);
+                    let text = match key.kind {
+                        NodeKind::Scalar { text, .. } => Some(text),
+                        NodeKind::Null => Some(String::new()),
+                        _ => None,
+                    };
+                    let first_line = text.as_deref().and_then(|t| seen.get(t, &entries));
+                    let streams = depth == 0
+                        && first_line.is_none()
+                        && text.is_some()
+                        && self.stream.as_ref().map(|s| s.key) == text.as_deref();
+                    let value = match if streams {
+                        self.streamed(depth + 1, &entries)?
+                    } else {
+                        self.node(depth + 1)?
+                    } {
                         Step::Node(v) => v,
                         Step::End => Node {
                             kind: NodeKind::Null,
-                            line: key.line,
-                            column: key.column,
+                            line: key_line,
+                            column: key_column,
                         },
                     };
-                    let text = match &key.kind {
-                        NodeKind::Scalar { text, .. } => text.clone(),
-                        NodeKind::Null => String::new(),
-                        _ => {
-                            self.errors.push(YamlError {
-                                message: tr!(
-                                    "キーに配列や対応表は使えません",
-                                    "a key must be a scalar, not a collection"
-                                ),
-                                hint: None,
-                                line: key.line,
-                                column: key.column,
-                                rule: "yaml.syntax",
-                            });
-                            continue;
-                        }
+                    let Some(text) = text else {
+                        self.errors.push(YamlError {
+                            message: tr!(
+                                "キーに配列や対応表は使えません",
+                                "a key must be a scalar, not a collection"
+                            ),
+                            hint: None,
+                            line: key_line,
+                            column: key_column,
+                            rule: "yaml.syntax",
+                        });
+                        continue;
                     };
-                    if let Some(first_line) = seen.get(&text) {
+                    if let Some(first_line) = first_line {
                         self.errors.push(YamlError {
                             message: tr!(
                                 "キー「{}」が重複しています（最初は {} 行目）",
@@ -431,18 +512,18 @@ impl<'a> Builder<'a> {
                                 text, first_line
                             ),
                             hint: Some(tr!("どちらか一方を削除してください", "remove one of them")),
-                            line: key.line,
-                            column: key.column,
+                            line: key_line,
+                            column: key_column,
                             rule: "yaml.duplicate-key",
                         });
                         continue;
                     }
-                    seen.insert(text.clone(), key.line);
+                    seen.insert(&text, key_line, &entries);
                     entries.push((
                         Key {
                             text,
-                            line: key.line,
-                            column: key.column,
+                            line: key_line,
+                            column: key_column,
                         },
                         value,
                     ));
@@ -463,6 +544,44 @@ impl<'a> Builder<'a> {
             self.anchors.insert(anchor, (node.clone(), h));
         }
         Ok(Step::Node(node))
+    }
+}
+
+/// The first line of each key of a mapping being read, so that duplicates
+/// are found without quadratic time: small mappings (nearly all) are
+/// searched directly, larger ones through a hash map built on the way.
+#[derive(Default)]
+struct KeyLines {
+    lines: Option<HashMap<String, usize>>,
+}
+
+impl KeyLines {
+    /// Up to this many keys a linear search is faster than hashing.
+    const LINEAR: usize = 16;
+
+    fn get(&self, text: &str, pairs: &[(Key, Node)]) -> Option<usize> {
+        match &self.lines {
+            Some(lines) => lines.get(text).copied(),
+            None => pairs
+                .iter()
+                .find(|(k, _)| k.text == text)
+                .map(|(k, _)| k.line),
+        }
+    }
+
+    /// Records a key about to be appended to `pairs`.
+    fn insert(&mut self, text: &str, line: usize, pairs: &[(Key, Node)]) {
+        if self.lines.is_none() && pairs.len() >= Self::LINEAR {
+            self.lines = Some(
+                pairs
+                    .iter()
+                    .map(|(k, _)| (k.text.clone(), k.line))
+                    .collect(),
+            );
+        }
+        if let Some(lines) = &mut self.lines {
+            lines.insert(text.to_string(), line);
+        }
     }
 }
 

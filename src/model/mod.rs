@@ -10,5 +10,5 @@ pub mod project;
 pub use answers::{Answer, AnswerValue, Answers, Reference, Remediation};
 pub use config::Config;
 pub use document::{DocKind, Document, Link, Section};
-pub use ledger::{Entry, Field, FieldValue, Ledger, Retention};
+pub use ledger::{Entry, Field, FieldValue, Fields, Ledger, Retention};
 pub use project::Project;

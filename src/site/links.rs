@@ -104,7 +104,7 @@ pub fn resolved_url(r: &Resolved) -> String {
 /// The page (and anchor) a finding is about.
 pub fn finding_url(cx: &Context, f: &Finding) -> String {
     if let Some(loc) = &f.location {
-        if let Some(doc) = cx.project.documents.iter().find(|d| d.file == loc.file) {
+        if let Some(doc) = cx.project.documents.iter().find(|d| *d.file == *loc.file) {
             // Sections, entries and answers are in file order: a binary
             // search keeps many findings in a long file from being quadratic.
             let k = doc.sections.partition_point(|s| s.line <= loc.line);
@@ -117,7 +117,7 @@ pub fn finding_url(cx: &Context, f: &Finding) -> String {
                 None => document_page(&doc.meta.id),
             };
         }
-        if let Some(ledger) = cx.project.ledgers.iter().find(|l| l.file == loc.file) {
+        if let Some(ledger) = cx.project.ledgers.iter().find(|l| *l.file == *loc.file) {
             let k = ledger
                 .entries
                 .partition_point(|e| e.location.line <= loc.line);
@@ -134,7 +134,7 @@ pub fn finding_url(cx: &Context, f: &Finding) -> String {
             .project
             .answers
             .as_ref()
-            .is_some_and(|a| a.file == loc.file)
+            .is_some_and(|a| *a.file == *loc.file)
         {
             if let Some(item) = &f.item {
                 return format!("checklist.html#item-{item}");
