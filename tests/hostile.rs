@@ -1097,6 +1097,18 @@ fn a_ledger_with_a_finding_on_each_of_20_000_entries_builds() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let page = std::fs::read_to_string(out.path().join("site/ledgers/staff.html")).unwrap();
     assert!(page.matches("pledge.missing").count() >= 20_000);
+    // The dashboard lists the first findings and links to the rest; the
+    // full list is findings.html.
+    let site = out.path().join("site");
+    let dashboard = std::fs::read_to_string(site.join("index.html")).unwrap();
+    let listed = dashboard.matches("pledge.missing").count();
+    assert!(
+        (1..=anzen::site::DASHBOARD_FINDINGS).contains(&listed),
+        "{listed}"
+    );
+    assert!(dashboard.contains("検査結果の一覧へ"));
+    let all = std::fs::read_to_string(site.join("findings.html")).unwrap();
+    assert!(all.matches("pledge.missing").count() >= 20_000);
 }
 
 #[test]

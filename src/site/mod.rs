@@ -53,6 +53,10 @@ pub enum SiteError {
 /// The files of the site: path relative to the site root → bytes.
 pub type SiteFiles = BTreeMap<String, Vec<u8>>;
 
+/// Findings of each severity listed on the dashboard; the rest are on
+/// findings.html.
+pub const DASHBOARD_FINDINGS: usize = 50;
+
 struct Job {
     path: String,
     template: &'static str,
@@ -101,8 +105,24 @@ pub fn render(
     );
     c.insert("requirements", &rows);
     c.insert("matrix", &pages::matrix(&p));
-    c.insert("errors", &errors);
-    c.insert("warnings", &warnings);
+    // The first findings of each severity, and a link to the full list: a
+    // project with 100,000 findings would otherwise make the dashboard as
+    // large as findings.html.
+    c.insert("errors", &errors[..errors.len().min(DASHBOARD_FINDINGS)]);
+    c.insert(
+        "warnings",
+        &warnings[..warnings.len().min(DASHBOARD_FINDINGS)],
+    );
+    c.insert("errors_total", &errors.len());
+    c.insert("warnings_total", &warnings.len());
+    c.insert(
+        "errors_more",
+        &errors.len().saturating_sub(DASHBOARD_FINDINGS),
+    );
+    c.insert(
+        "warnings_more",
+        &warnings.len().saturating_sub(DASHBOARD_FINDINGS),
+    );
     jobs.push(Job {
         path: "index.html".into(),
         template: "index.html",
@@ -141,66 +161,48 @@ pub fn render(
         });
     }
 
-    let doc_html: Vec<String> = cx
-        .project
-        .documents
-        .par_iter()
-        .map(|d| document_html(cx, d))
-        .collect();
+    // Documents and ledgers: their views are built, and their pages
+    // rendered, in parallel; each page's template context lives only while
+    // it is rendered. The list pages get summaries, not every body and row.
     let doc_views: Vec<pages::DocumentView> = cx
         .project
         .documents
-        .iter()
-        .zip(doc_html)
-        .map(|(d, html)| pages::document(&p, d, html))
+        .par_iter()
+        .map(|d| pages::document(&p, d, document_html(cx, d)))
         .collect();
     let mut c = base("", "documents", "文書");
-    c.insert("documents", &doc_views);
+    let summaries: Vec<pages::DocumentSummary> = doc_views.iter().map(Into::into).collect();
+    c.insert("documents", &summaries);
     jobs.push(Job {
         path: "documents.html".into(),
         template: "documents.html",
         context: c,
     });
-    let mut seen_docs = std::collections::BTreeSet::new();
-    for d in &doc_views {
-        if !seen_docs.insert(d.url.clone()) {
-            continue; // duplicate id: reported as a finding, rendered once
-        }
-        let mut c = base("../", "documents", &d.title);
-        c.insert("doc", d);
-        jobs.push(Job {
-            path: d.url.clone(),
-            template: "document.html",
-            context: c,
-        });
-    }
+    // A duplicate id is reported as a finding and rendered once.
+    let mut seen = std::collections::BTreeSet::new();
+    let first_docs: Vec<&pages::DocumentView> = doc_views
+        .iter()
+        .filter(|d| seen.insert(d.url.as_str()))
+        .collect();
 
     let ledger_views: Vec<pages::LedgerView> = cx
         .project
         .ledgers
-        .iter()
+        .par_iter()
         .map(|l| pages::ledger(&p, l))
         .collect();
     let mut c = base("", "ledgers", "台帳");
-    c.insert("ledgers", &ledger_views);
+    let summaries: Vec<pages::LedgerSummary> = ledger_views.iter().map(Into::into).collect();
+    c.insert("ledgers", &summaries);
     jobs.push(Job {
         path: "ledgers.html".into(),
         template: "ledgers.html",
         context: c,
     });
-    let mut seen_ledgers = std::collections::BTreeSet::new();
-    for l in &ledger_views {
-        if !seen_ledgers.insert(l.url.clone()) || seen_docs.contains(&l.url) {
-            continue;
-        }
-        let mut c = base("../", "ledgers", &l.title);
-        c.insert("ledger", l);
-        jobs.push(Job {
-            path: l.url.clone(),
-            template: "ledger.html",
-            context: c,
-        });
-    }
+    let first_ledgers: Vec<&pages::LedgerView> = ledger_views
+        .iter()
+        .filter(|l| seen.insert(l.url.as_str()))
+        .collect();
 
     let mut c = base("", "findings", "検査結果");
     c.insert("errors", &errors);
@@ -211,19 +213,31 @@ pub fn render(
         context: c,
     });
 
-    let rendered: Result<Vec<(String, Vec<u8>)>, SiteError> = jobs
+    let render = |path: &str, template: &'static str, context: &TeraContext| {
+        theme
+            .tera
+            .render(template, context)
+            .map(|html| (path.to_string(), html.into_bytes()))
+            .map_err(|e| SiteError::Render {
+                template: template.to_string(),
+                message: theme::error_chain(&e),
+            })
+    };
+    let pages = jobs
         .par_iter()
-        .map(|job| {
-            theme
-                .tera
-                .render(job.template, &job.context)
-                .map(|html| (job.path.clone(), html.into_bytes()))
-                .map_err(|e| SiteError::Render {
-                    template: job.template.to_string(),
-                    message: theme::error_chain(&e),
-                })
-        })
-        .collect();
+        .map(|job| render(&job.path, job.template, &job.context));
+    let doc_pages = first_docs.par_iter().map(|d| {
+        let mut c = base("../", "documents", &d.title);
+        c.insert("doc", d);
+        render(&d.url, "document.html", &c)
+    });
+    let ledger_pages = first_ledgers.par_iter().map(|l| {
+        let mut c = base("../", "ledgers", &l.title);
+        c.insert("ledger", l);
+        render(&l.url, "ledger.html", &c)
+    });
+    let rendered: Result<Vec<(String, Vec<u8>)>, SiteError> =
+        pages.chain(doc_pages).chain(ledger_pages).collect();
     let mut files: SiteFiles = rendered?.into_iter().collect();
     for (name, bytes) in &theme.assets {
         files.insert(format!("assets/{name}"), bytes.clone());

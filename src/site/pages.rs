@@ -488,6 +488,48 @@ pub struct DocumentView {
     pub in_git: bool,
 }
 
+/// A document on the list page: what the table shows, without the body.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentSummary {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Kind label.
+    pub kind: String,
+    /// Version.
+    pub version: Option<String>,
+    /// Approver.
+    pub approver: Option<String>,
+    /// Approval date.
+    pub approved: Option<String>,
+    /// Review date.
+    pub review_by: Option<String>,
+    /// Source file.
+    pub file: String,
+    /// Number of findings in the document.
+    pub findings: usize,
+    /// Page URL.
+    pub url: String,
+}
+
+impl From<&DocumentView> for DocumentSummary {
+    fn from(d: &DocumentView) -> Self {
+        DocumentSummary {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            kind: d.kind.clone(),
+            version: d.version.clone(),
+            approver: d.approver.clone(),
+            approved: d.approved.clone(),
+            review_by: d.review_by.clone(),
+            file: d.file.clone(),
+            findings: d.findings.len(),
+            url: d.url.clone(),
+        }
+    }
+}
+
 /// A commit in a document's history.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChangeView {
@@ -589,7 +631,7 @@ pub fn document(p: &Pages, d: &Document, html: String) -> DocumentView {
             })
             .collect(),
         cited_by,
-        findings: p.findings_where(|f| f.location.as_ref().is_some_and(|l| l.file == d.file)),
+        findings: p.findings_where(|f| f.location.as_ref().is_some_and(|l| *l.file == *d.file)),
         url: document_page(&m.id),
         history: history(p, &d.file),
         in_git: p.cx.project.history.in_git,
@@ -617,6 +659,42 @@ pub struct LedgerView {
     pub findings: Vec<FindingView>,
     /// Page URL.
     pub url: String,
+}
+
+/// A ledger on the list page: what the table shows, without the rows.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerSummary {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Kind and its title.
+    pub kind: String,
+    /// Retention text.
+    pub retention: Option<String>,
+    /// Source file.
+    pub file: String,
+    /// Number of entries.
+    pub count: usize,
+    /// Number of findings on the ledger and its entries.
+    pub findings: usize,
+    /// Page URL.
+    pub url: String,
+}
+
+impl From<&LedgerView> for LedgerSummary {
+    fn from(l: &LedgerView) -> Self {
+        LedgerSummary {
+            id: l.id.clone(),
+            title: l.title.clone(),
+            kind: l.kind.clone(),
+            retention: l.retention.clone(),
+            file: l.file.clone(),
+            count: l.rows.len(),
+            findings: l.findings.len() + l.rows.iter().map(|r| r.findings.len()).sum::<usize>(),
+            url: l.url.clone(),
+        }
+    }
 }
 
 /// One entry of a ledger table.
@@ -669,7 +747,7 @@ pub fn ledger(p: &Pages, l: &Ledger) -> LedgerView {
     let in_file = |f: &Finding| {
         f.location
             .as_ref()
-            .filter(|loc| loc.file == l.file)
+            .filter(|loc| *loc.file == *l.file)
             .map(|loc| loc.line)
     };
     // Each finding in this file goes to the entry whose span holds its line.
@@ -702,7 +780,7 @@ pub fn ledger(p: &Pages, l: &Ledger) -> LedgerView {
             anchor: entry_anchor(&e.id),
             cells: fields
                 .iter()
-                .map(|(name, _, ty)| match e.fields.get(*name) {
+                .map(|(name, _, ty)| match e.fields.get(name) {
                     None => LedgerCell {
                         text: String::new(),
                         url: None,
