@@ -36,6 +36,11 @@ use crate::load::markdown::options;
 /// structure.
 pub const MAX_DEPTH: usize = 16;
 
+/// Block quotes inside block quotes at most this deep; deeper ones are
+/// flattened. typst stops at 15 nested `#quote` holding text with a show
+/// rule ("maximum show rule depth exceeded"), found by the fuzzer.
+pub const MAX_QUOTES: usize = 12;
+
 /// Footnotes inside footnotes inside ... at most this deep; a reference
 /// beyond shows its label and the definition is appended to the document.
 const MAX_FOOTNOTE_NESTING: usize = 4;
@@ -133,6 +138,7 @@ pub fn to_typst(body: &str, options: &MarkupOptions) -> Converted {
     let mut st = State {
         w: Writer::default(),
         depth: 0,
+        quotes: 0,
         active: Vec::new(),
         rendered: HashSet::new(),
         labelled: HashSet::new(),
@@ -251,6 +257,8 @@ struct State {
     w: Writer,
     /// Open containers that add typst nesting.
     depth: usize,
+    /// Open block quotes.
+    quotes: usize,
     /// Footnote definitions being rendered (cycle guard).
     active: Vec<usize>,
     /// Footnote definitions already shown.
@@ -373,6 +381,8 @@ enum Frame {
     Close(&'static str),
     /// Close a block container with this and leave one level of nesting.
     Container(&'static str),
+    /// A block quote.
+    Quote,
     /// A list whose items are `[...]` arguments.
     List,
     /// A list flattened: its items are paragraphs.
@@ -463,12 +473,13 @@ fn start(doc: &Doc, st: &mut State, frames: &mut Vec<Frame>, i: usize, tag: &Tag
             st.depth += 1;
             Frame::Close("]")
         }
-        Tag::BlockQuote(_) if deep => Frame::Nothing,
+        Tag::BlockQuote(_) if deep || st.quotes >= MAX_QUOTES => Frame::Nothing,
         Tag::BlockQuote(_) => {
             st.w.block();
             st.w.open_container("#quote(block: true)[");
             st.depth += 1;
-            Frame::Container("]")
+            st.quotes += 1;
+            Frame::Quote
         }
         Tag::CodeBlock(kind) => {
             let end = doc.ends[i];
@@ -644,6 +655,11 @@ fn finish(st: &mut State, frames: &mut [Frame], frame: Frame, end: TagEnd) {
         Frame::Container(close) => {
             st.w.close_container(close);
             st.depth -= 1;
+        }
+        Frame::Quote => {
+            st.w.close_container("]");
+            st.depth -= 1;
+            st.quotes -= 1;
         }
         Frame::List => {
             st.w.raw(")");
