@@ -1159,7 +1159,7 @@ mod tests {
         }
         let quotes = format!("{} deep\n", ">".repeat(200));
         let out = typst(&quotes);
-        assert_eq!(out.matches("#quote(").count(), MAX_DEPTH, "{out}");
+        assert_eq!(out.matches("#quote(").count(), MAX_QUOTES, "{out}");
         assert!(texts(&out).contains("deep"));
         let emph = format!("{}x{}\n", "*".repeat(100), "*".repeat(100));
         let out = typst(&emph);
