@@ -8,6 +8,20 @@ use crate::model::answers::AnswerEntry;
 use crate::model::{Answer, Answers, Reference};
 use crate::tr;
 
+/// Reads the answers file's text: [`from_tree`] on its YAML tree, with the
+/// YAML problems in `findings`; `None` when the syntax allowed no tree.
+pub fn parse(
+    text: &str,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<(Option<Answers>, Vec<String>)> {
+    let parsed = yaml::parse(text);
+    for e in &parsed.errors {
+        findings.push(yaml_finding(e, file, 0));
+    }
+    Some(from_tree(&parsed.root?, file, findings))
+}
+
 /// Builds the answers from the file's YAML tree; problems go to `findings`.
 /// Also returns the item ids of entries that failed to parse, so that they
 /// are not reported again as unanswered. Without an `answers:` list (an

@@ -111,7 +111,10 @@ impl<'k> Entries<'k> {
         inline: &[Node],
         findings: &mut Vec<Finding>,
     ) -> Vec<Entry> {
-        self.kind = Some(Some(Schema::new(kind)));
+        // The header's kind, unless `kind:` came after the entries.
+        if !matches!(&self.kind, Some(Some(s)) if std::ptr::eq(s.kind, kind)) {
+            self.kind = Some(Some(Schema::new(kind)));
+        }
         for item in std::mem::take(&mut self.waiting).iter().chain(inline) {
             self.add(item);
         }

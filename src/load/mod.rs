@@ -145,19 +145,8 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
                     .map_or(Parsed::Nothing, |d| Parsed::Document(Box::new(d))),
                 Role::Ledger => ledger::parse(&text, &kinds, rel, content_rel, &mut findings)
                     .map_or(Parsed::Nothing, |l| Parsed::Ledger(Box::new(l))),
-                Role::Answers => {
-                    let parsed = yaml::parse(&text);
-                    for e in &parsed.errors {
-                        findings.push(document::yaml_finding(e, rel, 0));
-                    }
-                    match parsed.root {
-                        None => Parsed::Nothing,
-                        Some(tree) => {
-                            let (a, invalid) = answers::from_tree(&tree, rel, &mut findings);
-                            Parsed::Answers(a, invalid)
-                        }
-                    }
-                }
+                Role::Answers => answers::parse(&text, rel, &mut findings)
+                    .map_or(Parsed::Nothing, |(a, invalid)| Parsed::Answers(a, invalid)),
             };
             (out, findings)
         })
@@ -474,16 +463,10 @@ pub fn reload_file(project: &mut Project, kinds: &LedgerKinds, content_rel: &str
             }
         }
         Role::Answers => {
-            let parsed = yaml::parse(&text);
-            for e in &parsed.errors {
-                findings.push(document::yaml_finding(e, &rel, 0));
+            if let Some((a, invalid)) = answers::parse(&text, &rel, &mut findings) {
+                project.answers = a;
+                project.answered_invalid = invalid;
             }
-            let Some(tree) = parsed.root else {
-                return findings;
-            };
-            let (a, invalid) = answers::from_tree(&tree, &rel, &mut findings);
-            project.answers = a;
-            project.answered_invalid = invalid;
         }
     }
     findings

@@ -108,21 +108,14 @@ pub fn render(
     // The first findings of each severity, and a link to the full list: a
     // project with 100,000 findings would otherwise make the dashboard as
     // large as findings.html.
-    c.insert("errors", &errors[..errors.len().min(DASHBOARD_FINDINGS)]);
-    c.insert(
-        "warnings",
-        &warnings[..warnings.len().min(DASHBOARD_FINDINGS)],
-    );
-    c.insert("errors_total", &errors.len());
-    c.insert("warnings_total", &warnings.len());
-    c.insert(
-        "errors_more",
-        &errors.len().saturating_sub(DASHBOARD_FINDINGS),
-    );
-    c.insert(
-        "warnings_more",
-        &warnings.len().saturating_sub(DASHBOARD_FINDINGS),
-    );
+    for (name, list) in [("errors", &errors), ("warnings", &warnings)] {
+        c.insert(name, &list[..list.len().min(DASHBOARD_FINDINGS)]);
+        c.insert(format!("{name}_total"), &list.len());
+        c.insert(
+            format!("{name}_more"),
+            &list.len().saturating_sub(DASHBOARD_FINDINGS),
+        );
+    }
     jobs.push(Job {
         path: "index.html".into(),
         template: "index.html",
