@@ -449,7 +449,7 @@ fn compare(base: &str, head: &str, as_of: Date, b: &Side, h: &Side) -> Diff {
                         .iter()
                         .map(|e| {
                             (
-                                e.id.clone(),
+                                e.id.to_string(),
                                 e.fields
                                     .iter()
                                     .map(|(k, v)| format!("{k}={}", v.value.display()))

@@ -15,7 +15,7 @@ mod harness;
 use anzen::load::yaml;
 use anzen::pdf::markup::{MarkupOptions, to_typst};
 
-const TARGETS: &[&str] = &["frontmatter", "ledger", "answers", "markup"];
+const TARGETS: &[&str] = &["frontmatter", "ledger", "answers", "markup", "fast_yaml"];
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -73,6 +73,7 @@ fn check_of(target: &str) -> fn(&[u8]) {
         "ledger" => harness::ledger,
         "answers" => harness::answers,
         "markup" => harness::markup,
+        "fast_yaml" => harness::fast_yaml,
         _ => unreachable!("{target}"),
     }
 }
@@ -107,6 +108,11 @@ fn ledger_corpus_passes() {
 #[test]
 fn answers_corpus_passes() {
     replay(&corpus("answers"), harness::answers);
+}
+
+#[test]
+fn fast_yaml_corpus_passes() {
+    replay(&corpus("fast_yaml"), harness::fast_yaml);
 }
 
 #[test]

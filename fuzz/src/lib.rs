@@ -10,6 +10,9 @@
 //! - [`ledger`]: a YAML file loads as a ledger (and as the project config)
 //!   without panicking, every position inside the file.
 //! - [`answers`]: the same for the checklist answers.
+//! - [`fast_yaml`]: whatever the fast YAML reader for ledgers accepts,
+//!   saphyr-parser reads without error into the same tree and items, and
+//!   the ledger loaded either way is the same.
 //! - [`markup`]: Markdown converts to Typst in which only string literals
 //!   carry text ([`check_markup`]): outside them is nothing but the syntax
 //!   the converter generates; every line maps to a source line; and every
@@ -100,13 +103,57 @@ pub fn ledger(data: &[u8]) {
         for e in &l.entries {
             bounds.location(&e.location, LEDGER_FILE, &format!("entry {:?}", e.id));
             for (name, field) in &e.fields {
-                bounds.location(&field.location, LEDGER_FILE, &format!("field {name}"));
+                bounds.location(
+                    &e.field_location(field),
+                    LEDGER_FILE,
+                    &format!("field {name}"),
+                );
             }
         }
     }
     if let Err(e) = yaml::deserialize::<Config>(&root) {
         bounds.position(e.line, e.column, &format!("config error {}", e.rule));
     }
+}
+
+/// `cargo fuzz run fast_yaml`: differential test of `load::fast_yaml`
+/// against saphyr-parser (`load::yaml`), as YAML trees and as ledgers.
+pub fn fast_yaml(data: &[u8]) {
+    use anzen::load::fast_yaml;
+    let Some(text) = content_text(data) else {
+        return;
+    };
+    let mut fast_items = Vec::new();
+    let fast = fast_yaml::parse_streaming(&text, "entries", &mut |pairs, item| {
+        fast_items.push((pairs.to_vec(), item))
+    });
+    if let Some(fast) = fast {
+        let mut slow_items = Vec::new();
+        let slow = yaml::parse_streaming(&text, "entries", &mut |pairs, item| {
+            slow_items.push((pairs.to_vec(), item))
+        });
+        assert!(fast.errors.is_empty(), "the fast reader reports no errors");
+        assert_eq!(
+            slow.errors,
+            Vec::new(),
+            "the fast reader took a file with errors"
+        );
+        assert_eq!(fast.root, slow.root, "trees differ");
+        assert_eq!(fast_items, slow_items, "streamed items differ");
+    }
+    let load = |fast: bool| {
+        let mut findings = Vec::new();
+        let ledger = ledger_file::parse_with(
+            &text,
+            &KINDS,
+            LEDGER_FILE,
+            "ledgers/l.yaml",
+            &mut findings,
+            fast,
+        );
+        format!("{:?}\n{:?}", ledger, findings)
+    };
+    assert_eq!(load(true), load(false), "the ledger differs");
 }
 
 /// `cargo fuzz run answers`: the checklist answers file.

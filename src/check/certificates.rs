@@ -35,7 +35,10 @@ pub(super) fn check(
             Holder::Vendor => wanted.push(("vendor".into(), cx.project.config.vendor.name.clone())),
             Holder::Subcontractors => {
                 for (_, s) in cx.project.entries_of("subcontractors") {
-                    wanted.push((s.id.clone(), s.text("name").unwrap_or(&s.id).to_string()));
+                    wanted.push((
+                        s.id.to_string(),
+                        s.text("name").unwrap_or(&s.id).to_string(),
+                    ));
                 }
             }
         }

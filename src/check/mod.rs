@@ -157,11 +157,11 @@ impl<'a> Context<'a> {
                 .and_then(|s| {
                     s.values
                         .iter()
-                        .position(|x| x == v)
+                        .position(|x| **x == **v)
                         .and_then(|i| s.labels.get(i))
                 })
                 .cloned()
-                .unwrap_or_else(|| v.clone()),
+                .unwrap_or_else(|| v.to_string()),
             (Some(FieldType::Staff), FieldValue::Text(id)) => staff(id),
             (Some(FieldType::StaffList), FieldValue::List(ids)) => {
                 ids.iter().map(|i| staff(i)).collect::<Vec<_>>().join("、")

@@ -65,13 +65,13 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
         for entry in &ledger.entries {
             for field in entry.fields.values() {
                 let texts: Vec<&str> = match &field.value {
-                    FieldValue::Text(t) => vec![t.as_str()],
+                    FieldValue::Text(t) => vec![&**t],
                     FieldValue::List(l) => l.iter().map(String::as_str).collect(),
                     _ => continue,
                 };
                 for text in texts {
                     for hit in text.lines().flat_map(scan) {
-                        report(&hit, field.location.clone(), out);
+                        report(&hit, entry.field_location(field), out);
                     }
                 }
             }
@@ -209,6 +209,9 @@ pub fn normalize(text: &str) -> String {
 
 /// Every My Number, phone number and e-mail address in `line`.
 pub fn scan(line: &str) -> Vec<Hit> {
+    if !may_hold_pii(line) {
+        return Vec::new();
+    }
     let chars: Vec<char> = line.chars().collect();
     let mut hits = Vec::new();
     let mut i = 0;
@@ -252,6 +255,21 @@ pub fn scan(line: &str) -> Vec<Hit> {
         i += 1;
     }
     hits
+}
+
+/// Whether `line` has a digit or an at sign (ASCII or full-width), without
+/// which nothing can be found: most lines of a document have none, and are
+/// then passed over without being split into characters.
+fn may_hold_pii(line: &str) -> bool {
+    let b = line.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| {
+        x.is_ascii_digit()
+            || x == b'@'
+            // U+FF10..=U+FF19 (０-９) and U+FF20 (＠) are EF BC 90..99 / A0.
+            || (x == 0xEF
+                && b.get(i + 1) == Some(&0xBC)
+                && matches!(b.get(i + 2), Some(0x90..=0x99 | 0xA0)))
+    })
 }
 
 /// The length of a My Number at `i`: 12 digits together, or in groups of
@@ -388,6 +406,16 @@ mod tests {
     fn digits(s: &str) -> [u8; 12] {
         let v: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
         v.try_into().unwrap()
+    }
+
+    #[test]
+    fn the_digit_prefilter_lets_full_width_forms_through() {
+        assert!(!may_hold_pii("個人情報の取扱い（電話番号なし）"));
+        assert!(may_hold_pii("電話０３−１２３４−５６７８"));
+        assert!(may_hold_pii("a＠example.jp"));
+        assert!(may_hold_pii("x@y"));
+        assert_eq!(kinds("電話０３－１２３４－５６７８").len(), 1);
+        assert_eq!(kinds("連絡先 taro＠example.co.jp").len(), 1);
     }
 
     fn kinds(line: &str) -> Vec<(Kind, usize)> {

@@ -43,7 +43,7 @@ impl<'a> Context<'a> {
                 Some(f) => ledger
                     .entries
                     .iter()
-                    .find(|e| e.id == f)
+                    .find(|e| *e.id == *f)
                     .map(|e| Resolved::Ledger(ledger, Some(e)))
                     .ok_or_else(|| tr!("台帳「{}」に記録「{}」がありません", "ledger '{}' has no entry '{}'"; id, f)),
             };
@@ -87,14 +87,14 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                 };
                 match (spec.ty, &field.value) {
                     (FieldType::Staff, FieldValue::Text(id)) => {
-                        unknown_staff(cx, id, &field.location, out)
+                        unknown_staff(cx, id, &entry.field_location(field), out)
                     }
                     (FieldType::StaffList, FieldValue::List(ids)) => ids
                         .iter()
-                        .for_each(|id| unknown_staff(cx, id, &field.location, out)),
+                        .for_each(|id| unknown_staff(cx, id, &entry.field_location(field), out)),
                     (FieldType::Evidence, FieldValue::Text(t)) => match cx.resolve(t) {
                         Err(msg) if !cx.names_unloaded(t) => {
-                            out.push(unresolved(msg, field.location.clone()))
+                            out.push(unresolved(msg, entry.field_location(field)))
                         }
                         _ => {}
                     },
@@ -106,7 +106,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                     let is_sub = cx
                         .project
                         .entries_of("subcontractors")
-                        .any(|(_, s)| s.id == holder);
+                        .any(|(_, s)| *s.id == *holder);
                     if holder != "vendor" && !is_sub && !cx.kind_unknown("subcontractors") {
                         out.push(
                             unresolved(

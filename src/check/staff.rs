@@ -21,7 +21,7 @@ fn active<'a>(cx: &'a Context) -> impl Iterator<Item = &'a Entry> + 'a {
 fn name(e: &Entry) -> String {
     e.text("name")
         .map(|n| format!("{}（{}）", n, e.id))
-        .unwrap_or_else(|| e.id.clone())
+        .unwrap_or_else(|| e.id.to_string())
 }
 
 /// `designated`: someone is designated to handle personal information.
@@ -61,7 +61,7 @@ pub(super) fn training(cx: &Context, months: u32, signatures: bool, out: &mut Ve
         let last = cx
             .project
             .entries_of("training")
-            .filter(|(_, t)| t.list("attendees").iter().any(|a| a == &worker.id))
+            .filter(|(_, t)| t.list("attendees").iter().any(|a| **a == *worker.id))
             .filter_map(|(_, t)| t.date("date"))
             .filter(|d| *d <= as_of)
             .max();
@@ -107,7 +107,7 @@ pub(super) fn pledges(cx: &Context, out: &mut Vec<Finding>) {
         let has = cx
             .project
             .entries_of("pledges")
-            .any(|(_, p)| p.text("staff") == Some(worker.id.as_str()));
+            .any(|(_, p)| p.text("staff") == Some(&*worker.id));
         if !has {
             let employment = worker.text("employment").unwrap_or("");
             out.push(

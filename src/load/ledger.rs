@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::date::{Date, Month};
 use crate::diag::{Finding, Location};
+use crate::load::fast_yaml;
 use crate::load::yaml::{self, Node, NodeKind};
 use crate::model::{Entry, Field, FieldValue, Fields, Ledger, Retention};
 use crate::standard::{FieldType, LedgerKind, LedgerKinds};
@@ -25,10 +26,38 @@ pub fn parse(
     content_path: &str,
     findings: &mut Vec<Finding>,
 ) -> Option<Ledger> {
+    parse_with(text, kinds, file, content_path, findings, true)
+}
+
+/// [`parse`], with `fast` false to skip [`fast_yaml`] and read the file with
+/// saphyr-parser only (for the differential fuzz target).
+#[doc(hidden)]
+pub fn parse_with(
+    text: &str,
+    kinds: &LedgerKinds,
+    file: &str,
+    content_path: &str,
+    findings: &mut Vec<Finding>,
+    fast: bool,
+) -> Option<Ledger> {
     let mut entries = Entries::new(kinds, file);
-    let parsed = yaml::parse_streaming(text, "entries", &mut |header, item| {
-        entries.push(header, item)
-    });
+    let fast = fast
+        .then(|| {
+            fast_yaml::parse_streaming(text, "entries", &mut |header, item| {
+                entries.push(header, item)
+            })
+        })
+        .flatten();
+    let parsed = match fast {
+        Some(parsed) => parsed,
+        None => {
+            // The fast reader may have handed on some items before giving up.
+            entries = Entries::new(kinds, file);
+            yaml::parse_streaming(text, "entries", &mut |header, item| {
+                entries.push(header, item)
+            })
+        }
+    };
     for e in &parsed.errors {
         findings.push(crate::load::document::yaml_finding(e, file, 0));
     }
@@ -48,7 +77,9 @@ struct Entries<'k> {
     /// Items read before `kind` was.
     waiting: Vec<Node>,
     /// Line of each id seen, so that a long ledger is not quadratic.
-    seen: HashMap<String, usize>,
+    seen: HashMap<Arc<String>, usize>,
+    /// Texts read so far: equal values share one allocation.
+    texts: Interner,
     out: Vec<Entry>,
     findings: Vec<Finding>,
 }
@@ -61,6 +92,7 @@ impl<'k> Entries<'k> {
             kind: None,
             waiting: Vec::new(),
             seen: HashMap::new(),
+            texts: Interner::default(),
             out: Vec::new(),
             findings: Vec::new(),
         }
@@ -86,7 +118,7 @@ impl<'k> Entries<'k> {
         let Some(Some(kind)) = &self.kind else {
             return;
         };
-        let Some(e) = entry(item, kind, &self.file, &mut self.findings) else {
+        let Some(e) = entry(item, kind, &self.file, &mut self.texts, &mut self.findings) else {
             return;
         };
         if let Some(first_line) = self.seen.get(&e.id) {
@@ -119,6 +151,7 @@ impl<'k> Entries<'k> {
             self.add(item);
         }
         findings.append(&mut self.findings);
+        self.out.shrink_to_fit();
         self.out
     }
 }
@@ -126,17 +159,43 @@ impl<'k> Entries<'k> {
 /// A ledger kind with its field names shared by every entry.
 struct Schema<'k> {
     kind: &'k LedgerKind,
+    /// The names in the kind's order.
     names: Vec<Arc<str>>,
+    /// The same names, sorted, as every entry's [`Fields`] holds them.
+    sorted: Arc<[Arc<str>]>,
 }
 
 impl<'k> Schema<'k> {
     fn new(kind: &'k LedgerKind) -> Self {
-        let names = kind
+        let names: Vec<Arc<str>> = kind
             .fields
             .iter()
             .map(|f| Arc::from(f.name.as_str()))
             .collect();
-        Schema { kind, names }
+        let mut sorted = names.clone();
+        sorted.sort();
+        sorted.dedup();
+        Schema {
+            kind,
+            names,
+            sorted: Arc::from(sorted),
+        }
+    }
+}
+
+/// Equal texts share one allocation: a ledger repeats the same areas,
+/// staff and purposes on every row.
+#[derive(Default)]
+struct Interner(HashMap<Box<str>, Arc<String>>);
+
+impl Interner {
+    fn get(&mut self, text: &str) -> Arc<String> {
+        if let Some(t) = self.0.get(text) {
+            return Arc::clone(t);
+        }
+        let t = Arc::new(text.to_string());
+        self.0.insert(Box::from(text), Arc::clone(&t));
+        t
     }
 }
 
@@ -350,6 +409,7 @@ fn entry(
     node: &Node,
     kind: &Schema<'_>,
     file: &Arc<str>,
+    texts: &mut Interner,
     findings: &mut Vec<Finding>,
 ) -> Option<Entry> {
     let location = Location::in_file(file, node.line, node.column);
@@ -368,7 +428,6 @@ fn entry(
     };
     let mut fields = Vec::with_capacity(pairs.len());
     for (key, value) in pairs {
-        let at = Location::in_file(file, value.line, value.column);
         let Some(i) = kind.kind.fields.iter().position(|f| f.name == key.text) else {
             findings.push(unknown_key(
                 &key.text,
@@ -380,13 +439,10 @@ fn entry(
         if value.is_null() {
             continue;
         }
-        match field_value(value, &kind.kind.fields[i]) {
+        match field_value(value, &kind.kind.fields[i], texts) {
             Ok(v) => fields.push((
                 Arc::clone(&kind.names[i]),
-                Field {
-                    value: v,
-                    location: at,
-                },
+                Field::new(v, value.line, value.column),
             )),
             Err(msg) => findings.push(
                 Finding::error(
@@ -396,13 +452,13 @@ fn entry(
                         format!("{}: {}", key.text, msg.en),
                     ),
                 )
-                .at(at),
+                .at(Location::in_file(file, value.line, value.column)),
             ),
         }
     }
-    let fields = Fields::new(fields);
+    let fields = Fields::with_names(&kind.sorted, fields);
     let id = match fields.get("id").map(|f| &f.value) {
-        Some(FieldValue::Text(s)) if !s.trim().is_empty() => s.clone(),
+        Some(FieldValue::Text(s)) if !s.trim().is_empty() => Arc::clone(s),
         _ => {
             findings.push(
                 Finding::error(
@@ -444,13 +500,16 @@ fn entry(
 fn field_value(
     node: &Node,
     spec: &crate::standard::FieldSpec,
+    texts: &mut Interner,
 ) -> Result<FieldValue, crate::i18n::Text> {
     let scalar = || {
         node.as_str().ok_or_else(|| tr!("1つの値を書いてください（{}ではなく）", "expected a single value, not a {}"; node.type_name()))
     };
     Ok(match spec.ty {
+        // Ids are unique: not worth remembering.
+        FieldType::String if spec.name == "id" => FieldValue::Text(Arc::new(scalar()?.to_string())),
         FieldType::String | FieldType::Text | FieldType::Staff | FieldType::Evidence => {
-            FieldValue::Text(scalar()?.to_string())
+            FieldValue::Text(texts.get(scalar()?))
         }
         FieldType::Enum => {
             let s = scalar()?;
@@ -462,7 +521,7 @@ fn field_value(
                     tr!("「{}」は使えません。使える値: {}{}", "'{}' is not allowed; use one of: {}{}"; s, spec.values.join(", "), hint),
                 );
             }
-            FieldValue::Text(s.to_string())
+            FieldValue::Text(texts.get(s))
         }
         FieldType::Date => FieldValue::Date(Date::parse(scalar()?)?),
         FieldType::Month => FieldValue::Month(Month::parse(scalar()?)?),
@@ -491,7 +550,7 @@ fn field_value(
             )
         }
         FieldType::List | FieldType::StaffList => match &node.kind {
-            NodeKind::Seq(items) => FieldValue::List(
+            NodeKind::Seq(items) => FieldValue::List(Box::new(
                 items
                     .iter()
                     .map(|i| {
@@ -503,7 +562,7 @@ fn field_value(
                         })
                     })
                     .collect::<Result<_, _>>()?,
-            ),
+            )),
             _ => {
                 return Err(tr!(
                     "配列（[a, b] または - の項目）で書いてください",

@@ -5,6 +5,7 @@
 
 pub mod answers;
 pub mod document;
+pub mod fast_yaml;
 pub mod frontmatter;
 pub mod ledger;
 pub mod markdown;

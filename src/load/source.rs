@@ -101,8 +101,11 @@ pub fn read_text(path: &Path, rel: &str) -> Result<String, Finding> {
 /// return (NUL in a UTF-16 file, escape codes pasted from a terminal...),
 /// with its 1-based line and column.
 fn control_char(text: &str) -> Option<(usize, usize, char)> {
+    // ASCII controls are single bytes that never occur inside a multi-byte
+    // character, so the bytes can be searched directly.
     let at = text
-        .find(|c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r') && (c as u32) < 0x80)?;
+        .bytes()
+        .position(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f)?;
     let line = text[..at].matches('\n').count() + 1;
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let column = text[line_start..at].chars().count() + 1;

@@ -43,35 +43,76 @@ pub enum Retention {
 /// One record of a ledger.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
-    /// The entry id.
-    pub id: String,
+    /// The entry id (shared with its `id` field).
+    pub id: Arc<String>,
     /// Position of the entry.
     pub location: Location,
     /// Fields by name (only those present and valid).
     pub fields: Fields,
 }
 
-/// The fields of an entry, sorted by name: a vector searched by halving, a
-/// tenth the memory of a map (a ledger may hold a million entries).
-#[derive(Debug, Clone, Default)]
-pub struct Fields(Vec<(Arc<str>, Field)>);
+/// The fields of an entry, in the order of the kind's schema: the names are
+/// the schema's, shared by every entry of the ledger, and each field holds
+/// only the index of its name (a field is 24 bytes).
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// Every field name of the kind, sorted; shared.
+    names: Arc<[Arc<str>]>,
+    /// The fields present, sorted by name.
+    items: Box<[Field]>,
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        Fields {
+            names: Arc::from(Vec::new()),
+            items: Box::default(),
+        }
+    }
+}
 
 impl Fields {
-    /// Fields from name–field pairs (sorted here; on a repeated name the
-    /// first is kept).
-    pub fn new(mut pairs: Vec<(Arc<str>, Field)>) -> Self {
-        pairs.sort_by(|a, b| a.0.cmp(&b.0));
-        pairs.dedup_by(|b, a| a.0 == b.0);
-        pairs.shrink_to_fit();
-        Fields(pairs)
+    /// Fields from name–field pairs (on a repeated name the first is kept).
+    pub fn new(pairs: Vec<(Arc<str>, Field)>) -> Self {
+        let mut names: Vec<Arc<str>> = pairs.iter().map(|(n, _)| Arc::clone(n)).collect();
+        names.sort();
+        names.dedup();
+        let names: Arc<[Arc<str>]> = Arc::from(names);
+        Fields::with_names(&names, pairs)
+    }
+
+    /// Fields whose names are all in `names` (sorted, shared by the entries
+    /// of one ledger); on a repeated name the first is kept.
+    ///
+    /// # Panics
+    /// When a name is not in `names` (a loader bug, not bad input).
+    pub fn with_names(names: &Arc<[Arc<str>]>, pairs: Vec<(Arc<str>, Field)>) -> Self {
+        let mut items: Vec<Field> = pairs
+            .into_iter()
+            .map(|(n, mut f)| {
+                let i = names
+                    .binary_search_by(|m| (**m).cmp(&*n))
+                    .expect("field name in the schema");
+                f.slot = u16::try_from(i).expect("under 65,536 fields");
+                f
+            })
+            .collect();
+        // Stable: of two fields with one name the first stays first.
+        items.sort_by_key(|f| f.slot);
+        items.dedup_by_key(|f| f.slot);
+        Fields {
+            names: Arc::clone(names),
+            items: items.into_boxed_slice(),
+        }
     }
 
     /// The field called `name`.
     pub fn get(&self, name: &str) -> Option<&Field> {
-        self.0
-            .binary_search_by(|(n, _)| (**n).cmp(name))
+        let slot = self.names.binary_search_by(|n| (**n).cmp(name)).ok()?;
+        self.items
+            .binary_search_by_key(&slot, |f| usize::from(f.slot))
             .ok()
-            .map(|i| &self.0[i].1)
+            .map(|i| &self.items[i])
     }
 
     /// Whether there is a field called `name`.
@@ -81,34 +122,33 @@ impl Fields {
 
     /// Name and field, by name.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Field)> {
-        self.0.iter().map(|(n, f)| (&**n, f))
+        self.items
+            .iter()
+            .map(|f| (&*self.names[usize::from(f.slot)], f))
     }
 
     /// The fields, by name.
     pub fn values(&self) -> impl Iterator<Item = &Field> {
-        self.0.iter().map(|(_, f)| f)
+        self.items.iter()
     }
 
     /// How many fields there are.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.items.len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.items.is_empty()
     }
 }
 
 impl<'a> IntoIterator for &'a Fields {
     type Item = (&'a str, &'a Field);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (Arc<str>, Field)>,
-        fn(&'a (Arc<str>, Field)) -> (&'a str, &'a Field),
-    >;
+    type IntoIter = Box<dyn Iterator<Item = (&'a str, &'a Field)> + 'a>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(n, f)| (&**n, f))
+        Box::new(self.iter())
     }
 }
 
@@ -118,21 +158,41 @@ impl Serialize for Fields {
     }
 }
 
-/// A field value with its position.
+/// A field value with its position (the file is the entry's: see
+/// [`Entry::field_location`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct Field {
     /// The value.
     pub value: FieldValue,
-    /// Where it is.
-    pub location: Location,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column (columns past 65,535 are kept as 65,535).
+    pub column: u16,
+    /// Index of the name in the ledger's sorted field names.
+    #[serde(skip)]
+    slot: u16,
+}
+
+impl Field {
+    /// A field at `line:column`.
+    pub fn new(value: FieldValue, line: usize, column: usize) -> Self {
+        Field {
+            value,
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u16::try_from(column).unwrap_or(u16::MAX),
+            slot: 0,
+        }
+    }
 }
 
 /// A typed field value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum FieldValue {
-    /// Text (string, text, enum, staff, evidence).
-    Text(String),
+    /// Text (string, text, enum, staff, evidence); equal texts of one
+    /// ledger share their allocation. `Arc<String>` rather than `Arc<str>`:
+    /// a thin pointer keeps a field at 24 bytes.
+    Text(Arc<String>),
     /// A date.
     Date(Date),
     /// A month.
@@ -141,15 +201,15 @@ pub enum FieldValue {
     Bool(bool),
     /// An integer.
     Integer(i64),
-    /// A list of texts (list, staff_list).
-    List(Vec<String>),
+    /// A list of texts (list, staff_list), boxed to keep the value small.
+    List(Box<Vec<String>>),
 }
 
 impl FieldValue {
     /// Display text of the value.
     pub fn display(&self) -> String {
         match self {
-            FieldValue::Text(s) => s.clone(),
+            FieldValue::Text(s) => s.to_string(),
             FieldValue::Date(d) => d.to_string(),
             FieldValue::Month(m) => m.to_string(),
             FieldValue::Bool(b) => b.to_string(),
@@ -214,7 +274,16 @@ impl Entry {
     pub fn at(&self, name: &str) -> Location {
         self.fields
             .get(name)
-            .map(|f| f.location.clone())
+            .map(|f| self.field_location(f))
             .unwrap_or_else(|| self.location.clone())
+    }
+
+    /// Where one of this entry's fields is.
+    pub fn field_location(&self, field: &Field) -> Location {
+        Location::in_file(
+            &self.location.file,
+            field.line as usize,
+            usize::from(field.column),
+        )
     }
 }

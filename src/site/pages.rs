@@ -776,7 +776,7 @@ pub fn ledger(p: &Pages, l: &Ledger) -> LedgerView {
     let rows = entries
         .iter()
         .map(|e| LedgerRow {
-            id: e.id.clone(),
+            id: e.id.to_string(),
             anchor: entry_anchor(&e.id),
             cells: fields
                 .iter()
