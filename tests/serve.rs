@@ -422,6 +422,81 @@ fn rebuilds_on_change_and_survives_broken_content() {
     assert_serves_what_build_writes(&server, f.path(), &[]);
 }
 
+/// A long poll as the reload script makes it for `page` (percent-encoded
+/// like encodeURIComponent would), in a thread; its answer comes back on
+/// the channel.
+fn wait_for_page(port: u16, version: u64, page: &str) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    let p = page.replace('/', "%2F");
+    std::thread::spawn(move || {
+        let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+            return;
+        };
+        s.set_read_timeout(Some(PATIENCE)).unwrap();
+        let _ = write!(
+            s,
+            "GET /__anzen/wait?v={version}&p={p} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+        );
+        let mut raw = String::new();
+        let _ = s.read_to_string(&mut raw);
+        let _ = tx.send(
+            raw.rsplit("\r\n\r\n")
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string(),
+        );
+    });
+    rx
+}
+
+#[test]
+fn an_edited_document_is_shown_ahead_and_reloads_only_its_own_page() {
+    let f = Fixture::sample();
+    let server = Server::start(f.path());
+    let v0 = server.version();
+    let edited = "/documents/basic-policy.html";
+    let other = "/documents/training-plan.html";
+    let mine = wait_for_page(server.port, v0, edited);
+    let theirs = wait_for_page(server.port, v0, other);
+    std::thread::sleep(Duration::from_millis(200));
+
+    f.edit(
+        "content/documents/basic-policy.md",
+        "株式会社みなと情報サービス（以下「当社」という。）は",
+        "株式会社みなと情報サービス（以下「当社」という。先行表示テスト）は",
+    );
+    assert_eq!(
+        mine.recv_timeout(PATIENCE).as_deref(),
+        Ok("reload"),
+        "the edited page's browser reloads"
+    );
+    server.until(edited, "the new text", |r| {
+        r.text().contains("先行表示テスト")
+    });
+    // The whole rebuild follows: wait for it to be printed, then the other
+    // page's browser must still be waiting (its page did not change).
+    let deadline = Instant::now() + PATIENCE;
+    while !server.output().contains("再構築") {
+        assert!(
+            Instant::now() < deadline,
+            "no rebuild:\n{}",
+            server.output()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        server.output().contains("先行表示"),
+        "the page shown ahead is reported:\n{}",
+        server.output()
+    );
+    assert!(
+        theirs.recv_timeout(Duration::from_millis(500)).is_err(),
+        "a browser on an unchanged page was reloaded"
+    );
+    assert_serves_what_build_writes(&server, f.path(), &[]);
+}
+
 #[test]
 fn a_wrong_root_fails_at_once() {
     let dir = tempfile::tempdir().unwrap();

@@ -257,19 +257,33 @@ pub fn scan(line: &str) -> Vec<Hit> {
     hits
 }
 
-/// Whether `line` has a digit or an at sign (ASCII or full-width), without
-/// which nothing can be found: most lines of a document have none, and are
-/// then passed over without being split into characters.
+/// Whether `line` has ten digits or an at sign (ASCII or full-width), without
+/// which nothing can be found (a phone number has at least ten digits, a
+/// My Number twelve): most lines, and most ledger values (ids, times), have
+/// fewer, and are then passed over without being split into characters.
 fn may_hold_pii(line: &str) -> bool {
     let b = line.as_bytes();
-    b.iter().enumerate().any(|(i, &x)| {
-        x.is_ascii_digit()
-            || x == b'@'
-            // U+FF10..=U+FF19 (０-９) and U+FF20 (＠) are EF BC 90..99 / A0.
-            || (x == 0xEF
-                && b.get(i + 1) == Some(&0xBC)
-                && matches!(b.get(i + 2), Some(0x90..=0x99 | 0xA0)))
-    })
+    let mut digits = 0;
+    for (i, &x) in b.iter().enumerate() {
+        if x == b'@' {
+            return true;
+        }
+        // U+FF10..=U+FF19 (０-９) and U+FF20 (＠) are EF BC 90..99 / A0.
+        if x == 0xEF && b.get(i + 1) == Some(&0xBC) {
+            match b.get(i + 2) {
+                Some(0xA0) => return true,
+                Some(0x90..=0x99) => digits += 1,
+                _ => {}
+            }
+        }
+        if x.is_ascii_digit() {
+            digits += 1;
+        }
+        if digits >= 10 {
+            return true;
+        }
+    }
+    false
 }
 
 /// The length of a My Number at `i`: 12 digits together, or in groups of
@@ -409,9 +423,10 @@ mod tests {
     }
 
     #[test]
-    fn the_digit_prefilter_lets_full_width_forms_through() {
+    fn lines_with_under_ten_digits_and_no_at_sign_are_skipped_but_full_width_forms_count() {
         assert!(!may_hold_pii("個人情報の取扱い（電話番号なし）"));
         assert!(may_hold_pii("電話０３−１２３４−５６７８"));
+        assert!(!may_hold_pii("EE-0123 08:00"));
         assert!(may_hold_pii("a＠example.jp"));
         assert!(may_hold_pii("x@y"));
         assert_eq!(kinds("電話０３－１２３４－５６７８").len(), 1);

@@ -159,10 +159,10 @@ impl<'k> Entries<'k> {
 /// A ledger kind with its field names shared by every entry.
 struct Schema<'k> {
     kind: &'k LedgerKind,
-    /// The names in the kind's order.
-    names: Vec<Arc<str>>,
-    /// The same names, sorted, as every entry's [`Fields`] holds them.
+    /// The kind's field names, sorted, as every entry's [`Fields`] holds them.
     sorted: Arc<[Arc<str>]>,
+    /// For each field of the kind (in its order), its index in `sorted`.
+    slots: Vec<u16>,
 }
 
 impl<'k> Schema<'k> {
@@ -175,10 +175,14 @@ impl<'k> Schema<'k> {
         let mut sorted = names.clone();
         sorted.sort();
         sorted.dedup();
+        let slots = names
+            .iter()
+            .map(|n| sorted.binary_search(n).map_or(u16::MAX, |i| i as u16))
+            .collect();
         Schema {
             kind,
-            names,
             sorted: Arc::from(sorted),
+            slots,
         }
     }
 }
@@ -427,6 +431,8 @@ fn entry(
         return None;
     };
     let mut fields = Vec::with_capacity(pairs.len());
+    // Fields of the kind written with a value, by their index in the kind.
+    let mut written = vec![false; kind.kind.fields.len()];
     for (key, value) in pairs {
         let Some(i) = kind.kind.fields.iter().position(|f| f.name == key.text) else {
             findings.push(unknown_key(
@@ -439,11 +445,9 @@ fn entry(
         if value.is_null() {
             continue;
         }
+        written[i] = true;
         match field_value(value, &kind.kind.fields[i], texts) {
-            Ok(v) => fields.push((
-                Arc::clone(&kind.names[i]),
-                Field::new(v, value.line, value.column),
-            )),
+            Ok(v) => fields.push((kind.slots[i], Field::new(v, value.line, value.column))),
             Err(msg) => findings.push(
                 Finding::error(
                     "yaml.invalid-value",
@@ -456,7 +460,7 @@ fn entry(
             ),
         }
     }
-    let fields = Fields::with_names(&kind.sorted, fields);
+    let fields = Fields::by_slot(&kind.sorted, fields);
     let id = match fields.get("id").map(|f| &f.value) {
         Some(FieldValue::Text(s)) if !s.trim().is_empty() => Arc::clone(s),
         _ => {
@@ -479,12 +483,13 @@ fn entry(
         location,
         fields,
     };
-    for spec in kind.kind.fields.iter().filter(|f| f.required) {
-        let written = pairs
-            .iter()
-            .any(|(k, v)| k.text == spec.name && !v.is_null());
-        let invalid = written && !entry.fields.contains_key(&spec.name);
-        if !entry.has(&spec.name) && !invalid {
+    for (i, spec) in kind.kind.fields.iter().enumerate() {
+        if !spec.required {
+            continue;
+        }
+        let field = entry.fields.get_slot(kind.slots[i]);
+        let invalid = written[i] && field.is_none();
+        if !field.is_some_and(|f| f.value.is_present()) && !invalid {
             findings.push(
                 Finding::error(
                     "yaml.missing-field",

@@ -87,13 +87,26 @@ impl Fields {
     /// # Panics
     /// When a name is not in `names` (a loader bug, not bad input).
     pub fn with_names(names: &Arc<[Arc<str>]>, pairs: Vec<(Arc<str>, Field)>) -> Self {
-        let mut items: Vec<Field> = pairs
+        let slotted = pairs
             .into_iter()
-            .map(|(n, mut f)| {
+            .map(|(n, f)| {
                 let i = names
                     .binary_search_by(|m| (**m).cmp(&*n))
                     .expect("field name in the schema");
-                f.slot = u16::try_from(i).expect("under 65,536 fields");
+                (u16::try_from(i).expect("under 65,536 fields"), f)
+            })
+            .collect();
+        Fields::by_slot(names, slotted)
+    }
+
+    /// Fields given with the index of their name in `names` (sorted, shared
+    /// by the entries of one ledger); on a repeated slot the first is kept.
+    pub fn by_slot(names: &Arc<[Arc<str>]>, fields: Vec<(u16, Field)>) -> Self {
+        let mut items: Vec<Field> = fields
+            .into_iter()
+            .map(|(slot, mut f)| {
+                debug_assert!(usize::from(slot) < names.len());
+                f.slot = slot;
                 f
             })
             .collect();
@@ -106,13 +119,23 @@ impl Fields {
         }
     }
 
-    /// The field called `name`.
-    pub fn get(&self, name: &str) -> Option<&Field> {
-        let slot = self.names.binary_search_by(|n| (**n).cmp(name)).ok()?;
+    /// The field whose name is `names[slot]`.
+    pub fn get_slot(&self, slot: u16) -> Option<&Field> {
         self.items
-            .binary_search_by_key(&slot, |f| usize::from(f.slot))
+            .binary_search_by_key(&slot, |f| f.slot)
             .ok()
             .map(|i| &self.items[i])
+    }
+
+    /// The field called `name`.
+    pub fn get(&self, name: &str) -> Option<&Field> {
+        // A kind has a dozen fields: a linear search that compares lengths
+        // first beats halving with a string comparison at each step.
+        let slot = self
+            .names
+            .iter()
+            .position(|n| n.len() == name.len() && **n == *name)?;
+        self.get_slot(u16::try_from(slot).ok()?)
     }
 
     /// Whether there is a field called `name`.
@@ -206,6 +229,15 @@ pub enum FieldValue {
 }
 
 impl FieldValue {
+    /// Whether there is something: not blank text, not an empty list.
+    pub fn is_present(&self) -> bool {
+        match self {
+            FieldValue::Text(s) => !s.trim().is_empty(),
+            FieldValue::List(l) => !l.is_empty(),
+            _ => true,
+        }
+    }
+
     /// Display text of the value.
     pub fn display(&self) -> String {
         match self {
@@ -262,12 +294,7 @@ impl Entry {
 
     /// Whether the field is present with a non-empty value.
     pub fn has(&self, name: &str) -> bool {
-        match self.fields.get(name).map(|f| &f.value) {
-            None => false,
-            Some(FieldValue::Text(s)) => !s.trim().is_empty(),
-            Some(FieldValue::List(l)) => !l.is_empty(),
-            Some(_) => true,
-        }
+        self.fields.get(name).is_some_and(|f| f.value.is_present())
     }
 
     /// The location of a field, or of the entry when the field is absent.

@@ -79,14 +79,7 @@ pub fn render(
         mask: options.mask_personal,
     };
     let info = p.site_info(revision);
-    let base = |root: &str, nav: &str, title: &str| {
-        let mut c = TeraContext::new();
-        c.insert("site", &info);
-        c.insert("root", root);
-        c.insert("nav", nav);
-        c.insert("page_title", title);
-        c
-    };
+    let base = |root: &str, nav: &str, title: &str| base_context(&info, root, nav, title);
     let rows = pages::requirement_rows(&p);
     let errors = p.findings_where(|f| f.severity == Severity::Error);
     let warnings = p.findings_where(|f| f.severity == Severity::Warning);
@@ -207,14 +200,7 @@ pub fn render(
     });
 
     let render = |path: &str, template: &'static str, context: &TeraContext| {
-        theme
-            .tera
-            .render(template, context)
-            .map(|html| (path.to_string(), html.into_bytes()))
-            .map_err(|e| SiteError::Render {
-                template: template.to_string(),
-                message: theme::error_chain(&e),
-            })
+        render_page(theme, path, template, context)
     };
     let pages = jobs
         .par_iter()
@@ -241,6 +227,71 @@ pub fn render(
     );
     copy_evidence(cx, &mut files)?;
     Ok(files)
+}
+
+/// Only the pages of the documents at `content_paths` (relative to the
+/// content folder), rendered as [`render`] would with these findings:
+/// `anzen serve` shows an edited document with this at once, before the
+/// checks run again and the whole site is rendered. Unknown paths are
+/// skipped.
+pub fn render_documents(
+    cx: &Context,
+    findings: &[Finding],
+    revision: Option<&Revision>,
+    theme: &theme::Theme,
+    options: &SiteOptions,
+    content_paths: &[&str],
+) -> Result<SiteFiles, SiteError> {
+    let statuses = status::statuses(cx.project, cx.standard, findings);
+    let p = Pages {
+        cx,
+        findings,
+        statuses: &statuses,
+        mask: options.mask_personal,
+    };
+    let info = p.site_info(revision);
+    let docs: Vec<&Document> = cx
+        .project
+        .documents
+        .iter()
+        .filter(|d| content_paths.contains(&d.content_path.as_str()))
+        .collect();
+    docs.par_iter()
+        .map(|d| {
+            let view = pages::document(&p, d, document_html(cx, d));
+            let mut c = base_context(&info, "../", "documents", &view.title);
+            c.insert("doc", &view);
+            render_page(theme, &view.url, "document.html", &c)
+        })
+        .collect()
+}
+
+/// What every page's template gets: the site, the way back to the root,
+/// the menu entry and the page title.
+fn base_context(info: &pages::SiteInfo, root: &str, nav: &str, title: &str) -> TeraContext {
+    let mut c = TeraContext::new();
+    c.insert("site", info);
+    c.insert("root", root);
+    c.insert("nav", nav);
+    c.insert("page_title", title);
+    c
+}
+
+/// One page: `template` rendered with `context`, to be written at `path`.
+fn render_page(
+    theme: &theme::Theme,
+    path: &str,
+    template: &str,
+    context: &TeraContext,
+) -> Result<(String, Vec<u8>), SiteError> {
+    theme
+        .tera
+        .render(template, context)
+        .map(|html| (path.to_string(), html.into_bytes()))
+        .map_err(|e| SiteError::Render {
+            template: template.to_string(),
+            message: theme::error_chain(&e),
+        })
 }
 
 #[derive(Serialize)]
