@@ -11,11 +11,6 @@ use anzen::diag::Finding;
 use anzen::i18n::Lang;
 use anzen::load::{self, LoadError, LoadOptions};
 
-/// mimalloc instead of the system allocator: loading a large project makes
-/// millions of small allocations on several threads, which glibc's malloc
-/// serves about twice as slowly.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use anzen::report::{explain, human, json};
 use anzen::standard::{self, LedgerKinds, Rules, Standard};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -467,6 +462,7 @@ fn load_error(e: LoadError, lang: Lang) -> String {
 
 fn check_cmd(cli: &Cli, format: CheckFormat) -> Result<ExitCode, String> {
     let options = LoadOptions { as_of: cli.as_of };
+    let started = std::time::Instant::now();
     let (project, mut findings) = match load::load(&cli.root, &options) {
         Ok(v) => v,
         Err(LoadError::ConfigInvalid(f)) => return Ok(print_findings(cli, format, &f, None, "-")),
@@ -476,8 +472,20 @@ fn check_cmd(cli: &Cli, format: CheckFormat) -> Result<ExitCode, String> {
         Ok(s) => s,
         Err(f) => return Ok(print_findings(cli, format, &f, None, "-")),
     };
+    let loaded = started.elapsed();
     findings.extend(check::run(&project, &std, &LedgerKinds::bundled()));
     anzen::diag::sort(&mut findings);
+    if cli.verbose {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        let (load_ms, check_ms) = (ms(loaded), ms(started.elapsed() - loaded));
+        eprintln!(
+            "{}",
+            match cli.lang {
+                Lang::Ja => format!("読込 {load_ms:.0} ms、検査 {check_ms:.0} ms"),
+                Lang::En => format!("load {load_ms:.0} ms, check {check_ms:.0} ms"),
+            }
+        );
+    }
     let code = print_findings(cli, format, &findings, Some(project.as_of), &std.id);
     // The process ends here: freeing a million ledger entries one by one
     // would take longer than the whole check (the OS takes the memory back).

@@ -67,6 +67,21 @@ fn anzen(root: &Path, args: &[&str], nobody: bool) -> (i32, String) {
     )
 }
 
+fn full_build_site(root: &Path, out: &Path) {
+    let (code, text) = anzen(
+        root,
+        &[
+            "build",
+            "--no-pdf",
+            "--no-package",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        false,
+    );
+    assert_eq!(code, 0, "{text}");
+}
+
 fn full_build(root: &Path, out: &Path) {
     let (code, text) = anzen(root, &["build", "--out", out.to_str().unwrap()], false);
     assert_eq!(code, 0, "{text}");
@@ -281,11 +296,77 @@ fn an_output_folder_that_is_or_holds_the_project_or_its_content_is_refused() {
 
 #[cfg(unix)]
 #[test]
+fn a_rebuild_links_unchanged_files_and_writes_changed_ones() {
+    use std::os::unix::fs::MetadataExt;
+    let f = Fixture::sample();
+    let out = tempfile::tempdir().unwrap();
+    let build = || {
+        let (code, text) = anzen(
+            f.path(),
+            &[
+                "build",
+                "--no-pdf",
+                "--no-package",
+                "--out",
+                out.path().to_str().unwrap(),
+            ],
+            false,
+        );
+        assert_eq!(code, 0, "{text}");
+    };
+    let site = out.path().join("site");
+    let inode = |rel: &str| std::fs::metadata(site.join(rel)).unwrap().ino();
+    build();
+    let (css, page) = (
+        inode("assets/style.css"),
+        inode("documents/training-plan.html"),
+    );
+    let before = snapshot(&site);
+    f.edit(
+        "content/documents/training-plan.md",
+        "# 令和8年度 個人情報保護",
+        "# 令和8年度（改訂） 個人情報保護",
+    );
+    build();
+    assert_eq!(
+        inode("assets/style.css"),
+        css,
+        "an unchanged file is linked"
+    );
+    assert_ne!(
+        inode("documents/training-plan.html"),
+        page,
+        "a changed page is written"
+    );
+    let after = snapshot(&site);
+    assert_ne!(
+        before["documents/training-plan.html"],
+        after["documents/training-plan.html"]
+    );
+    assert_eq!(before["assets/style.css"], after["assets/style.css"]);
+    // Nothing of the old output is left beside it.
+    let names: Vec<String> = snapshot(out.path())
+        .into_keys()
+        .filter(|n| !n.starts_with("site"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+}
+
+#[test]
 fn symlinks_in_the_output_folder_are_replaced_never_followed() {
     let f = Fixture::sample();
     let out = tempfile::tempdir().unwrap();
     let elsewhere = tempfile::tempdir().unwrap();
     std::fs::write(elsewhere.path().join("precious.txt"), "keep me").unwrap();
+    // A file elsewhere with the very bytes the build writes: it must not be
+    // linked into the site (a later edit of the site would change it).
+    let first = tempfile::tempdir().unwrap();
+    full_build_site(f.path(), first.path());
+    std::fs::copy(
+        first.path().join("site/index.html"),
+        elsewhere.path().join("index.html"),
+    )
+    .unwrap();
     // The site folder, and a leftover staging folder, are links elsewhere.
     std::os::unix::fs::symlink(elsewhere.path(), out.path().join("site")).unwrap();
     std::os::unix::fs::symlink(elsewhere.path(), out.path().join(".site.tmp")).unwrap();
@@ -304,8 +385,15 @@ fn symlinks_in_the_output_folder_are_replaced_never_followed() {
     assert_eq!(code, 0, "{text}");
     assert_eq!(
         snapshot(elsewhere.path()).into_keys().collect::<Vec<_>>(),
-        vec!["precious.txt"]
+        vec!["index.html", "precious.txt"]
     );
+    {
+        use std::os::unix::fs::MetadataExt;
+        let theirs = std::fs::metadata(elsewhere.path().join("index.html")).unwrap();
+        let ours = std::fs::metadata(out.path().join("site/index.html")).unwrap();
+        assert_ne!(theirs.ino(), ours.ino(), "a file outside was linked in");
+        assert_eq!(theirs.nlink(), 1);
+    }
     let site = out.path().join("site");
     assert!(
         site.symlink_metadata().unwrap().is_dir(),

@@ -10,7 +10,7 @@
 //! - [`ledger`]: a YAML file loads as a ledger (and as the project config)
 //!   without panicking, every position inside the file.
 //! - [`answers`]: the same for the checklist answers.
-//! - [`fast_yaml`]: whatever the fast YAML reader for ledgers accepts,
+//! - [`fast_yaml`]: whatever the fast YAML reader accepts,
 //!   saphyr-parser reads without error into the same tree and items, and
 //!   the ledger loaded either way is the same.
 //! - [`markup`]: Markdown converts to Typst in which only string literals
@@ -140,6 +140,15 @@ pub fn fast_yaml(data: &[u8]) {
         );
         assert_eq!(fast.root, slow.root, "trees differ");
         assert_eq!(fast_items, slow_items, "streamed items differ");
+    }
+    if let Some(fast) = fast_yaml::parse(&text) {
+        let slow = yaml::parse_saphyr(&text);
+        assert_eq!(
+            slow.errors,
+            Vec::new(),
+            "the fast reader took a file with errors"
+        );
+        assert_eq!(fast.root, slow.root, "trees differ (not streamed)");
     }
     let load = |fast: bool| {
         let mut findings = Vec::new();

@@ -17,6 +17,13 @@ const MAX_NODES: usize = 1_000_000;
 /// Deepest block nesting read here.
 const MAX_DEPTH: usize = 64;
 
+/// Reads `src` like [`crate::load::yaml::parse_saphyr`], or returns `None`
+/// when it is outside the subset.
+pub fn parse(src: &str) -> Option<Parsed> {
+    // No key is empty: nothing is streamed.
+    parse_streaming(src, "", &mut |_, _| {})
+}
+
 /// Reads `src` like [`crate::load::yaml::parse_streaming`], or returns
 /// `None` when the file is outside the subset. `sink` may already have been
 /// given some items when `None` comes back: the caller must forget them.

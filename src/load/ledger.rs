@@ -3,7 +3,6 @@
 //! position kept. A bad field is reported and dropped; the rest of the
 //! entry and of the file still loads.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::date::{Date, Month};
@@ -77,7 +76,7 @@ struct Entries<'k> {
     /// Items read before `kind` was.
     waiting: Vec<Node>,
     /// Line of each id seen, so that a long ledger is not quadratic.
-    seen: HashMap<Arc<String>, usize>,
+    seen: foldhash::HashMap<Arc<String>, usize>,
     /// Texts read so far: equal values share one allocation.
     texts: Interner,
     out: Vec<Entry>,
@@ -91,7 +90,7 @@ impl<'k> Entries<'k> {
             file: Arc::from(file),
             kind: None,
             waiting: Vec::new(),
-            seen: HashMap::new(),
+            seen: foldhash::HashMap::default(),
             texts: Interner::default(),
             out: Vec::new(),
             findings: Vec::new(),
@@ -190,7 +189,7 @@ impl<'k> Schema<'k> {
 /// Equal texts share one allocation: a ledger repeats the same areas,
 /// staff and purposes on every row.
 #[derive(Default)]
-struct Interner(HashMap<Box<str>, Arc<String>>);
+struct Interner(foldhash::HashMap<Box<str>, Arc<String>>);
 
 impl Interner {
     fn get(&mut self, text: &str) -> Arc<String> {

@@ -163,8 +163,15 @@ pub struct Parsed {
     pub errors: Vec<YamlError>,
 }
 
-/// Parses one YAML document into a located tree.
+/// Parses one YAML document into a located tree: with the fast reader
+/// ([`crate::load::fast_yaml`]) when the text is in its subset (front
+/// matter nearly always is), else with saphyr-parser.
 pub fn parse(src: &str) -> Parsed {
+    crate::load::fast_yaml::parse(src).unwrap_or_else(|| parse_saphyr(src))
+}
+
+/// Parses with saphyr-parser only.
+pub fn parse_saphyr(src: &str) -> Parsed {
     parse_with(src, None)
 }
 
