@@ -125,7 +125,7 @@ pub fn fast_yaml(data: &[u8]) {
     };
     let mut fast_items = Vec::new();
     let fast = fast_yaml::parse_streaming(&text, "entries", &mut |pairs, item| {
-        fast_items.push((pairs.to_vec(), item))
+        fast_items.push((pairs.to_vec(), item.to_node()))
     });
     if let Some(fast) = fast {
         let mut slow_items = Vec::new();

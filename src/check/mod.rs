@@ -183,13 +183,27 @@ impl<'a> Context<'a> {
 /// Runs every check; findings come back sorted and without repeats.
 pub fn run(project: &Project, standard: &Standard, kinds: &LedgerKinds) -> Vec<Finding> {
     let cx = Context::new(project, standard, kinds);
-    let mut out = Vec::new();
-    documents::check(&cx, &mut out);
-    references::check(&cx, &mut out);
-    answers::check(&cx, &mut out);
-    evidence::check(&cx, &mut out);
-    pii::check(&cx, &mut out);
-    requirements::check(&cx, &mut out);
+    // The groups are independent: run in parallel, their findings joined
+    // in this order (so the same finding is always the one kept by dedup).
+    type Group = fn(&Context, &mut Vec<Finding>);
+    const GROUPS: [Group; 6] = [
+        documents::check,
+        references::check,
+        answers::check,
+        evidence::check,
+        pii::check,
+        requirements::check,
+    ];
+    use rayon::prelude::*;
+    let parts: Vec<Vec<Finding>> = GROUPS
+        .par_iter()
+        .map(|group| {
+            let mut out = Vec::new();
+            group(&cx, &mut out);
+            out
+        })
+        .collect();
+    let mut out: Vec<Finding> = parts.into_iter().flatten().collect();
     dedup(&mut out);
     diag::sort(&mut out);
     out

@@ -61,22 +61,33 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
-    for ledger in &cx.project.ledgers {
-        for entry in &ledger.entries {
-            for field in entry.fields.values() {
-                let texts: Vec<&str> = match &field.value {
-                    FieldValue::Text(t) => vec![&**t],
-                    FieldValue::List(l) => l.iter().map(String::as_str).collect(),
-                    _ => continue,
-                };
-                for text in texts {
-                    for hit in text.lines().flat_map(scan) {
-                        report(&hit, entry.field_location(field), out);
+    // Ledgers may hold a million entries: searched in parallel, the
+    // findings kept in ledger order.
+    use rayon::prelude::*;
+    let found: Vec<Vec<Finding>> = cx
+        .project
+        .ledgers
+        .par_iter()
+        .map(|ledger| {
+            let mut out = Vec::new();
+            for entry in &ledger.entries {
+                for field in entry.fields.values() {
+                    let texts: &[String] = match &field.value {
+                        FieldValue::Text(t) => std::slice::from_ref(&**t),
+                        FieldValue::List(l) => l,
+                        _ => continue,
+                    };
+                    for text in texts {
+                        for hit in text.lines().flat_map(scan) {
+                            report(&hit, entry.field_location(field), &mut out);
+                        }
                     }
                 }
             }
-        }
-    }
+            out
+        })
+        .collect();
+    out.extend(found.into_iter().flatten());
     if let Some(answers) = &cx.project.answers {
         for a in &answers.answers {
             let texts = [

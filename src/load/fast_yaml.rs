@@ -9,7 +9,11 @@
 //! saphyr-parser, which also reports every error; this reader reports none.
 //! `fuzz/fuzz_targets/fast_yaml.rs` checks it against saphyr-parser.
 
-use crate::load::yaml::{Key, Node, NodeKind, Parsed, Sink};
+use crate::load::yaml::{Key, KeyRef, Node, NodeRef, NodeRefKind, Parsed};
+
+/// Receives the streamed items: the root mapping's pairs read so far, and
+/// the item, its texts borrowed from the source.
+pub type RefSink<'a, 's> = dyn FnMut(&[(Key, Node)], NodeRef<'a>) + 's;
 
 /// Most nodes a file read here may hold (past it saphyr-parser reads the
 /// file, with its own limit and message).
@@ -27,8 +31,8 @@ pub fn parse(src: &str) -> Option<Parsed> {
 /// Reads `src` like [`crate::load::yaml::parse_streaming`], or returns
 /// `None` when the file is outside the subset. `sink` may already have been
 /// given some items when `None` comes back: the caller must forget them.
-pub fn parse_streaming(src: &str, key: &str, sink: &mut Sink<'_>) -> Option<Parsed> {
-    if src.contains(['\t', '\r']) || has_special_chars(src) {
+pub fn parse_streaming<'a>(src: &'a str, key: &str, sink: &mut RefSink<'a, '_>) -> Option<Parsed> {
+    if memchr::memchr2(b'\t', b'\r', src.as_bytes()).is_some() || has_special_chars(src) {
         return None;
     }
     let mut r = Reader {
@@ -39,8 +43,8 @@ pub fn parse_streaming(src: &str, key: &str, sink: &mut Sink<'_>) -> Option<Pars
         sink,
     };
     let root = match r.peek() {
-        None => Node {
-            kind: NodeKind::Null,
+        None => NodeRef {
+            kind: NodeRefKind::Null,
             line: 1,
             column: 1,
         },
@@ -57,7 +61,7 @@ pub fn parse_streaming(src: &str, key: &str, sink: &mut Sink<'_>) -> Option<Pars
         }
     };
     Some(Parsed {
-        root: Some(root),
+        root: Some(root.to_node()),
         errors: Vec::new(),
     })
 }
@@ -93,7 +97,7 @@ impl<'a> Iterator for Lines<'a> {
             if self.rest.is_empty() {
                 return None;
             }
-            let (line, rest) = match self.rest.find('\n') {
+            let (line, rest) = match memchr::memchr(b'\n', self.rest.as_bytes()) {
                 Some(i) => (&self.rest[..i], &self.rest[i + 1..]),
                 None => (self.rest, ""),
             };
@@ -124,7 +128,7 @@ struct Reader<'a, 'r, 'x> {
     pending: Option<Line<'a>>,
     nodes: usize,
     stream_key: &'r str,
-    sink: &'r mut Sink<'x>,
+    sink: &'r mut RefSink<'a, 'x>,
 }
 
 impl<'a> Reader<'a, '_, '_> {
@@ -158,7 +162,7 @@ impl<'a> Reader<'a, '_, '_> {
     /// The block node starting at the next line, whose indent is `indent`.
     /// `root` is true for the document's root mapping (whose sequence
     /// `stream_key` is streamed).
-    fn block(&mut self, indent: usize, depth: usize, root: bool) -> Option<Node> {
+    fn block(&mut self, indent: usize, depth: usize, root: bool) -> Option<NodeRef<'a>> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -183,8 +187,8 @@ impl<'a> Reader<'a, '_, '_> {
         depth: usize,
         indentless: bool,
         stream: bool,
-        root_pairs: &[(Key, Node)],
-    ) -> Option<Node> {
+        root_pairs: &[(KeyRef<'a>, NodeRef<'a>)],
+    ) -> Option<NodeRef<'a>> {
         let first = self.peek()?;
         self.count()?;
         let skip = if indentless {
@@ -194,6 +198,12 @@ impl<'a> Reader<'a, '_, '_> {
         };
         let (line, column) = (first.no, indent + skip + 1);
         let mut items = Vec::new();
+        // The root's pairs as the sink takes them, made once.
+        let header: Vec<(Key, Node)> = if stream {
+            owned_pairs(root_pairs)
+        } else {
+            Vec::new()
+        };
         while let Some(l) = self.peek() {
             if l.indent < indent || (l.indent == indent && !is_dash(l.text)) {
                 break;
@@ -224,24 +234,24 @@ impl<'a> Reader<'a, '_, '_> {
                 node
             };
             if stream {
-                (self.sink)(root_pairs, item);
+                (self.sink)(&header, item);
             } else {
                 items.push(item);
             }
         }
-        Some(Node {
-            kind: NodeKind::Seq(items),
+        Some(NodeRef {
+            kind: NodeRefKind::Seq(items),
             line,
             column,
         })
     }
 
     /// A block mapping whose keys are at `indent`.
-    fn map(&mut self, indent: usize, depth: usize, root: bool) -> Option<Node> {
+    fn map(&mut self, indent: usize, depth: usize, root: bool) -> Option<NodeRef<'a>> {
         let first = self.peek()?;
         self.count()?;
         let (line, column) = (first.no, indent + 1);
-        let mut pairs: Vec<(Key, Node)> = Vec::new();
+        let mut pairs: Vec<(KeyRef<'a>, NodeRef<'a>)> = Vec::new();
         while let Some(l) = self.peek() {
             if l.indent < indent {
                 break;
@@ -255,8 +265,8 @@ impl<'a> Reader<'a, '_, '_> {
             }
             self.count()?;
             self.take();
-            let key = Key {
-                text: key.to_string(),
+            let key = KeyRef {
+                text: key,
                 line: l.no,
                 column: indent + 1,
             };
@@ -281,14 +291,15 @@ impl<'a> Reader<'a, '_, '_> {
                 let at = indent + (l.text.len() - rest.len());
                 let node = if streams && rest.starts_with('[') {
                     let node = self.inline(rest, l.no, at)?;
-                    let NodeKind::Seq(items) = node.kind else {
+                    let NodeRefKind::Seq(items) = node.kind else {
                         return None;
                     };
+                    let header = owned_pairs(&pairs);
                     for item in items {
-                        (self.sink)(&pairs, item);
+                        (self.sink)(&header, item);
                     }
-                    Node {
-                        kind: NodeKind::Seq(Vec::new()),
+                    NodeRef {
+                        kind: NodeRefKind::Seq(Vec::new()),
                         ..node
                     }
                 } else {
@@ -299,8 +310,8 @@ impl<'a> Reader<'a, '_, '_> {
             };
             pairs.push((key, value));
         }
-        Some(Node {
-            kind: NodeKind::Map(pairs),
+        Some(NodeRef {
+            kind: NodeRefKind::Map(pairs),
             line,
             column,
         })
@@ -318,7 +329,7 @@ impl<'a> Reader<'a, '_, '_> {
 
     /// A value written on one line at 0-based column `at` (in bytes, which
     /// here are characters: only spaces, dashes and ASCII keys precede it).
-    fn inline(&mut self, text: &str, line: usize, at: usize) -> Option<Node> {
+    fn inline(&mut self, text: &'a str, line: usize, at: usize) -> Option<NodeRef<'a>> {
         self.count()?;
         if let Some(list) = text.strip_prefix('[') {
             return self.flow_list(list, line, at);
@@ -331,12 +342,12 @@ impl<'a> Reader<'a, '_, '_> {
     }
 
     /// `[a, b, "c"]`: scalars only, on one line.
-    fn flow_list(&mut self, body: &str, line: usize, at: usize) -> Option<Node> {
+    fn flow_list(&mut self, body: &'a str, line: usize, at: usize) -> Option<NodeRef<'a>> {
         let mut items = Vec::new();
         let mut rest = body.trim_start_matches(' ');
         if let Some(after) = rest.strip_prefix(']') {
-            return comment_or_end(after).then_some(Node {
-                kind: NodeKind::Seq(items),
+            return comment_or_end(after).then_some(NodeRef {
+                kind: NodeRefKind::Seq(items),
                 line,
                 column: at + 1,
             });
@@ -364,8 +375,8 @@ impl<'a> Reader<'a, '_, '_> {
                 return None;
             }
         }
-        Some(Node {
-            kind: NodeKind::Seq(items),
+        Some(NodeRef {
+            kind: NodeRefKind::Seq(items),
             line,
             column: at + 1,
         })
@@ -377,7 +388,7 @@ impl<'a> Reader<'a, '_, '_> {
 /// line break), line and paragraph separators, U+FFFE and U+FFFF.
 fn has_special_chars(src: &str) -> bool {
     let b = src.as_bytes();
-    b.iter().enumerate().any(|(i, &x)| match x {
+    memchr::memchr3_iter(0xC2, 0xE2, 0xEF, b).any(|i| match b[i] {
         0xC2 => matches!(b.get(i + 1), Some(0x80..=0x9F)),
         0xE2 => b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)),
         0xEF => matches!(
@@ -388,16 +399,30 @@ fn has_special_chars(src: &str) -> bool {
     })
 }
 
-fn scalar_node(text: &str, quoted: bool, line: usize, column: usize) -> Node {
+fn scalar_node(text: &str, quoted: bool, line: usize, column: usize) -> NodeRef<'_> {
     let kind = if !quoted && matches!(text, "~" | "null" | "Null" | "NULL") {
-        NodeKind::Null
+        NodeRefKind::Null
     } else {
-        NodeKind::Scalar {
-            text: text.to_string(),
-            quoted,
-        }
+        NodeRefKind::Scalar { text, quoted }
     };
-    Node { kind, line, column }
+    NodeRef { kind, line, column }
+}
+
+/// Pairs of a mapping, owning their texts.
+fn owned_pairs(pairs: &[(KeyRef<'_>, NodeRef<'_>)]) -> Vec<(Key, Node)> {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            (
+                Key {
+                    text: k.text.to_string(),
+                    line: k.line,
+                    column: k.column,
+                },
+                v.to_node(),
+            )
+        })
+        .collect()
 }
 
 /// Whether a line's text is a sequence item (`-` then a space or nothing).
@@ -408,7 +433,7 @@ fn is_dash(text: &str) -> bool {
 /// `key:` or `key: rest`, for a simple key (ASCII letters, digits, `_`,
 /// and `-` or `.` inside), giving the key and what follows the colon.
 fn key_of(text: &str) -> Option<(&str, &str)> {
-    let end = text.find(':')?;
+    let end = memchr::memchr(b':', text.as_bytes())?;
     let key = &text[..end];
     let rest = &text[end + 1..];
     let simple = key.bytes().enumerate().all(|(i, b)| {
@@ -431,16 +456,16 @@ fn scalar(text: &str, flow: bool) -> Option<(&str, bool, &str)> {
     match first {
         '"' => {
             let body = &text[1..];
-            let end = body.find('"')?;
+            let end = memchr::memchr(b'"', body.as_bytes())?;
             let value = &body[..end];
-            if value.contains('\\') {
+            if memchr::memchr(b'\\', value.as_bytes()).is_some() {
                 return None;
             }
             Some((value, true, &body[end + 1..]))
         }
         '\'' => {
             let body = &text[1..];
-            let end = body.find('\'')?;
+            let end = memchr::memchr(b'\'', body.as_bytes())?;
             if body[end + 1..].starts_with('\'') {
                 return None;
             }
@@ -448,9 +473,26 @@ fn scalar(text: &str, flow: bool) -> Option<(&str, bool, &str)> {
         }
         '-' | '?' | ':' | ',' | '[' | ']' | '{' | '}' | '#' | '&' | '*' | '!' | '|' | '>' | '%'
         | '@' | '`' => None,
+        _ if !flow => {
+            // A plain scalar ends at ` #` (a comment); `: ` inside it, or a
+            // `:` ending it, is not in the subset. One pass over the bytes.
+            let b = text.as_bytes();
+            let mut end = b.len();
+            for i in memchr::memchr2_iter(b'#', b':', b) {
+                if b[i] == b'#' {
+                    if b[i - 1] == b' ' {
+                        end = i;
+                        break;
+                    }
+                } else if i + 1 == b.len() || b[i + 1] == b' ' {
+                    return None;
+                }
+            }
+            let value = text[..end].trim_end_matches(' ');
+            Some((value, false, &text[end..]))
+        }
         _ => {
-            // A plain scalar ends at ` #` (a comment), or in a flow list at
-            // `,` or `]`; `: ` inside it is not in the subset.
+            // In a flow list a plain scalar also ends at `,` or `]`.
             let mut end = text.len();
             if let Some(i) = text.find(" #") {
                 end = i;
@@ -490,7 +532,7 @@ mod tests {
     fn fast(src: &str) -> Option<Read> {
         let mut items = Vec::new();
         let parsed = parse_streaming(src, "entries", &mut |pairs, item| {
-            items.push((pairs.len(), item))
+            items.push((pairs.len(), item.to_node()))
         })?;
         assert!(parsed.errors.is_empty());
         Some((parsed.root, items))

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::date::{Date, Month};
 use crate::diag::{Finding, Location};
 use crate::load::fast_yaml;
-use crate::load::yaml::{self, Node, NodeKind};
+use crate::load::yaml::{self, Node, NodeKind, NodeRef, NodeRefKind};
 use crate::model::{Entry, Field, FieldValue, Fields, Ledger, Retention};
 use crate::standard::{FieldType, LedgerKind, LedgerKinds};
 use crate::tr;
@@ -40,6 +40,8 @@ pub fn parse_with(
     fast: bool,
 ) -> Option<Ledger> {
     let mut entries = Entries::new(kinds, file);
+    // About one entry per 150 bytes: the id table seldom has to grow.
+    entries.seen.reserve(text.len() / 150);
     let fast = fast
         .then(|| {
             fast_yaml::parse_streaming(text, "entries", &mut |header, item| {
@@ -53,7 +55,7 @@ pub fn parse_with(
             // The fast reader may have handed on some items before giving up.
             entries = Entries::new(kinds, file);
             yaml::parse_streaming(text, "entries", &mut |header, item| {
-                entries.push(header, item)
+                entries.push(header, item.as_ref())
             })
         }
     };
@@ -98,11 +100,11 @@ impl<'k> Entries<'k> {
     }
 
     /// One item of `entries`, with the root mapping's pairs read so far.
-    fn push(&mut self, header: &[(yaml::Key, Node)], item: Node) {
+    fn push(&mut self, header: &[(yaml::Key, Node)], item: NodeRef<'_>) {
         if self.kind.is_none() {
             match header.iter().find(|(k, _)| k.text == "kind") {
                 None => {
-                    self.waiting.push(item);
+                    self.waiting.push(item.to_node());
                     return;
                 }
                 Some((_, v)) => {
@@ -113,7 +115,7 @@ impl<'k> Entries<'k> {
         self.add(&item);
     }
 
-    fn add(&mut self, item: &Node) {
+    fn add(&mut self, item: &NodeRef<'_>) {
         let Some(Some(kind)) = &self.kind else {
             return;
         };
@@ -147,7 +149,7 @@ impl<'k> Entries<'k> {
             self.kind = Some(Some(Schema::new(kind)));
         }
         for item in std::mem::take(&mut self.waiting).iter().chain(inline) {
-            self.add(item);
+            self.add(&item.as_ref());
         }
         findings.append(&mut self.findings);
         self.out.shrink_to_fit();
@@ -409,14 +411,14 @@ fn unknown_key(name: &str, known: Vec<String>, at: Location) -> Finding {
 }
 
 fn entry(
-    node: &Node,
+    node: &NodeRef<'_>,
     kind: &Schema<'_>,
     file: &Arc<str>,
     texts: &mut Interner,
     findings: &mut Vec<Finding>,
 ) -> Option<Entry> {
     let location = Location::in_file(file, node.line, node.column);
-    let NodeKind::Map(pairs) = &node.kind else {
+    let NodeRefKind::Map(pairs) = &node.kind else {
         findings.push(
             Finding::error(
                 "yaml.invalid-value",
@@ -435,7 +437,7 @@ fn entry(
     for (key, value) in pairs {
         let Some(i) = kind.kind.fields.iter().position(|f| f.name == key.text) else {
             findings.push(unknown_key(
-                &key.text,
+                key.text,
                 kind.kind.fields.iter().map(|f| f.name.clone()).collect(),
                 Location::in_file(file, key.line, key.column),
             ));
@@ -502,7 +504,7 @@ fn entry(
 }
 
 fn field_value(
-    node: &Node,
+    node: &NodeRef<'_>,
     spec: &crate::standard::FieldSpec,
     texts: &mut Interner,
 ) -> Result<FieldValue, crate::i18n::Text> {
@@ -530,14 +532,14 @@ fn field_value(
         FieldType::Date => FieldValue::Date(Date::parse(scalar()?)?),
         FieldType::Month => FieldValue::Month(Month::parse(scalar()?)?),
         FieldType::Bool => match &node.kind {
-            NodeKind::Scalar {
-                text,
+            NodeRefKind::Scalar {
+                text: "true",
                 quoted: false,
-            } if text == "true" => FieldValue::Bool(true),
-            NodeKind::Scalar {
-                text,
+            } => FieldValue::Bool(true),
+            NodeRefKind::Scalar {
+                text: "false",
                 quoted: false,
-            } if text == "false" => FieldValue::Bool(false),
+            } => FieldValue::Bool(false),
             _ => {
                 return Err(tr!(
                     "true か false を書いてください",
@@ -554,7 +556,7 @@ fn field_value(
             )
         }
         FieldType::List | FieldType::StaffList => match &node.kind {
-            NodeKind::Seq(items) => FieldValue::List(Box::new(
+            NodeRefKind::Seq(items) => FieldValue::List(Box::new(
                 items
                     .iter()
                     .map(|i| {

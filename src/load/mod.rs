@@ -132,9 +132,12 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
         pending.push((role, path.to_path_buf(), rel, content_rel));
     }
     // Reading and parsing, in parallel; results are taken in walk order.
+    // One file per task: the ledgers, a few large files at the end of the
+    // walk, would otherwise fall to one thread in one chunk.
     use rayon::prelude::*;
     let parsed: Vec<(Parsed, Vec<Finding>)> = pending
         .par_iter()
+        .with_max_len(1)
         .map(|(role, path, rel, content_rel)| {
             let mut findings = Vec::new();
             let text = match source::read_text(path, rel) {

@@ -57,6 +57,139 @@ pub struct Key {
     pub column: usize,
 }
 
+/// A [`Node`] whose texts are borrowed (from the source, or from a
+/// `Node`): the fast reader hands ledger entries on this way, without an
+/// allocation per key and value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeRef<'a> {
+    /// The value.
+    pub kind: NodeRefKind<'a>,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// The shape of a [`NodeRef`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeRefKind<'a> {
+    /// `~`, `null`, or nothing.
+    Null,
+    /// A scalar, as written.
+    Scalar {
+        /// The text of the scalar.
+        text: &'a str,
+        /// Whether it was quoted or a block scalar.
+        quoted: bool,
+    },
+    /// A sequence.
+    Seq(Vec<NodeRef<'a>>),
+    /// A mapping, in source order.
+    Map(Vec<(KeyRef<'a>, NodeRef<'a>)>),
+}
+
+/// A mapping key of a [`NodeRef`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct KeyRef<'a> {
+    /// The key text.
+    pub text: &'a str,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+impl NodeRef<'_> {
+    /// The same value, owning its texts.
+    pub fn to_node(&self) -> Node {
+        let kind = match &self.kind {
+            NodeRefKind::Null => NodeKind::Null,
+            NodeRefKind::Scalar { text, quoted } => NodeKind::Scalar {
+                text: text.to_string(),
+                quoted: *quoted,
+            },
+            NodeRefKind::Seq(items) => NodeKind::Seq(items.iter().map(NodeRef::to_node).collect()),
+            NodeRefKind::Map(pairs) => NodeKind::Map(
+                pairs
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            Key {
+                                text: k.text.to_string(),
+                                line: k.line,
+                                column: k.column,
+                            },
+                            v.to_node(),
+                        )
+                    })
+                    .collect(),
+            ),
+        };
+        Node {
+            kind,
+            line: self.line,
+            column: self.column,
+        }
+    }
+
+    /// The scalar text, if this is a scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeRefKind::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Whether this is null.
+    pub fn is_null(&self) -> bool {
+        matches!(self.kind, NodeRefKind::Null)
+    }
+
+    /// A short English name of the node's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            NodeRefKind::Null => "null",
+            NodeRefKind::Scalar { .. } => "scalar",
+            NodeRefKind::Seq(_) => "sequence",
+            NodeRefKind::Map(_) => "mapping",
+        }
+    }
+}
+
+impl Node {
+    /// A view of this node with borrowed texts.
+    pub fn as_ref(&self) -> NodeRef<'_> {
+        let kind = match &self.kind {
+            NodeKind::Null => NodeRefKind::Null,
+            NodeKind::Scalar { text, quoted } => NodeRefKind::Scalar {
+                text,
+                quoted: *quoted,
+            },
+            NodeKind::Seq(items) => NodeRefKind::Seq(items.iter().map(Node::as_ref).collect()),
+            NodeKind::Map(pairs) => NodeRefKind::Map(
+                pairs
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            KeyRef {
+                                text: &k.text,
+                                line: k.line,
+                                column: k.column,
+                            },
+                            v.as_ref(),
+                        )
+                    })
+                    .collect(),
+            ),
+        };
+        NodeRef {
+            kind,
+            line: self.line,
+            column: self.column,
+        }
+    }
+}
+
 /// A YAML problem at a position.
 #[derive(Debug, Clone, PartialEq)]
 pub struct YamlError {
