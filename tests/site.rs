@@ -100,6 +100,8 @@ fn sample_site_has_every_page_a_reviewer_needs() {
     let training = page(&site, "ledgers/training.html");
     assert!(training.contains("id=\"entry-TR-2026-01\""));
     assert!(site.join("assets/search-index.js").is_file());
+    assert!(site.join("assets/search/g0.js").is_file());
+    assert!(site.join("assets/search/r0.js").is_file());
     assert!(
         !index.contains("http://") && !index.contains("https://"),
         "no external resources"

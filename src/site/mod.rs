@@ -221,10 +221,7 @@ pub fn render(
     for (name, bytes) in &theme.assets {
         files.insert(format!("assets/{name}"), bytes.clone());
     }
-    files.insert(
-        "assets/search-index.js".into(),
-        search::script(&search_index(&p, &doc_views, &ledger_views)).into_bytes(),
-    );
+    files.extend(search_index(&p, &doc_views, &ledger_views).files());
     copy_evidence(cx, &mut files)?;
     Ok(files)
 }

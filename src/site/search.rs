@@ -1,15 +1,27 @@
 //! The site's search index: one record per document section, ledger,
 //! requirement and checklist item, and an index of character bigrams, so
 //! that Japanese text (no spaces between words) can be searched. It ships
-//! as a script (`search-index.js`) so search works from file://.
+//! as scripts so search works from file://, split so that a page loads only
+//! what a query needs: `assets/search-index.js` says how the index is
+//! split; `assets/search/g<N>.js` hold the bigrams whose first character
+//! falls in shard N (code point mod the shard count), each bigram's record
+//! numbers delta-encoded; `assets/search/r<N>.js` hold records
+//! `N × per` onwards. A site of 100 documents is one file of each.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::cjk;
 use crate::load::markdown::options;
+
+/// Bigram postings per gram shard aimed at (about 1 MB of script).
+const POSTINGS_PER_SHARD: usize = 200_000;
+/// Most gram shards.
+const MAX_SHARDS: usize = 256;
+/// Records per record shard.
+pub const RECORDS_PER_SHARD: usize = 500;
 
 /// One searchable thing.
 #[derive(Debug, Clone, Serialize)]
@@ -27,13 +39,14 @@ pub struct Record {
     pub text: String,
 }
 
-/// The index shipped to the browser.
-#[derive(Debug, Serialize)]
+/// The index: records and bigram postings.
+#[derive(Debug)]
 pub struct Index {
     /// Records.
     pub records: Vec<Record>,
-    /// Bigram → indices of records that contain it.
-    pub grams: BTreeMap<String, Vec<usize>>,
+    /// Bigram (or lone character) → ascending indices of records that
+    /// contain it.
+    pub grams: BTreeMap<String, Vec<u32>>,
 }
 
 /// Lowercases and drops white space (the same normalisation runs in JS).
@@ -44,17 +57,21 @@ pub fn normalize(text: &str) -> String {
         .collect()
 }
 
+/// A bigram, or a lone character (`None`) for a one-character text.
+type Gram = (char, Option<char>);
+
 /// Builds the bigram index of `records`. Each record's grams are found in
 /// parallel; they are merged in record order, so every list is ascending
 /// and the index is the same whatever the number of threads.
 pub fn index(records: Vec<Record>) -> Index {
     use rayon::prelude::*;
-    /// A bigram, or a lone character (`None`) for a one-character text.
-    type Gram = (char, Option<char>);
     let per_record: Vec<Vec<Gram>> = records
         .par_iter()
         .map(|r| {
-            let chars: Vec<char> = normalize(&format!("{} {}", r.t, r.text)).chars().collect();
+            let chars: Vec<char> = normalize(&r.t)
+                .chars()
+                .chain(normalize(&r.text).chars())
+                .collect();
             let mut grams: Vec<Gram> = match chars.as_slice() {
                 [c] => vec![(*c, None)],
                 _ => chars.windows(2).map(|w| (w[0], Some(w[1]))).collect(),
@@ -64,29 +81,107 @@ pub fn index(records: Vec<Record>) -> Index {
             grams
         })
         .collect();
-    let mut grams: HashMap<Gram, Vec<usize>> = HashMap::new();
+    let mut grams: foldhash::HashMap<Gram, Vec<u32>> = foldhash::HashMap::default();
     for (i, record_grams) in per_record.into_iter().enumerate() {
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
         for g in record_grams {
             grams.entry(g).or_default().push(i);
         }
     }
-    let mut sorted: Vec<(String, Vec<usize>)> = grams
-        .into_iter()
-        .map(|((a, b), v)| (std::iter::once(a).chain(b).collect(), v))
-        .collect();
-    sorted.par_sort_unstable_by(|x, y| x.0.cmp(&y.0));
     Index {
         records,
-        grams: sorted.into_iter().collect(),
+        grams: grams
+            .into_iter()
+            .map(|((a, b), v)| (std::iter::once(a).chain(b).collect(), v))
+            .collect(),
     }
 }
 
-/// The script that defines the index.
-pub fn script(index: &Index) -> String {
-    format!(
-        "window.ANZEN_SEARCH = {};\n",
-        serde_json::to_string(index).unwrap_or_else(|_| "{}".into())
-    )
+impl Index {
+    /// How many gram shards the index is split into.
+    pub fn shards(&self) -> usize {
+        let postings: usize = self.grams.values().map(Vec::len).sum();
+        postings.div_ceil(POSTINGS_PER_SHARD).clamp(1, MAX_SHARDS)
+    }
+
+    /// The scripts of the index, by path from the site root.
+    pub fn files(&self) -> Vec<(String, Vec<u8>)> {
+        use rayon::prelude::*;
+        let shards = self.shards();
+        let mut by_shard: Vec<Vec<(&String, &Vec<u32>)>> = vec![Vec::new(); shards];
+        for (gram, list) in &self.grams {
+            let first = gram.chars().next().map_or(0, |c| c as usize);
+            by_shard[first % shards].push((gram, list));
+        }
+        let record_shards = self.records.len().div_ceil(RECORDS_PER_SHARD).max(1);
+        let manifest = serde_json::json!({
+            "shards": shards,
+            "recordShards": record_shards,
+            "per": RECORDS_PER_SHARD,
+            "records": self.records.len(),
+        });
+        let mut files = vec![(
+            "assets/search-index.js".to_string(),
+            format!("window.ANZEN_SEARCH = {manifest};\n").into_bytes(),
+        )];
+        let grams = by_shard.par_iter().enumerate().map(|(n, list)| {
+            let mut out = format!("ANZEN_SEARCH_LOAD(\"g\",{n},{{");
+            for (i, (gram, postings)) in list.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::to_string(gram).unwrap_or_default());
+                out.push_str(":[");
+                let mut last = 0;
+                for (j, p) in postings.iter().enumerate() {
+                    if j > 0 {
+                        out.push(',');
+                    }
+                    // Delta from the previous number: small numbers, short text.
+                    push_number(&mut out, p - last);
+                    last = *p;
+                }
+                out.push(']');
+            }
+            out.push_str("});\n");
+            (format!("assets/search/g{n}.js"), out.into_bytes())
+        });
+        let records = self
+            .records
+            .par_chunks(RECORDS_PER_SHARD)
+            .enumerate()
+            .map(|(n, chunk)| {
+                let json = serde_json::to_string(chunk).unwrap_or_else(|_| "[]".into());
+                (
+                    format!("assets/search/r{n}.js"),
+                    format!("ANZEN_SEARCH_LOAD(\"r\",{n},{json});\n").into_bytes(),
+                )
+            });
+        let mut rest: Vec<(String, Vec<u8>)> = grams.chain(records).collect();
+        if self.records.is_empty() {
+            rest.push((
+                "assets/search/r0.js".to_string(),
+                b"ANZEN_SEARCH_LOAD(\"r\",0,[]);\n".to_vec(),
+            ));
+        }
+        files.extend(rest);
+        files
+    }
+}
+
+/// Appends `n` in decimal (tens of millions of postings: no allocation).
+fn push_number(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[i..].iter().map(|&d| char::from(d)));
 }
 
 /// Plain text of each section of a Markdown body: (heading index or None
@@ -151,6 +246,77 @@ mod tests {
         ]);
         assert_eq!(idx.grams["研修"], vec![0]);
         assert_eq!(idx.grams["記録"], vec![1]);
+    }
+
+    fn record(t: &str, text: &str) -> Record {
+        Record {
+            t: t.into(),
+            u: format!("{t}.html"),
+            k: "文書".into(),
+            s: String::new(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_small_index_is_one_gram_shard_and_one_record_shard() {
+        let idx = index(vec![record("研修計画", "年1回"), record("入退室", "")]);
+        assert_eq!(idx.shards(), 1);
+        let files: BTreeMap<String, Vec<u8>> = idx.files().into_iter().collect();
+        assert_eq!(
+            files.keys().collect::<Vec<_>>(),
+            [
+                "assets/search-index.js",
+                "assets/search/g0.js",
+                "assets/search/r0.js"
+            ]
+        );
+        let g0 = String::from_utf8(files["assets/search/g0.js"].clone()).unwrap();
+        assert!(g0.starts_with("ANZEN_SEARCH_LOAD(\"g\",0,{"), "{g0}");
+        assert!(g0.contains("\"研修\":[0]"), "{g0}");
+        assert!(g0.contains("\"入退\":[1]"), "{g0}");
+    }
+
+    #[test]
+    fn a_large_index_is_split_by_first_character_with_delta_encoded_postings() {
+        // 2,000 records sharing the gram 研修: record numbers go up by one.
+        // Each text: 150 CJK characters starting at a different point.
+        let text = |i: u32| -> String {
+            (0..150)
+                .filter_map(|k| char::from_u32(0x4E00 + (i * 7 + k) % 3000))
+                .collect()
+        };
+        let records: Vec<Record> = (0..2_000)
+            .map(|i| record(&format!("研修{i}"), &text(i)))
+            .collect();
+        let idx = index(records);
+        let shards = idx.shards();
+        assert!(shards > 1, "{shards}");
+        let files: BTreeMap<String, Vec<u8>> = idx.files().into_iter().collect();
+        let shard = '研' as usize % shards;
+        let text = String::from_utf8(files[&format!("assets/search/g{shard}.js")].clone()).unwrap();
+        let ones = vec!["1"; 1_999].join(",");
+        assert!(
+            text.contains(&format!("\"研修\":[0,{ones}]")),
+            "not delta-encoded"
+        );
+        // Every gram is in the shard of its first character, once.
+        for (gram, _) in idx.grams.iter().step_by(997) {
+            let n = gram.chars().next().unwrap() as usize % shards;
+            let key = serde_json::to_string(gram).unwrap();
+            let holding: Vec<&String> = files
+                .iter()
+                .filter(|(p, b)| {
+                    p.contains("/g") && String::from_utf8_lossy(b).contains(&format!("{key}:["))
+                })
+                .map(|(p, _)| p)
+                .collect();
+            assert_eq!(holding, vec![&format!("assets/search/g{n}.js")], "{gram}");
+        }
+        assert_eq!(
+            files.keys().filter(|p| p.contains("/r")).count(),
+            2_000usize.div_ceil(RECORDS_PER_SHARD)
+        );
     }
 
     #[test]

@@ -82,7 +82,7 @@ try {
       }
       for (const s of document.querySelectorAll("script")) {
         const src = s.getAttribute("src") || "";
-        if (!/assets\/(search-index|search)\.js$/.test(src)) bad.push(`<script src="${src}">${s.textContent.slice(0, 60)}`);
+        if (!/assets\/(search-index|search|search\/[gr][0-9]+)\.js$/.test(src)) bad.push(`<script src="${src}">${s.textContent.slice(0, 60)}`);
       }
       for (const sel of ["iframe", "frame", "object", "embed", "base", "form:not(.search)", "meta[http-equiv]", "link[rel=import]", "style", "template", "svg script", "math"]) {
         for (const el of document.querySelectorAll(sel)) bad.push(`<${sel}> ${el.outerHTML.slice(0, 80)}`);
