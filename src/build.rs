@@ -104,6 +104,7 @@ pub fn build(
     let revision = crate::git::revision(root);
     let mut site_options = options.site.clone();
     site_options.mask_personal |= project.config.site.mask_personal;
+    site_options.progress = site_options.progress.or_else(|| options.progress.clone());
     emit(&options.progress, Event::Stage("サイト", "site"));
     let files = site::render(&cx, &findings, revision.as_ref(), &theme, &site_options)?;
     // PDFs before anything is written: a failure leaves all output as it was.
@@ -141,6 +142,7 @@ pub fn build(
     // Everything is written next to its place first and swapped in only
     // when all of it is there: a failure while writing (disk full,
     // permissions) leaves the previous site, PDFs and zip as they were.
+    emit(&options.progress, Event::Stage("書き出し", "write"));
     let mut staged = Vec::new();
     let staging = (|| {
         staged.push(stage_dir(&site_dir, &files)?);

@@ -228,6 +228,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                 out: out.clone(),
                 site: anzen::site::SiteOptions {
                     mask_personal: *mask_personal,
+                    progress: None,
                 },
                 pdf: !no_pdf,
                 pdf_options: anzen::pdf::PdfOptions {

@@ -712,6 +712,7 @@ impl Builder {
             let cx = Context::new(&loaded.project, &loaded.standard, &self.kinds);
             let options = SiteOptions {
                 mask_personal: loaded.project.config.site.mask_personal,
+                progress: None,
             };
             let files = site::render(
                 &cx,
@@ -745,6 +746,7 @@ impl Builder {
         let cx = Context::new(project, &loaded.standard, &self.kinds);
         let options = SiteOptions {
             mask_personal: project.config.site.mask_personal,
+            progress: None,
         };
         let Ok(pages) = site::render_documents(
             &cx,

@@ -20,6 +20,7 @@ use crate::check::status;
 use crate::diag::{Finding, Severity};
 use crate::git::Revision;
 use crate::model::Document;
+use crate::progress::Event;
 use pages::Pages;
 
 /// Options of a site build.
@@ -27,6 +28,8 @@ use pages::Pages;
 pub struct SiteOptions {
     /// Mask personal-data fields and names.
     pub mask_personal: bool,
+    /// Where the steps of the site build are reported (`--verbose`).
+    pub progress: Option<crate::progress::Progress>,
 }
 
 /// Why the site could not be rendered.
@@ -150,6 +153,8 @@ pub fn render(
     // Documents and ledgers: their views are built, and their pages
     // rendered, in parallel; each page's template context lives only while
     // it is rendered. The list pages get summaries, not every body and row.
+    let step = |ja: &str, en: &str| crate::progress::emit(&options.progress, Event::Stage(ja, en));
+    step("  文書の HTML", "  document HTML");
     let doc_views: Vec<pages::DocumentView> = cx
         .project
         .documents
@@ -171,6 +176,7 @@ pub fn render(
         .filter(|d| seen.insert(d.url.as_str()))
         .collect();
 
+    step("  台帳の表", "  ledger tables");
     let ledger_views: Vec<pages::LedgerView> = cx
         .project
         .ledgers
@@ -215,12 +221,14 @@ pub fn render(
         c.insert("ledger", l);
         render(&l.url, "ledger.html", &c)
     });
+    step("  ページの描画", "  page templates");
     let rendered: Result<Vec<(String, Vec<u8>)>, SiteError> =
         pages.chain(doc_pages).chain(ledger_pages).collect();
     let mut files: SiteFiles = rendered?.into_iter().collect();
     for (name, bytes) in &theme.assets {
         files.insert(format!("assets/{name}"), bytes.clone());
     }
+    step("  検索索引", "  search index");
     files.extend(search_index(&p, &doc_views, &ledger_views).files());
     copy_evidence(cx, &mut files)?;
     Ok(files)
