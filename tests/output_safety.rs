@@ -300,20 +300,7 @@ fn a_rebuild_links_unchanged_files_and_writes_changed_ones() {
     use std::os::unix::fs::MetadataExt;
     let f = Fixture::sample();
     let out = tempfile::tempdir().unwrap();
-    let build = || {
-        let (code, text) = anzen(
-            f.path(),
-            &[
-                "build",
-                "--no-pdf",
-                "--no-package",
-                "--out",
-                out.path().to_str().unwrap(),
-            ],
-            false,
-        );
-        assert_eq!(code, 0, "{text}");
-    };
+    let build = || full_build_site(f.path(), out.path());
     let site = out.path().join("site");
     let inode = |rel: &str| std::fs::metadata(site.join(rel)).unwrap().ino();
     build();
@@ -371,18 +358,7 @@ fn symlinks_in_the_output_folder_are_replaced_never_followed() {
     std::os::unix::fs::symlink(elsewhere.path(), out.path().join("site")).unwrap();
     std::os::unix::fs::symlink(elsewhere.path(), out.path().join(".site.tmp")).unwrap();
     std::os::unix::fs::symlink(elsewhere.path(), out.path().join(".site.old")).unwrap();
-    let (code, text) = anzen(
-        f.path(),
-        &[
-            "build",
-            "--no-pdf",
-            "--no-package",
-            "--out",
-            out.path().to_str().unwrap(),
-        ],
-        false,
-    );
-    assert_eq!(code, 0, "{text}");
+    full_build_site(f.path(), out.path());
     assert_eq!(
         snapshot(elsewhere.path()).into_keys().collect::<Vec<_>>(),
         vec!["index.html", "precious.txt"]

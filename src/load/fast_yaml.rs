@@ -9,7 +9,7 @@
 //! saphyr-parser, which also reports every error; this reader reports none.
 //! `fuzz/fuzz_targets/fast_yaml.rs` checks it against saphyr-parser.
 
-use crate::load::yaml::{Key, KeyRef, Node, NodeRef, NodeRefKind, Parsed};
+use crate::load::yaml::{Key, KeyRef, Node, NodeRef, NodeRefKind, Parsed, owned_pairs};
 
 /// Receives the streamed items: the root mapping's pairs read so far, and
 /// the item, its texts borrowed from the source.
@@ -406,23 +406,6 @@ fn scalar_node(text: &str, quoted: bool, line: usize, column: usize) -> NodeRef<
         NodeRefKind::Scalar { text, quoted }
     };
     NodeRef { kind, line, column }
-}
-
-/// Pairs of a mapping, owning their texts.
-fn owned_pairs(pairs: &[(KeyRef<'_>, NodeRef<'_>)]) -> Vec<(Key, Node)> {
-    pairs
-        .iter()
-        .map(|(k, v)| {
-            (
-                Key {
-                    text: k.text.to_string(),
-                    line: k.line,
-                    column: k.column,
-                },
-                v.to_node(),
-            )
-        })
-        .collect()
 }
 
 /// Whether a line's text is a sequence item (`-` then a space or nothing).

@@ -109,21 +109,7 @@ impl NodeRef<'_> {
                 quoted: *quoted,
             },
             NodeRefKind::Seq(items) => NodeKind::Seq(items.iter().map(NodeRef::to_node).collect()),
-            NodeRefKind::Map(pairs) => NodeKind::Map(
-                pairs
-                    .iter()
-                    .map(|(k, v)| {
-                        (
-                            Key {
-                                text: k.text.to_string(),
-                                line: k.line,
-                                column: k.column,
-                            },
-                            v.to_node(),
-                        )
-                    })
-                    .collect(),
-            ),
+            NodeRefKind::Map(pairs) => NodeKind::Map(owned_pairs(pairs)),
         };
         Node {
             kind,
@@ -154,6 +140,23 @@ impl NodeRef<'_> {
             NodeRefKind::Map(_) => "mapping",
         }
     }
+}
+
+/// Pairs of a mapping, owning their texts.
+pub fn owned_pairs(pairs: &[(KeyRef<'_>, NodeRef<'_>)]) -> Vec<(Key, Node)> {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            (
+                Key {
+                    text: k.text.to_string(),
+                    line: k.line,
+                    column: k.column,
+                },
+                v.to_node(),
+            )
+        })
+        .collect()
 }
 
 impl Node {

@@ -75,12 +75,7 @@ pub fn render(
     options: &SiteOptions,
 ) -> Result<SiteFiles, SiteError> {
     let statuses = status::statuses(cx.project, cx.standard, findings);
-    let p = Pages {
-        cx,
-        findings,
-        statuses: &statuses,
-        mask: options.mask_personal,
-    };
+    let p = Pages::new(cx, findings, &statuses, options);
     let info = p.site_info(revision);
     let base = |root: &str, nav: &str, title: &str| base_context(&info, root, nav, title);
     let rows = pages::requirement_rows(&p);
@@ -248,12 +243,7 @@ pub fn render_documents(
     content_paths: &[&str],
 ) -> Result<SiteFiles, SiteError> {
     let statuses = status::statuses(cx.project, cx.standard, findings);
-    let p = Pages {
-        cx,
-        findings,
-        statuses: &statuses,
-        mask: options.mask_personal,
-    };
+    let p = Pages::new(cx, findings, &statuses, options);
     let info = p.site_info(revision);
     let docs: Vec<&Document> = cx
         .project

@@ -92,6 +92,21 @@ pub struct Pages<'a> {
 pub const MASK: &str = "＊＊＊";
 
 impl<'a> Pages<'a> {
+    /// The pages of a site rendered with `options`.
+    pub fn new(
+        cx: &'a Context<'a>,
+        findings: &'a [Finding],
+        statuses: &'a BTreeMap<String, Status>,
+        options: &super::SiteOptions,
+    ) -> Self {
+        Pages {
+            cx,
+            findings,
+            statuses,
+            mask: options.mask_personal,
+        }
+    }
+
     /// A finding for display.
     pub fn finding(&self, f: &Finding) -> FindingView {
         FindingView {
