@@ -464,7 +464,8 @@ fn scalar(text: &str, flow: bool) -> Option<(&str, bool, &str)> {
             for i in memchr::memchr2_iter(b'#', b':', b) {
                 if b[i] == b'#' {
                     if b[i - 1] == b' ' {
-                        end = i;
+                        // The rest keeps the space before the comment.
+                        end = i - 1;
                         break;
                     }
                 } else if i + 1 == b.len() || b[i + 1] == b' ' {
@@ -498,9 +499,11 @@ fn scalar(text: &str, flow: bool) -> Option<(&str, bool, &str)> {
 }
 
 /// Whether `rest` is nothing, or spaces and a comment.
+/// Whether `rest` is nothing, or spaces and a comment: YAML wants white
+/// space before the `#` (`"a"#b` is an error).
 fn comment_or_end(rest: &str) -> bool {
-    let rest = rest.trim_start_matches(' ');
-    rest.is_empty() || rest.starts_with('#')
+    let trimmed = rest.trim_start_matches(' ');
+    trimmed.is_empty() || (trimmed.starts_with('#') && trimmed.len() < rest.len())
 }
 
 #[cfg(test)]
@@ -593,6 +596,10 @@ mod tests {
             "a: b\u{feff}\n",
             "a: b\u{85}c\n",
             "a: b\u{2028}c\n",
+            "a: \"b\"#c\n",
+            "a: 'b'#c\n",
+            "a: [b]#c\n",
+            "- 'x'#c\n",
         ] {
             assert!(fast(src).is_none(), "fast reader took:\n{src}");
         }
