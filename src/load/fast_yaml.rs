@@ -32,7 +32,7 @@ pub fn parse(src: &str) -> Option<Parsed> {
 /// `None` when the file is outside the subset. `sink` may already have been
 /// given some items when `None` comes back: the caller must forget them.
 pub fn parse_streaming<'a>(src: &'a str, key: &str, sink: &mut RefSink<'a, '_>) -> Option<Parsed> {
-    if memchr::memchr2(b'\t', b'\r', src.as_bytes()).is_some() || has_special_chars(src) {
+    if has_controls(src) || has_special_chars(src) {
         return None;
     }
     let mut r = Reader {
@@ -383,6 +383,16 @@ impl<'a> Reader<'a, '_, '_> {
     }
 }
 
+/// Whether `src` has an ASCII control other than line feed (tab and
+/// carriage return included: YAML treats them specially; the others are
+/// not printable), 64 bytes at a time without stopping.
+fn has_controls(src: &str) -> bool {
+    let bad = |b: u8| (b < 0x20 && b != b'\n') || b == 0x7f;
+    src.as_bytes()
+        .chunks(64)
+        .any(|c| c.iter().fold(false, |any, &b| any | bad(b)))
+}
+
 /// Whether `src` has a character YAML treats specially beyond ASCII: a
 /// byte order mark (an error inside a document), C1 controls (U+0085 is a
 /// line break), line and paragraph separators, U+FFFE and U+FFFF.
@@ -596,6 +606,8 @@ mod tests {
             "a: b\u{feff}\n",
             "a: b\u{85}c\n",
             "a: b\u{2028}c\n",
+            "a: b\u{7f}\n",
+            "a: b\u{1}\n",
             "a: \"b\"#c\n",
             "a: 'b'#c\n",
             "a: [b]#c\n",
