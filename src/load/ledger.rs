@@ -39,9 +39,7 @@ pub fn parse_with(
     findings: &mut Vec<Finding>,
     fast: bool,
 ) -> Option<Ledger> {
-    let mut entries = Entries::new(kinds, file);
-    // About one entry per 150 bytes: the id table seldom has to grow.
-    entries.seen.reserve(text.len() / 150);
+    let mut entries = Entries::new(kinds, file, text.len());
     let fast = fast
         .then(|| {
             fast_yaml::parse_streaming(text, "entries", &mut |header, item| {
@@ -53,7 +51,7 @@ pub fn parse_with(
         Some(parsed) => parsed,
         None => {
             // The fast reader may have handed on some items before giving up.
-            entries = Entries::new(kinds, file);
+            entries = Entries::new(kinds, file, text.len());
             yaml::parse_streaming(text, "entries", &mut |header, item| {
                 entries.push(header, item.as_ref())
             })
@@ -86,13 +84,17 @@ struct Entries<'k> {
 }
 
 impl<'k> Entries<'k> {
-    fn new(kinds: &'k LedgerKinds, file: &str) -> Self {
+    /// Entries of a file of `len` bytes.
+    fn new(kinds: &'k LedgerKinds, file: &str, len: usize) -> Self {
+        // About one entry per 150 bytes: the id table seldom has to grow.
+        let mut seen = foldhash::HashMap::default();
+        seen.reserve(len / 150);
         Entries {
             kinds,
             file: Arc::from(file),
             kind: None,
             waiting: Vec::new(),
-            seen: foldhash::HashMap::default(),
+            seen,
             texts: Interner::default(),
             out: Vec::new(),
             findings: Vec::new(),

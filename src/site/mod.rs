@@ -168,7 +168,7 @@ pub fn render(
     let mut seen = std::collections::BTreeSet::new();
     let first_docs: Vec<&pages::DocumentView> = doc_views
         .iter()
-        .filter(|d| seen.insert(d.url.as_str()))
+        .filter(|d| seen.insert(d.head.url.as_str()))
         .collect();
 
     step("  台帳の表", "  ledger tables");
@@ -188,7 +188,7 @@ pub fn render(
     });
     let first_ledgers: Vec<&pages::LedgerView> = ledger_views
         .iter()
-        .filter(|l| seen.insert(l.url.as_str()))
+        .filter(|l| seen.insert(l.head.url.as_str()))
         .collect();
 
     let mut c = base("", "findings", "検査結果");
@@ -207,14 +207,14 @@ pub fn render(
         .par_iter()
         .map(|job| render(&job.path, job.template, &job.context));
     let doc_pages = first_docs.par_iter().map(|d| {
-        let mut c = base("../", "documents", &d.title);
+        let mut c = base("../", "documents", &d.head.title);
         c.insert("doc", d);
-        render(&d.url, "document.html", &c)
+        render(&d.head.url, "document.html", &c)
     });
     let ledger_pages = first_ledgers.par_iter().map(|l| {
-        let mut c = base("../", "ledgers", &l.title);
+        let mut c = base("../", "ledgers", &l.head.title);
         c.insert("ledger", l);
-        render(&l.url, "ledger.html", &c)
+        render(&l.head.url, "ledger.html", &c)
     });
     step("  ページの描画", "  page templates");
     let rendered: Result<Vec<(String, Vec<u8>)>, SiteError> =
@@ -254,9 +254,9 @@ pub fn render_documents(
     docs.par_iter()
         .map(|d| {
             let view = pages::document(&p, d, document_html(cx, d));
-            let mut c = base_context(&info, "../", "documents", &view.title);
+            let mut c = base_context(&info, "../", "documents", &view.head.title);
             c.insert("doc", &view);
-            render_page(theme, &view.url, "document.html", &c)
+            render_page(theme, &view.head.url, "document.html", &c)
         })
         .collect()
 }
@@ -355,9 +355,9 @@ fn search_index(
                     let (title, url) = match heading.and_then(|h| d.sections.get(h)) {
                         Some(s) => (
                             format!("{} › {}", d.meta.title, s.title),
-                            format!("{}#{}", view.url, s.id),
+                            format!("{}#{}", view.head.url, s.id),
                         ),
-                        None => (d.meta.title.clone(), view.url.clone()),
+                        None => (d.meta.title.clone(), view.head.url.clone()),
                     };
                     if text.trim().is_empty() && heading.is_some() {
                         continue;
@@ -386,9 +386,9 @@ fn search_index(
             }
         }
         records.push(search::Record {
-            s: format!("{}（{} 件）", view.kind, view.rows.len()),
-            t: view.title.clone(),
-            u: view.url.clone(),
+            s: format!("{}（{} 件）", view.head.kind, view.rows.len()),
+            t: view.head.title.clone(),
+            u: view.head.url.clone(),
             k: "台帳".into(),
             text,
         });

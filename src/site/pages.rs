@@ -466,9 +466,9 @@ pub fn matrix(p: &Pages) -> Matrix {
     }
 }
 
-/// A document's page model.
+/// What a document's page and its row on the list page both show.
 #[derive(Debug, Clone, Serialize)]
-pub struct DocumentView {
+pub struct DocumentHead {
     /// Id.
     pub id: String,
     /// Title.
@@ -485,6 +485,16 @@ pub struct DocumentView {
     pub review_by: Option<String>,
     /// Source file.
     pub file: String,
+    /// Page URL.
+    pub url: String,
+}
+
+/// A document's page model (templates see the head's fields at the top).
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentView {
+    /// Id, title, dates, file and URL.
+    #[serde(flatten)]
+    pub head: DocumentHead,
     /// Table of contents: (level, id, title).
     pub toc: Vec<(u8, String, String)>,
     /// Rendered body.
@@ -495,8 +505,6 @@ pub struct DocumentView {
     pub cited_by: Vec<LinkView>,
     /// Findings in this document.
     pub findings: Vec<FindingView>,
-    /// Page URL.
-    pub url: String,
     /// 改訂履歴 from git, newest first.
     pub history: Vec<ChangeView>,
     /// Whether the project is in git (else the page says so).
@@ -506,41 +514,18 @@ pub struct DocumentView {
 /// A document on the list page: what the table shows, without the body.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocumentSummary {
-    /// Id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Kind label.
-    pub kind: String,
-    /// Version.
-    pub version: Option<String>,
-    /// Approver.
-    pub approver: Option<String>,
-    /// Approval date.
-    pub approved: Option<String>,
-    /// Review date.
-    pub review_by: Option<String>,
-    /// Source file.
-    pub file: String,
+    /// Id, title, dates, file and URL.
+    #[serde(flatten)]
+    pub head: DocumentHead,
     /// Number of findings in the document.
     pub findings: usize,
-    /// Page URL.
-    pub url: String,
 }
 
 impl From<&DocumentView> for DocumentSummary {
     fn from(d: &DocumentView) -> Self {
         DocumentSummary {
-            id: d.id.clone(),
-            title: d.title.clone(),
-            kind: d.kind.clone(),
-            version: d.version.clone(),
-            approver: d.approver.clone(),
-            approved: d.approved.clone(),
-            review_by: d.review_by.clone(),
-            file: d.file.clone(),
+            head: d.head.clone(),
             findings: d.findings.len(),
-            url: d.url.clone(),
         }
     }
 }
@@ -601,20 +586,23 @@ pub fn document(p: &Pages, d: &Document, html: String) -> DocumentView {
             })
             .unwrap_or_default();
     DocumentView {
-        id: m.id.clone(),
-        title: m.title.clone(),
-        kind: m.kind.label().into(),
-        version: m.version.clone(),
-        approver: m.approval.as_ref().map(|a| {
-            if p.mask {
-                MASK.to_string()
-            } else {
-                a.approver.clone()
-            }
-        }),
-        approved: m.approval.as_ref().map(|a| a.date.to_string()),
-        review_by: m.review_by.map(|d| d.to_string()),
-        file: d.file.clone(),
+        head: DocumentHead {
+            id: m.id.clone(),
+            title: m.title.clone(),
+            kind: m.kind.label().into(),
+            version: m.version.clone(),
+            approver: m.approval.as_ref().map(|a| {
+                if p.mask {
+                    MASK.to_string()
+                } else {
+                    a.approver.clone()
+                }
+            }),
+            approved: m.approval.as_ref().map(|a| a.date.to_string()),
+            review_by: m.review_by.map(|d| d.to_string()),
+            file: d.file.clone(),
+            url: document_page(&m.id),
+        },
         toc: d
             .sections
             .iter()
@@ -647,15 +635,14 @@ pub fn document(p: &Pages, d: &Document, html: String) -> DocumentView {
             .collect(),
         cited_by,
         findings: p.findings_where(|f| f.location.as_ref().is_some_and(|l| *l.file == *d.file)),
-        url: document_page(&m.id),
         history: history(p, &d.file),
         in_git: p.cx.project.history.in_git,
     }
 }
 
-/// A ledger's page model.
+/// What a ledger's page and its row on the list page both show.
 #[derive(Debug, Clone, Serialize)]
-pub struct LedgerView {
+pub struct LedgerHead {
     /// Id.
     pub id: String,
     /// Title.
@@ -666,48 +653,42 @@ pub struct LedgerView {
     pub retention: Option<String>,
     /// Source file.
     pub file: String,
+    /// Page URL.
+    pub url: String,
+}
+
+/// A ledger's page model (templates see the head's fields at the top).
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerView {
+    /// Id, title, kind, retention, file and URL.
+    #[serde(flatten)]
+    pub head: LedgerHead,
     /// Column titles.
     pub columns: Vec<String>,
     /// Rows, sorted by date then id.
     pub rows: Vec<LedgerRow>,
     /// Findings on the ledger as a whole (not on an entry).
     pub findings: Vec<FindingView>,
-    /// Page URL.
-    pub url: String,
 }
 
 /// A ledger on the list page: what the table shows, without the rows.
 #[derive(Debug, Clone, Serialize)]
 pub struct LedgerSummary {
-    /// Id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Kind and its title.
-    pub kind: String,
-    /// Retention text.
-    pub retention: Option<String>,
-    /// Source file.
-    pub file: String,
+    /// Id, title, kind, retention, file and URL.
+    #[serde(flatten)]
+    pub head: LedgerHead,
     /// Number of entries.
     pub count: usize,
     /// Number of findings on the ledger and its entries.
     pub findings: usize,
-    /// Page URL.
-    pub url: String,
 }
 
 impl From<&LedgerView> for LedgerSummary {
     fn from(l: &LedgerView) -> Self {
         LedgerSummary {
-            id: l.id.clone(),
-            title: l.title.clone(),
-            kind: l.kind.clone(),
-            retention: l.retention.clone(),
-            file: l.file.clone(),
+            head: l.head.clone(),
             count: l.rows.len(),
             findings: l.findings.len() + l.rows.iter().map(|r| r.findings.len()).sum::<usize>(),
-            url: l.url.clone(),
         }
     }
 }
@@ -816,18 +797,21 @@ pub fn ledger(p: &Pages, l: &Ledger) -> LedgerView {
         })
         .collect();
     LedgerView {
-        id: l.id.clone(),
-        title: p.ledger_title(l),
-        kind: format!(
-            "{}（{}）",
-            kind.map(|k| k.title.as_str()).unwrap_or(&l.kind),
-            l.kind
-        ),
-        retention: l.retention.map(|r| match r {
-            crate::model::Retention::Years(n) => format!("記録から{n}年"),
-            crate::model::Retention::Until(d) => format!("{d} まで"),
-        }),
-        file: l.file.clone(),
+        head: LedgerHead {
+            id: l.id.clone(),
+            title: p.ledger_title(l),
+            kind: format!(
+                "{}（{}）",
+                kind.map(|k| k.title.as_str()).unwrap_or(&l.kind),
+                l.kind
+            ),
+            retention: l.retention.map(|r| match r {
+                crate::model::Retention::Years(n) => format!("記録から{n}年"),
+                crate::model::Retention::Until(d) => format!("{d} まで"),
+            }),
+            file: l.file.clone(),
+            url: ledger_page(&l.id),
+        },
         columns: fields.iter().map(|(_, t, _)| t.to_string()).collect(),
         rows,
         findings: p.findings_where(|f| {
@@ -836,7 +820,6 @@ pub fn ledger(p: &Pages, l: &Ledger) -> LedgerView {
                     && f.rule.starts_with("ledger.")
                     && f.message.ja.contains(&l.kind))
         }),
-        url: ledger_page(&l.id),
     }
 }
 
