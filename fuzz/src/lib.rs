@@ -1,6 +1,6 @@
 //! What the fuzz targets check, one public function per target; each
 //! panics when a property fails. The regression tests include this file as
-//! a module (`tests/fuzz_regressions.rs`, `tests/fuzz_markup_compiles.rs`),
+//! a module (`tests/suite/fuzz_regressions.rs`, `tests/suite/fuzz_markup_compiles.rs`),
 //! so `cargo test` replays the saved inputs through exactly these checks
 //! without cargo-fuzz or nightly. It depends on nothing but `anzen` and std.
 //!

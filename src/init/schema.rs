@@ -2,7 +2,7 @@
 //! `anzen.yaml`, `content/checklist.yaml` and each ledger kind, so that
 //! editors complete and validate keys. The ledger schemas are generated from
 //! the ledger kinds' data; the config and answers schemas mirror the Rust
-//! types in `crate::model` (tests/init.rs checks both ways that they agree).
+//! types in `crate::model` (tests/suite/init.rs checks both ways that they agree).
 
 use serde_json::{Map, Value, json};
 

@@ -3,13 +3,11 @@
 //! refuses an output folder that is or holds the project or its content;
 //! and symlinks in the output folder are replaced, never followed.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::Fixture;
+use crate::common::Fixture;
 
 /// Every entry under `dir` (symlinks not followed): path → file bytes, or
 /// a marker for folders and links.

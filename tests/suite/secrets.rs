@@ -4,12 +4,10 @@
 //! `--mask-personal` hides every personal-data field of every ledger on
 //! every page and in the search index.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::{Fixture, repo, run_anzen};
+use crate::common::{Fixture, repo, run_anzen};
 
 const PASSWORD: &str = "S3cret-パスワード-7c1e9";
 

@@ -1,9 +1,7 @@
 //! A project can add to or override the bundled standard with a file of the
 //! same format named in `standards:`: a municipality's variant is data.
 
-mod common;
-
-use common::Fixture;
+use crate::common::Fixture;
 
 const VARIANT: &str = r#"
 id: city-variant

@@ -16,11 +16,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 #[allow(dead_code)]
-#[path = "../fuzz/src/lib.rs"]
-mod harness;
+use crate::harness;
 
+use crate::harness::Role;
 use anzen::pdf::markup::{BREAK, MarkupOptions, to_typst};
-use harness::Role;
 
 /// Most corpus files compiled.
 const SAMPLE: usize = 200;

@@ -1,9 +1,7 @@
 //! The sample vendor in `content/` passes `anzen check` with no finding,
 //! in both output formats and both languages.
 
-mod common;
-
-use common::{Fixture, repo, run_anzen};
+use crate::common::{Fixture, repo, run_anzen};
 
 #[test]
 fn sample_passes_with_no_finding() {

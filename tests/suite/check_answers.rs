@@ -1,11 +1,10 @@
 //! Checklist answers: each defect of `content/checklist.yaml` is reported
 //! once, with its rule, at the line of the answer concerned.
 
-mod common;
-mod support;
-
-use common::{Check, Fixture};
-use support::{exactly, only};
+use crate::common;
+use crate::common::{Check, Fixture};
+use crate::support;
+use crate::support::{exactly, only};
 
 const CHECKLIST: &str = "content/checklist.yaml";
 const STAFF: &str = "content/ledgers/staff.yaml";

@@ -1,9 +1,7 @@
 //! `anzen report monthly --month YYYY-MM`: the 個人情報取扱状況報告書 built
 //! from the ledgers, as an HTML page and a PDF (real typst, pdftotext).
 
-mod common;
-
-use common::{Fixture, repo, run_anzen};
+use crate::common::{Fixture, repo, run_anzen};
 
 #[test]
 fn the_october_report_lists_that_months_records_in_html_and_pdf() {

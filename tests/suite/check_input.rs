@@ -2,11 +2,9 @@
 //! and encodings are each reported once at their line, and a file that
 //! cannot be loaded does not set off findings about what it would hold.
 
-mod common;
-mod support;
-
-use common::{Check, Fixture};
-use support::{exactly, only};
+use crate::common::{Check, Fixture};
+use crate::support;
+use crate::support::{exactly, only};
 
 const CHECKLIST: &str = "content/checklist.yaml";
 const STAFF: &str = "content/ledgers/staff.yaml";

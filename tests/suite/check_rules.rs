@@ -2,11 +2,9 @@
 //! made in a copy of the sample is reported once, with its rule, its
 //! requirement or checklist item, and the line of the record concerned.
 
-mod common;
-mod support;
-
-use common::{Check, Fixture};
-use support::{exactly, no_warnings_but, only};
+use crate::common::{Check, Fixture};
+use crate::support;
+use crate::support::{exactly, no_warnings_but, only};
 
 const CHECKLIST: &str = "content/checklist.yaml";
 const SECURITY_RULES: &str = "content/documents/security-rules.md";

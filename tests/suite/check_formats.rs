@@ -1,9 +1,7 @@
 //! `anzen check --format github|sarif`: CI annotations and code-scanning
 //! results point at the file and line of each finding.
 
-mod common;
-
-use common::{Check, Fixture};
+use crate::common::{Check, Fixture};
 
 fn broken() -> Fixture {
     let f = Fixture::sample();

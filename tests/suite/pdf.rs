@@ -3,12 +3,10 @@
 //! with the Japanese text extractable (pdftotext), byte-identical across
 //! builds, and clear errors when typst or a Japanese font is missing.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Fixture, repo, run_anzen};
+use crate::common::{Fixture, repo, run_anzen};
 
 fn build(root: &Path, out: &Path, extra: &[&str]) -> PathBuf {
     let mut args = vec!["build", "--out", out.to_str().unwrap()];

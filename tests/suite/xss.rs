@@ -9,11 +9,9 @@
 //! recorded from before any script runs. Nothing may run, and no
 //! event-handler attribute or javascript: URL may be left in the DOM.
 
-mod common;
-
 use std::path::Path;
 
-use common::{Fixture, repo, run_anzen};
+use crate::common::{Fixture, repo, run_anzen};
 
 /// Payloads for Markdown documents; each calls `window.__pwned(n)`.
 const PAYLOADS: &[&str] = &[

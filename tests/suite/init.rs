@@ -3,12 +3,10 @@
 //! validate the sample project and agree with the Rust types, and init
 //! never overwrites anything.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Run, repo, run_anzen};
+use crate::common::{Run, repo, run_anzen};
 use serde_json::{Value, json};
 
 /// Runs `anzen <args>` (no `--root`).

@@ -2,12 +2,10 @@
 //! PDF, documents edited after approval flagged, stale evidence flagged
 //! after `anzen confirm`, and a project outside git still builds.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::{Fixture, run_anzen};
+use crate::common::{Fixture, run_anzen};
 
 pub fn git(dir: &Path, args: &[&str], date: &str) {
     let out = Command::new("git")

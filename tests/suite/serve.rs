@@ -4,8 +4,6 @@
 //! rebuilds on change (one file re-read, the result equal to a full build),
 //! and keeps serving through broken content and a broken config.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -13,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
-use common::{Fixture, run_anzen};
+use crate::common::{Fixture, run_anzen};
 
 /// How long anything may take before the test gives up (generous: debug
 /// builds on a busy machine).

@@ -9,8 +9,7 @@
 use std::path::{Path, PathBuf};
 
 #[allow(dead_code)]
-#[path = "../fuzz/src/lib.rs"]
-mod harness;
+use crate::harness;
 
 use anzen::load::yaml;
 use anzen::pdf::markup::{MarkupOptions, to_typst};

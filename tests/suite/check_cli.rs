@@ -1,14 +1,11 @@
 //! The command line as a whole: every defect reported in one run, the JSON
 //! report's shape, `anzen standard` and `anzen explain`.
 
-mod common;
-mod support;
-
 use std::collections::BTreeSet;
 
-use common::{Check, Fixture, repo, run_anzen};
+use crate::common::{Check, Fixture, repo, run_anzen};
+use crate::support::exactly;
 use serde_json::Value;
-use support::exactly;
 
 #[test]
 fn every_defect_in_every_file_is_reported_in_one_run() {

@@ -2,9 +2,7 @@
 //! prints each stage with its time, every command ends with one summary
 //! line, and `--help` is there in both languages' terms.
 
-mod common;
-
-use common::{Fixture, repo, run_anzen};
+use crate::common::{Fixture, repo, run_anzen};
 
 #[test]
 fn quiet_build_prints_nothing_and_verbose_lists_the_stages() {

@@ -2,12 +2,10 @@
 //! flip an answer, remove a section and add a ledger entry, read from git
 //! without touching the working tree or the index.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::Fixture;
+use crate::common::Fixture;
 
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")

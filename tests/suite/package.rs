@@ -3,13 +3,11 @@
 //! intact (NFC, UTF-8 flag), byte-identical across builds, verifiable,
 //! refused on errors unless allowed, and AES-256 encrypted on request.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Fixture, repo, run_anzen};
+use crate::common::{Fixture, repo, run_anzen};
 
 const PASSWORD: &str = "correct horse 電池 staple";
 

@@ -1,9 +1,7 @@
 //! The ready-made GitHub Actions workflow in docs/ parses and only calls
 //! anzen subcommands and options that exist.
 
-mod common;
-
-use common::{repo, run_anzen};
+use crate::common::{repo, run_anzen};
 
 #[test]
 fn the_workflow_calls_only_real_anzen_commands() {

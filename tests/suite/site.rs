@@ -2,12 +2,10 @@
 //! every internal link resolving, byte-identical across builds, personal
 //! data masked on request, themes overridable, and a real browser run.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{Fixture, repo, run_anzen};
+use crate::common::{Fixture, repo, run_anzen};
 
 fn build(root: &Path, out: &Path, extra: &[&str]) -> PathBuf {
     let mut args = vec!["build", "--out", out.to_str().unwrap()];

@@ -8,13 +8,11 @@
 //!
 //! Regression cases for bugs found this way are named after the bug.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Fixture, repo};
+use crate::common::{Fixture, repo};
 use serde_json::Value;
 
 const DRILLS: &str = "content/ledgers/drills.yaml";

@@ -1,0 +1,37 @@
+//! The integration tests, as one test binary (one link instead of one per
+//! file): each module is one area of behaviour, run against the real
+//! `anzen` binary and, where the area needs them, the real typst, Chromium
+//! and unzip tools. Fixture projects live under `tests/fixtures/`.
+
+mod common;
+mod support;
+
+#[path = "../../fuzz/src/lib.rs"]
+mod harness;
+
+mod check_answers;
+mod check_cli;
+mod check_formats;
+mod check_input;
+mod check_rules;
+mod check_sample;
+mod cli_output;
+mod diff;
+mod fuzz_markup_compiles;
+mod fuzz_regressions;
+mod history;
+mod hostile;
+mod init;
+mod monthly;
+mod output_safety;
+mod package;
+mod pdf;
+mod rule_catalogue;
+mod secrets;
+mod serve;
+mod site;
+mod standard_override;
+mod standard_seeds;
+mod typst_markup;
+mod workflow;
+mod xss;
