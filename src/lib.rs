@@ -32,3 +32,4 @@ pub mod report;
 pub mod serve;
 pub mod site;
 pub mod standard;
+pub mod write;

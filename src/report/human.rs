@@ -6,6 +6,7 @@ use std::fmt::Write;
 use crate::check::Summary;
 use crate::diag::Finding;
 use crate::i18n::Lang;
+use crate::report::terminal;
 
 /// Renders findings, one block each.
 pub fn findings(findings: &[Finding], lang: Lang) -> String {
@@ -14,7 +15,7 @@ pub fn findings(findings: &[Finding], lang: Lang) -> String {
         let place = f
             .location
             .as_ref()
-            .map(|l| format!("{l}: "))
+            .map(|l| format!("{}: ", terminal::text(&l.to_string())))
             .unwrap_or_default();
         let concerns = match (&f.item, &f.requirement, lang) {
             (Some(i), _, Lang::Ja) => format!("（チェック項目 {i}）"),
@@ -25,10 +26,11 @@ pub fn findings(findings: &[Finding], lang: Lang) -> String {
         };
         let _ = writeln!(
             out,
-            "{place}{}[{}] {}{concerns}",
+            "{place}{}[{}] {}{}",
             f.severity.label(lang),
             f.rule,
-            f.message.get(lang)
+            terminal::text(f.message.get(lang)),
+            terminal::text(&concerns)
         );
         if let Some(h) = &f.hint {
             let label = if lang == Lang::Ja {
@@ -36,7 +38,7 @@ pub fn findings(findings: &[Finding], lang: Lang) -> String {
             } else {
                 "hint"
             };
-            let _ = writeln!(out, "    {label}: {}", h.get(lang));
+            let _ = writeln!(out, "    {label}: {}", terminal::text(h.get(lang)));
         }
     }
     out
