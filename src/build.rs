@@ -75,6 +75,10 @@ pub enum BuildError {
     /// The output folder is unsafe to write.
     #[error("refusing to write to {0}: it is or contains the project or its content")]
     UnsafeOutput(PathBuf),
+    /// A write was refused (a symbolic link in the way) or another build
+    /// holds the output folder.
+    #[error(transparent)]
+    Refused(#[from] crate::write::WriteError),
     /// Writing failed.
     #[error("{path}: {source}")]
     Write {
@@ -83,6 +87,31 @@ pub enum BuildError {
         /// Why.
         source: std::io::Error,
     },
+}
+
+impl BuildError {
+    /// The message in both languages.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::report::terminal::path;
+        use crate::tr;
+        match self {
+            BuildError::Load(e) => e.text(),
+            BuildError::Refused(e) => e.text(),
+            BuildError::UnsafeOutput(p) => tr!(
+                "出力先 {} はプロジェクトか content/ そのもの・それを含む場所・その中なので、書き込みません",
+                "refusing to write to {}: it is or contains the project or its content"; path(p)
+            ),
+            BuildError::Theme(theme::ThemeError::Outside(p)) => tr!(
+                "テーマのフォルダ {} はプロジェクトの外を指すシンボリックリンクです（テーマはプロジェクトの中からだけ読みます）",
+                "the theme folder {} leads outside the project (a symbolic link); themes are read only from inside it";
+                crate::report::terminal::text(p)
+            ),
+            BuildError::Write { path: p, source } => tr!(
+                "{} に書き込めません: {}", "cannot write {}: {}"; path(p), source
+            ),
+            e => crate::i18n::Text::new(e.to_string(), e.to_string()),
+        }
+    }
 }
 
 /// Runs a build of the project at `root`.
@@ -97,8 +126,9 @@ pub fn build(
         Event::Stage("読み込みと検査", "load and check"),
     );
     let (project, std, kinds, findings) = load_and_check(root, load_options)?;
-    let out = options.out.clone().unwrap_or_else(|| root.join("output"));
+    let out = output_folder(root, options.out.as_deref());
     guard_output(root, &root.join(&project.config.content_dir), &out)?;
+    let _lock = crate::write::OutputLock::take(&out)?;
     let theme = theme::load(root, project.config.theme.as_deref())?;
     let cx = Context::new(&project, &std, &kinds);
     let revision = crate::git::revision(root);
@@ -209,8 +239,9 @@ pub fn package_only(
     options: &crate::package::PackageOptions,
 ) -> Result<BuildReport, BuildError> {
     let (project, std, kinds, findings) = load_and_check(root, load_options)?;
-    let out = out.unwrap_or_else(|| root.join("output"));
+    let out = output_folder(root, out.as_deref());
     guard_output(root, &root.join(&project.config.content_dir), &out)?;
+    let _lock = crate::write::OutputLock::take(&out)?;
     let read_dir = |dir: &Path| -> Result<Option<site::SiteFiles>, BuildError> {
         if !dir.is_dir() {
             return Ok(None);
@@ -288,6 +319,18 @@ fn absolute(p: &Path) -> PathBuf {
     resolved
 }
 
+/// The output folder: `--out` as the user gave it, resolved through any
+/// symbolic link (their own choice), else `<root>/output`, which is used
+/// as it is: a link there (a repository can commit one) is refused when
+/// the lock is taken, never followed.
+pub fn output_folder(root: &Path, out: Option<&Path>) -> PathBuf {
+    match out {
+        Some(o) if crate::write::is_link(o) => o.canonicalize().unwrap_or_else(|_| o.to_path_buf()),
+        Some(o) => o.to_path_buf(),
+        None => root.join("output"),
+    }
+}
+
 /// Refuses an output folder that is, or contains, the project root or the
 /// content folder (writing there would destroy sources).
 pub fn guard_output(root: &Path, content: &Path, out: &Path) -> Result<(), BuildError> {
@@ -299,7 +342,8 @@ pub fn guard_output(root: &Path, content: &Path, out: &Path) -> Result<(), Build
     Ok(())
 }
 
-/// Writes one file through a temporary sibling renamed into place.
+/// Writes one file through a temporary sibling renamed into place (a
+/// symbolic link at the target is refused, see [`crate::write`]).
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<PathBuf, BuildError> {
     stage_file(path, bytes)?.commit()
 }
@@ -315,42 +359,52 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError {
     move |source| BuildError::Write { path, source }
 }
 
-/// A folder or file written beside its place (`.<name>.tmp`), waiting to
-/// be swapped in.
+/// A folder or file written beside its place, waiting to be swapped in.
 #[derive(Debug)]
-pub struct Staged {
-    target: PathBuf,
-    tmp: PathBuf,
-    /// Where the previous folder goes while swapping (files are renamed
-    /// over the old one directly).
-    old: Option<PathBuf>,
+pub enum Staged {
+    /// A file, written to an exclusive temporary sibling.
+    File(crate::write::Pending),
+    /// A folder, written whole into `.<name>.tmp`.
+    Dir {
+        /// The folder to replace.
+        target: PathBuf,
+        /// The staged copy.
+        tmp: PathBuf,
+        /// Where the previous folder goes while swapping.
+        old: PathBuf,
+    },
 }
 
 impl Staged {
     /// Puts the staged copy in place of the target.
     pub fn commit(self) -> Result<PathBuf, BuildError> {
-        match &self.old {
-            Some(old) => {
-                if self.target.symlink_metadata().is_ok() {
-                    std::fs::rename(&self.target, old).map_err(io_error(&self.target))?;
-                }
-                std::fs::rename(&self.tmp, &self.target).map_err(io_error(&self.target))?;
-                if old.symlink_metadata().is_ok() {
-                    std::fs::remove_dir_all(old).map_err(io_error(old))?;
-                }
+        match self {
+            Staged::File(p) => {
+                let target = p.target().to_path_buf();
+                p.commit()?;
+                Ok(target)
             }
-            None => std::fs::rename(&self.tmp, &self.target).map_err(io_error(&self.target))?,
+            Staged::Dir { target, tmp, old } => {
+                // A link in the target's place is renamed away (never
+                // followed) and removed as a link.
+                if target.symlink_metadata().is_ok() {
+                    std::fs::rename(&target, &old).map_err(io_error(&target))?;
+                }
+                std::fs::rename(&tmp, &target).map_err(io_error(&target))?;
+                remove_stale(&old)?;
+                Ok(target)
+            }
         }
-        Ok(self.target)
     }
 
     /// Removes the staged copy, leaving the target as it was.
     pub fn discard(self) {
-        let _ = if self.old.is_some() {
-            std::fs::remove_dir_all(&self.tmp)
-        } else {
-            std::fs::remove_file(&self.tmp)
-        };
+        match self {
+            Staged::File(p) => p.discard(),
+            Staged::Dir { tmp, .. } => {
+                let _ = remove_stale(&tmp);
+            }
+        }
     }
 }
 
@@ -378,27 +432,31 @@ fn remove_stale(path: &Path) -> Result<(), BuildError> {
 pub fn stage_file(path: &Path, bytes: &[u8]) -> Result<Staged, BuildError> {
     let parent = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(io_error(parent))?;
-    let tmp = sibling(path, "tmp");
-    remove_stale(&tmp)?;
-    std::fs::write(&tmp, bytes).map_err(io_error(&tmp))?;
-    Ok(Staged {
-        target: path.to_path_buf(),
-        tmp,
-        old: None,
-    })
+    Ok(Staged::File(crate::write::pending(path, bytes)?))
 }
 
 /// Writes `files` into a folder beside `dir`, to be swapped in.
 pub fn stage_dir(dir: &Path, files: &site::SiteFiles) -> Result<Staged, BuildError> {
     let parent = dir.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(io_error(parent))?;
-    let staged = Staged {
+    let (tmp, old) = (sibling(dir, "tmp"), sibling(dir, "old"));
+    // A build killed between its two renames left the last good folder as
+    // `.<name>.old` and nothing in its place: put it back first.
+    if dir.symlink_metadata().is_err()
+        && old.symlink_metadata().is_ok_and(|m| m.is_dir())
+    {
+        std::fs::rename(&old, dir).map_err(io_error(dir))?;
+    }
+    remove_stale(&tmp)?;
+    remove_stale(&old)?;
+    // Created exclusively: whatever was planted at this name is gone, and
+    // everything inside is new.
+    std::fs::create_dir(&tmp).map_err(io_error(&tmp))?;
+    let staged = Staged::Dir {
         target: dir.to_path_buf(),
-        tmp: sibling(dir, "tmp"),
-        old: Some(sibling(dir, "old")),
+        tmp: tmp.clone(),
+        old,
     };
-    remove_stale(&staged.tmp)?;
-    remove_stale(&sibling(dir, "old"))?;
     let written = (|| {
         // Folders first, each once; then the files, in parallel.
         let mut made = std::collections::BTreeSet::new();
@@ -410,7 +468,7 @@ pub fn stage_dir(dir: &Path, files: &site::SiteFiles) -> Result<Staged, BuildErr
             if !inside {
                 return Err(BuildError::UnsafeOutput(PathBuf::from(rel)));
             }
-            let path = staged.tmp.join(rel);
+            let path = tmp.join(rel);
             if let Some(p) = path.parent() {
                 if made.insert(p.to_path_buf()) {
                     std::fs::create_dir_all(p).map_err(io_error(p))?;
@@ -420,7 +478,7 @@ pub fn stage_dir(dir: &Path, files: &site::SiteFiles) -> Result<Staged, BuildErr
         use rayon::prelude::*;
         let previous = previous_files(dir);
         files.par_iter().try_for_each(|(rel, bytes)| {
-            let path = staged.tmp.join(rel);
+            let path = tmp.join(rel);
             // A file the last build wrote with the same bytes is linked,
             // not written: no new inode, no data written (a rebuild after a
             // small edit then costs little more than reading).
@@ -431,7 +489,7 @@ pub fn stage_dir(dir: &Path, files: &site::SiteFiles) -> Result<Staged, BuildErr
             {
                 return Ok(());
             }
-            std::fs::write(&path, bytes).map_err(io_error(&path))
+            crate::write::fresh_file(&path, bytes).map_err(BuildError::from)
         })
     })();
     match written {
@@ -489,8 +547,9 @@ pub fn report_monthly(
     pdf: bool,
 ) -> Result<MonthlyOutput, BuildError> {
     let (project, std, kinds, findings) = load_and_check(root, load_options)?;
-    let out = out.unwrap_or_else(|| root.join("output"));
+    let out = output_folder(root, out.as_deref());
     guard_output(root, &root.join(&project.config.content_dir), &out)?;
+    let _lock = crate::write::OutputLock::take(&out)?;
     let cx = Context::new(&project, &std, &kinds);
     let report =
         crate::monthly::build(&cx, month).map_err(|e| BuildError::Report(e.to_string()))?;

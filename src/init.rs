@@ -11,7 +11,6 @@
 mod scaffold;
 mod schema;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::date::Date;
@@ -43,6 +42,9 @@ pub struct InitReport {
 /// Why `init` stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum InitError {
+    /// A write was refused (a symbolic link in the way) or failed.
+    #[error(transparent)]
+    Write(#[from] crate::write::WriteError),
     /// The folder has files and `--force` was not given.
     #[error(
         "{0}: フォルダが空ではありません。既存のファイルを上書きせずに書き足すには --force を付けてください / the folder is not empty; use --force to add the scaffold without overwriting existing files"
@@ -95,22 +97,17 @@ pub fn init(dir: &Path, options: &InitOptions) -> Result<InitReport, InitError> 
     let mut report = InitReport::default();
     for file in files(Date::today()) {
         let path = dir.join(&file.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        // Folders are made without following a link (a folder that is a
+        // symbolic link out of the project is refused), and files with
+        // create_new: an existing file, or a link planted at its name, is
+        // never overwritten or followed.
+        if let Some(parent) = std::path::Path::new(&file.path).parent() {
+            crate::write::dirs(dir, parent)?;
         }
-        // create_new: an existing file (or one that appears meanwhile) is
-        // never overwritten.
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut f) => {
-                f.write_all(file.text.as_bytes()).map_err(io(&path))?;
-                report.written.push(path);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => report.skipped.push(path),
-            Err(e) => return Err(io(&path)(e)),
+        if crate::write::new_file(&path, file.text.as_bytes())? {
+            report.written.push(path);
+        } else {
+            report.skipped.push(path);
         }
     }
     Ok(report)

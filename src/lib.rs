@@ -25,6 +25,7 @@ pub mod init;
 pub mod load;
 pub mod model;
 pub mod monthly;
+pub mod names;
 pub mod package;
 pub mod pdf;
 pub mod progress;

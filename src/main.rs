@@ -281,8 +281,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                     }
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(anzen::build::BuildError::Load(e)) => Err(load_error(e, cli.lang)),
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(e.text().get(cli.lang).to_string()),
             }
         }
         Command::Diff { base, head, format } => {
@@ -363,6 +362,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                     );
                     Ok(ExitCode::SUCCESS)
                 }
+                Err(anzen::init::InitError::Write(e)) => Err(e.text().get(cli.lang).to_string()),
                 Err(e) => Err(e.to_string()),
             }
         }
@@ -446,25 +446,7 @@ fn first_message(findings: &[Finding], lang: Lang) -> String {
 }
 
 fn load_error(e: LoadError, lang: Lang) -> String {
-    match (e, lang) {
-        (LoadError::ConfigMissing(p), Lang::Ja) => format!(
-            "設定ファイル {} がありません。--root でプロジェクトのルートを指定してください",
-            p.display()
-        ),
-        (LoadError::ConfigMissing(p), Lang::En) => {
-            format!(
-                "config file {} not found; point --root at the project root",
-                p.display()
-            )
-        }
-        (LoadError::ContentMissing(p), Lang::Ja) => {
-            format!("コンテンツフォルダ {} がありません", p.display())
-        }
-        (LoadError::ContentMissing(p), Lang::En) => {
-            format!("content folder {} not found", p.display())
-        }
-        (LoadError::ConfigInvalid(f), lang) => first_message(&f, lang),
-    }
+    e.text().get(lang).to_string()
 }
 
 fn check_cmd(cli: &Cli, format: CheckFormat) -> Result<ExitCode, String> {
@@ -639,9 +621,15 @@ fn report_build(
         Err(anzen::build::BuildError::Load(e)) => return Err(load_error(e, cli.lang)),
         Err(e) => {
             return Err(if ja {
-                format!("ビルドに失敗しました（以前の出力はそのままです）: {e}")
+                format!(
+                    "ビルドに失敗しました（以前の出力はそのままです）: {}",
+                    e.text().ja
+                )
             } else {
-                format!("build failed (previous output left untouched): {e}")
+                format!(
+                    "build failed (previous output left untouched): {}",
+                    e.text().en
+                )
             });
         }
     };

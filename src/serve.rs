@@ -910,20 +910,9 @@ fn findings_text(
 }
 
 fn load_error(e: LoadError, lang: Lang) -> String {
-    match (e, lang) {
-        (LoadError::ConfigMissing(p), Lang::Ja) => {
-            format!("設定ファイル {} がありません", p.display())
-        }
-        (LoadError::ConfigMissing(p), Lang::En) => {
-            format!("config file {} not found", p.display())
-        }
-        (LoadError::ContentMissing(p), Lang::Ja) => {
-            format!("コンテンツフォルダ {} がありません", p.display())
-        }
-        (LoadError::ContentMissing(p), Lang::En) => {
-            format!("content folder {} not found", p.display())
-        }
-        (LoadError::ConfigInvalid(f), lang) => human::findings(&f, lang),
+    match e {
+        LoadError::ConfigInvalid(f) => human::findings(&f, lang),
+        e => e.text().get(lang).to_string(),
     }
 }
 

@@ -156,6 +156,19 @@ fn temp_beside(target: &Path) -> Result<(std::fs::File, PathBuf), WriteError> {
 /// target. A target that is a symbolic link, or a folder, is refused; an
 /// existing file keeps its permissions. The folder must exist.
 pub fn file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    pending(path, bytes)?.commit()
+}
+
+/// A file written beside its target, waiting to be renamed over it (so
+/// that several outputs can be written first and put in place together).
+#[derive(Debug)]
+pub struct Pending {
+    target: PathBuf,
+    tmp: PathBuf,
+}
+
+/// Writes `bytes` to a temporary sibling of `path` (see [`file`]).
+pub fn pending(path: &Path, bytes: &[u8]) -> Result<Pending, WriteError> {
     let previous = match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => return Err(WriteError::Symlink(path.into())),
         Ok(m) if m.is_dir() => {
@@ -181,17 +194,37 @@ pub fn file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         let _ = std::fs::remove_file(&tmp);
         return Err(io(&tmp)(e));
     }
-    // Checked again just before the rename: a link planted meanwhile would
-    // be replaced by the rename (never followed), but say so rather than
-    // silently replace it.
-    if is_link(path) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(WriteError::Symlink(path.into()));
-    }
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(path)(e)
+    Ok(Pending {
+        target: path.to_path_buf(),
+        tmp,
     })
+}
+
+impl Pending {
+    /// Renames the written file over its target.
+    pub fn commit(self) -> Result<(), WriteError> {
+        // Checked again just before the rename: a link planted meanwhile
+        // would be replaced by the rename (never followed), but say so
+        // rather than silently replace it.
+        if is_link(&self.target) {
+            let _ = std::fs::remove_file(&self.tmp);
+            return Err(WriteError::Symlink(self.target.clone()));
+        }
+        std::fs::rename(&self.tmp, &self.target).map_err(|e| {
+            let _ = std::fs::remove_file(&self.tmp);
+            io(&self.target)(e)
+        })
+    }
+
+    /// Removes the written file, leaving the target as it was.
+    pub fn discard(self) {
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+
+    /// The target.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
 }
 
 /// Creates the file `path` with `bytes` only if no file (and no link) of
@@ -224,16 +257,39 @@ pub fn fresh_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 }
 
 /// Holds the output folder for one build: an advisory lock on
-/// `<out>/.anzen.lock`, released when this value is dropped or the process
-/// ends (however it ends, so a killed build leaves no stale lock). The
-/// file holds the holder's process id, for the message another build shows.
+/// `<out>/.anzen.lock`, a file holding the holder's process id (for the
+/// message another build shows). The lock is the operating system's, so a
+/// build that is killed holds nothing: its file stays behind, stale, and
+/// the next build takes it over. A build that ends normally removes the
+/// file (while still holding the lock; a build that opened the old file
+/// meanwhile sees it is no longer the one at that name and tries again).
 #[derive(Debug)]
 pub struct OutputLock {
-    _file: std::fs::File,
+    file: Option<std::fs::File>,
+    path: PathBuf,
 }
 
 /// The lock file's name inside an output folder.
 pub const LOCK_FILE: &str = ".anzen.lock";
+
+/// Whether the open file `f` is still the file named `path`.
+fn still_named(f: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (f.metadata(), std::fs::symlink_metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        // Windows does not remove a file that is open, so the name cannot
+        // move to another file while it is held.
+        let _ = f;
+        path.exists()
+    }
+}
 
 impl OutputLock {
     /// Takes the lock on the output folder `out` (created if missing), or
@@ -244,33 +300,53 @@ impl OutputLock {
         }
         std::fs::create_dir_all(out).map_err(io(out))?;
         let path = out.join(LOCK_FILE);
-        if is_link(&path) {
-            return Err(WriteError::Symlink(path));
-        }
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io(&path))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                let pid = std::fs::read_to_string(&path)
-                    .ok()
-                    .map(|s| s.trim().chars().take(20).collect::<String>())
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| "?".into());
-                return Err(WriteError::Locked { path, pid });
+        for _ in 0..20 {
+            if is_link(&path) {
+                return Err(WriteError::Symlink(path));
             }
-            Err(std::fs::TryLockError::Error(e)) => return Err(io(&path)(e)),
+            let mut file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(io(&path))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    let pid = std::fs::read_to_string(&path)
+                        .ok()
+                        .map(|s| s.trim().chars().take(20).collect::<String>())
+                        .filter(|s| !s.is_empty())
+                        .unwrap_or_else(|| "?".into());
+                    return Err(WriteError::Locked { path, pid });
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(io(&path)(e)),
+            }
+            if !still_named(&file, &path) {
+                continue; // the holder removed it as we opened it
+            }
+            // Ours now: record who holds it (a number left by a killed
+            // build is overwritten; its lock died with that process).
+            let _ = file.set_len(0);
+            let _ = writeln!(file, "{}", std::process::id());
+            return Ok(OutputLock {
+                file: Some(file),
+                path,
+            });
         }
-        // Ours now: record who holds it (a stale number left by a killed
-        // build is overwritten; the lock itself died with that process).
-        let _ = file.set_len(0);
-        let _ = writeln!(file, "{}", std::process::id());
-        Ok(OutputLock { _file: file })
+        Err(WriteError::Locked {
+            path,
+            pid: "?".into(),
+        })
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        // Removed while held, then released.
+        let _ = std::fs::remove_file(&self.path);
+        drop(self.file.take());
     }
 }
 
@@ -353,6 +429,11 @@ mod tests {
             other => panic!("{other:?}"),
         }
         drop(first);
+        assert!(!d.path().join(LOCK_FILE).exists(), "removed at the end");
+        let again = OutputLock::take(d.path()).unwrap();
+        drop(again);
+        // A file left by a killed holder is taken over.
+        std::fs::write(d.path().join(LOCK_FILE), "99999999\n").unwrap();
         OutputLock::take(d.path()).unwrap();
     }
 }

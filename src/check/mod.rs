@@ -7,6 +7,7 @@ mod answers;
 mod certificates;
 mod coverage;
 mod documents;
+mod names;
 pub mod evidence;
 pub mod pii;
 mod records;
@@ -186,8 +187,9 @@ pub fn run(project: &Project, standard: &Standard, kinds: &LedgerKinds) -> Vec<F
     // The groups are independent: run in parallel, their findings joined
     // in this order (so the same finding is always the one kept by dedup).
     type Group = fn(&Context, &mut Vec<Finding>);
-    const GROUPS: [Group; 6] = [
+    const GROUPS: [Group; 7] = [
         documents::check,
+        names::check,
         references::check,
         answers::check,
         evidence::check,

@@ -134,7 +134,6 @@ pub fn config() -> Value {
                 "typst で作る PDF",
                 &[],
                 json!({
-                    "typst": text("typst のパス", "省略時は ANZEN_TYPST、PATH の順に探す"),
                     "font_paths": texts("フォントのフォルダ", "プロジェクトのルートからの相対パス"),
                     "serif_fonts": texts("明朝体", "使う順のフォント名"),
                     "sans_fonts": texts("ゴシック体", "使う順のフォント名"),

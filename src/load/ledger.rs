@@ -349,6 +349,7 @@ fn from_tree(
     };
     Some(Ledger {
         id,
+        id_line: root.key("id").map_or(0, |k| k.line),
         kind: kind.kind.clone(),
         title,
         retention,

@@ -43,6 +43,35 @@ pub enum LoadError {
     /// The content folder is missing.
     #[error("{0}: content folder not found")]
     ContentMissing(PathBuf),
+    /// The content folder is a symbolic link that leads out of the project.
+    #[error("{0}: the content folder leads outside the project (a symbolic link)")]
+    ContentOutside(PathBuf),
+}
+
+impl LoadError {
+    /// The message in both languages (the findings of an invalid config
+    /// rendered for people).
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::report::terminal::path;
+        match self {
+            LoadError::ConfigMissing(p) => tr!(
+                "設定ファイル {} がありません。--root でプロジェクトのルートを指定してください",
+                "config file {} not found; point --root at the project root"; path(p)
+            ),
+            LoadError::ContentMissing(p) => tr!(
+                "コンテンツフォルダ {} がありません",
+                "content folder {} not found"; path(p)
+            ),
+            LoadError::ContentOutside(p) => tr!(
+                "コンテンツフォルダ {} はプロジェクトの外を指すシンボリックリンクです（読み込みません）",
+                "content folder {} is a symbolic link out of the project (not read)"; path(p)
+            ),
+            LoadError::ConfigInvalid(f) => crate::i18n::Text::new(
+                crate::report::human::findings(f, crate::i18n::Lang::Ja).trim_end(),
+                crate::report::human::findings(f, crate::i18n::Lang::En).trim_end(),
+            ),
+        }
+    }
 }
 
 /// Options that change what is loaded.
@@ -60,6 +89,12 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
     let content = root.join(&config.content_dir);
     if !content.is_dir() {
         return Err(LoadError::ContentMissing(content));
+    }
+    // The content folder itself may be a link only within the project: a
+    // link out of it would read (and copy into the site and the zip)
+    // whatever it points at.
+    if !source::resolves_inside(root, &content) {
+        return Err(LoadError::ContentOutside(content));
     }
     let kinds = LedgerKinds::bundled();
     let mut documents = Vec::new();
@@ -294,6 +329,18 @@ pub fn load_config(root: &Path) -> Result<Config, LoadError> {
     if !path.is_file() {
         return Err(LoadError::ConfigMissing(path));
     }
+    if !source::resolves_inside(root, &path) {
+        return Err(LoadError::ConfigInvalid(vec![
+            Finding::error(
+                "file.outside-content",
+                tr!(
+                    "設定ファイルがプロジェクトの外を指すシンボリックリンクです（読み込みません）",
+                    "the config file is a symbolic link out of the project (not read)"
+                ),
+            )
+            .at(Location::file(CONFIG_FILE)),
+        ]));
+    }
     let text =
         source::read_text(&path, CONFIG_FILE).map_err(|f| LoadError::ConfigInvalid(vec![f]))?;
     let parsed = yaml::parse(&text);
@@ -373,6 +420,69 @@ pub fn load_config(root: &Path) -> Result<Config, LoadError> {
                     )),
                 );
             }
+            // A program to run is never taken from the project file: a
+            // pull request could point it at a script of its own.
+            if c.pdf.typst.is_some() {
+                let at = tree
+                    .get("pdf")
+                    .and_then(|n| n.key("typst"))
+                    .map(|n| Location::new(CONFIG_FILE, n.line, n.column));
+                bad.push(
+                    Finding::error(
+                        "yaml.invalid-value",
+                        tr!(
+                            "pdf.typst はプロジェクトの設定には書けません（リポジトリが実行するプログラムを決められてしまうため）",
+                            "pdf.typst cannot be set in the project file (a repository must not choose a program for anzen to run)"
+                        ),
+                    )
+                    .at_opt(at)
+                    .hint(tr!(
+                        "typst の場所は環境変数 ANZEN_TYPST か PATH で指定してください",
+                        "name typst's location with the ANZEN_TYPST environment variable or PATH"
+                    )),
+                );
+            }
+            // Folders of the zip: one plain name each, all different, so
+            // that no entry can land outside the zip's root or on another.
+            let folders = &c.package.folders;
+            let mut seen: Vec<(String, &str)> = Vec::new();
+            for (key, value) in [
+                ("combined", &folders.combined),
+                ("checklist", &folders.checklist),
+                ("documents", &folders.documents),
+                ("ledgers", &folders.ledgers),
+                ("site", &folders.site),
+            ] {
+                let at = tree
+                    .get("package")
+                    .and_then(|n| n.get("folders"))
+                    .and_then(|n| n.get(key))
+                    .map(|n| Location::new(CONFIG_FILE, n.line, n.column));
+                let problem = folder_problem(value).or_else(|| {
+                    let folded = crate::names::fold(value);
+                    seen.iter().find(|(f, _)| *f == folded).map(|(_, other)| {
+                        tr!("package.folders.{} と同じ名前です", "the same name as package.folders.{}"; other)
+                    })
+                });
+                seen.push((crate::names::fold(value), key));
+                if let Some(p) = problem {
+                    bad.push(
+                        Finding::error(
+                            "yaml.invalid-value",
+                            tr!(
+                                "package.folders.{}: 「{}」は zip のフォルダ名に使えません（{}）",
+                                "package.folders.{}: '{}' cannot name a folder of the zip ({})";
+                                key, crate::report::terminal::text(value), p.get(crate::i18n::Lang::Ja)
+                            ),
+                        )
+                        .at_opt(at)
+                        .hint(tr!(
+                            "「/」「\\」「..」やドライブ名を含まない、ほかと重ならない1つのフォルダ名を書いてください（例: 01_提出書類一式）",
+                            "write one plain folder name, different from the others, without /, \\, .. or a drive (e.g. 01_提出書類一式)"
+                        )),
+                    );
+                }
+            }
             if bad.is_empty() {
                 Ok(c)
             } else {
@@ -384,6 +494,37 @@ pub fn load_config(root: &Path) -> Result<Config, LoadError> {
             findings.push(document::yaml_finding(&e, CONFIG_FILE, 0));
             Err(LoadError::ConfigInvalid(findings))
         }
+    }
+}
+
+/// Why `name` cannot be a folder of the zip: it must be one plain path
+/// component that Windows, macOS and Linux all accept.
+fn folder_problem(name: &str) -> Option<crate::i18n::Text> {
+    let reserved = |n: &str| {
+        let stem = n.split('.').next().unwrap_or(n).to_ascii_uppercase();
+        matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+            || (stem.len() == 4
+                && (stem.starts_with("COM") || stem.starts_with("LPT"))
+                && stem.as_bytes()[3].is_ascii_digit())
+    };
+    if name.trim().is_empty() {
+        Some(tr!("空です", "it is empty"))
+    } else if name == "." || name == ".." {
+        Some(tr!("「.」「..」は使えません", "'.' and '..' are not names"))
+    } else if name.contains(['/', '\\', ':', '*', '?', '"', '<', '>', '|'])
+        || name.chars().any(crate::report::terminal::is_unsafe)
+    {
+        Some(tr!(
+            "区切り文字・ドライブ名・使えない文字を含みます",
+            "it holds a separator, a drive or a character file names cannot have"
+        ))
+    } else if name.ends_with(['.', ' ']) || reserved(name) || name.len() > 100 {
+        Some(tr!(
+            "Windows で使えない名前です",
+            "Windows does not accept this name"
+        ))
+    } else {
+        None
     }
 }
 

@@ -9,6 +9,36 @@ use crate::tr;
 /// Largest file anzen reads (documents, ledgers, answers, config).
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
+/// Whether `path` — which may be, or pass through, symbolic links —
+/// resolves to a place inside the folder `root` (both resolved). A path
+/// that does not exist resolves through its nearest existing ancestor.
+pub fn resolves_inside(root: &Path, path: &Path) -> bool {
+    let Ok(root) = root.canonicalize() else {
+        return false;
+    };
+    let mut probe = path.to_path_buf();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = probe.canonicalize() {
+            let mut real = real;
+            for part in rest.iter().rev() {
+                real.push(part);
+            }
+            return real.starts_with(&root)
+                && !real
+                    .components()
+                    .any(|c| matches!(c, std::path::Component::ParentDir));
+        }
+        match (probe.file_name().map(|n| n.to_os_string()), probe.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                probe = parent.to_path_buf();
+            }
+            _ => return false,
+        }
+    }
+}
+
 /// Reads `path` as text, or returns a `file.unreadable` finding.
 pub fn read_text(path: &Path, rel: &str) -> Result<String, Finding> {
     let unreadable = |ja: String, en: String, line: usize| {
@@ -25,6 +55,15 @@ pub fn read_text(path: &Path, rel: &str) -> Result<String, Finding> {
             0,
         )
     })?;
+    if !meta.is_file() {
+        // A FIFO, a device or a folder: reading it could block for ever or
+        // never end (`/dev/zero`).
+        return Err(unreadable(
+            "通常のファイルではありません（FIFO・デバイスなど）".to_string(),
+            "not a regular file (a FIFO, a device...)".to_string(),
+            0,
+        ));
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(unreadable(
             format!(
@@ -119,6 +158,21 @@ fn control_char(text: &str) -> Option<(usize, usize, char)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn links_out_of_a_folder_do_not_resolve_inside_it() {
+        let d = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        std::fs::create_dir(d.path().join("themes")).unwrap();
+        std::os::unix::fs::symlink(out.path(), d.path().join("themes/x")).unwrap();
+        std::os::unix::fs::symlink("themes", d.path().join("t")).unwrap();
+        assert!(!resolves_inside(d.path(), &d.path().join("themes/x")));
+        assert!(!resolves_inside(d.path(), &d.path().join("themes/x/static")));
+        assert!(resolves_inside(d.path(), &d.path().join("t")));
+        assert!(resolves_inside(d.path(), &d.path().join("themes/new/static")));
+        assert!(!resolves_inside(d.path(), Path::new("/etc/passwd")));
+    }
 
     #[test]
     fn control_characters_are_located() {

@@ -112,7 +112,9 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PdfConfig {
-    /// The typst binary (else `ANZEN_TYPST`, then PATH).
+    /// Refused when set: typst is found through `ANZEN_TYPST` or PATH only
+    /// (a project file must not choose a program for anzen to run). Kept
+    /// so that the config check can say so at the line.
     #[serde(default)]
     pub typst: Option<String>,
     /// Extra font folders, relative to the project root.

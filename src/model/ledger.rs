@@ -18,6 +18,8 @@ pub struct Ledger {
     pub kind: String,
     /// Title, if given.
     pub title: Option<String>,
+    /// Line of the `id` key, 0 when the id comes from the file name.
+    pub id_line: usize,
     /// How long the records are kept, if declared.
     pub retention: Option<Retention>,
     /// Line of the `retention` key (or of `kind`).

@@ -1,6 +1,10 @@
 //! Ledgers and the checklist as CSV that Excel on Windows opens with the
 //! Japanese intact: UTF-8 with a byte-order mark, CRLF line ends, every
-//! field quoted when needed (the csv crate).
+//! field quoted when needed (the csv crate). A value that a spreadsheet
+//! would take for a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+//! carriage return, half- or full-width) is written with a leading `'`, so
+//! that an official opening the CSV in Excel never runs what a ledger
+//! holds (CSV injection); the YAML itself is left as it is.
 
 use crate::model::Ledger;
 use crate::site::pages::{self, Pages};
@@ -14,9 +18,24 @@ fn write(rows: Vec<Vec<String>>) -> Vec<u8> {
         .from_writer(BOM.to_vec());
     for row in rows {
         // Writing to memory cannot fail.
-        let _ = w.write_record(&row);
+        let _ = w.write_record(row.iter().map(|f| neutralise(f).into_owned()));
     }
     w.into_inner().unwrap_or_default()
+}
+
+/// `value`, with a leading `'` if a spreadsheet would read it as a formula.
+pub fn neutralise(value: &str) -> std::borrow::Cow<'_, str> {
+    let formula = value.chars().next().is_some_and(|c| {
+        matches!(
+            c,
+            '=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠'
+        )
+    });
+    if formula {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
 }
 
 /// A ledger: a header row of the kind's field titles, then the entries in
@@ -74,4 +93,19 @@ pub fn checklist(p: &Pages) -> Vec<u8> {
         }
     }
     write(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn values_a_spreadsheet_would_evaluate_get_a_leading_quote() {
+        for v in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "＝1+1"] {
+            assert_eq!(neutralise(v), format!("'{v}"), "{v:?}");
+        }
+        for v in ["2026-05-15", "TO-2026-001", "施錠容器", "", "a=b"] {
+            assert_eq!(neutralise(v), v);
+        }
+    }
 }

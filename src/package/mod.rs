@@ -18,7 +18,7 @@ use zip::{CompressionMethod, DateTime, System};
 use crate::check::Context;
 use crate::diag::{Finding, Severity};
 use crate::git::Revision;
-use crate::pdf::render::{CHECKLIST_PDF, COMBINED_PDF, file_name};
+use crate::names::{CHECKLIST_PDF, COMBINED_PDF, file_name};
 use crate::site::pages::Pages;
 use manifest::{CheckSummary, FileEntry, FindingEntry, MANIFEST, Manifest, sha256};
 
@@ -63,6 +63,9 @@ pub enum PackageError {
         "anzen check has {0} error-level finding(s); fix them or package with --allow-findings (they are then recorded in manifest.json)"
     )]
     Refused(usize),
+    /// Two inputs would give one entry of the zip.
+    #[error("two inputs would both be written as {0} in the zip (see output.name-collision)")]
+    Collision(String),
     /// Writing the zip failed.
     #[error("zip: {0}")]
     Zip(String),
@@ -139,9 +142,19 @@ pub fn package(
         statuses: &statuses,
         mask: false,
     };
+    // Entries by their NFC name; two inputs meeting on one name (as the
+    // check's `output.name-collision` foresees) are refused, never
+    // overwritten, and compared as Windows and macOS compare names.
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut folded = std::collections::BTreeSet::new();
+    let mut collision: Option<String> = None;
     let mut put = |path: String, bytes: Vec<u8>| {
-        files.insert(nfc(&path), bytes);
+        let path = nfc(&path);
+        if folded.insert(crate::names::fold(&path)) {
+            files.insert(path, bytes);
+        } else if collision.is_none() {
+            collision = Some(path);
+        }
     };
     if let Some(pdfs) = inputs.pdfs {
         for (name, bytes) in pdfs {
@@ -154,21 +167,25 @@ pub fn package(
         }
     }
     put(
-        format!("{}/チェックシート回答.csv", folders.checklist),
+        format!("{}/{}", folders.checklist, crate::names::CHECKLIST_CSV),
         csv::checklist(&p),
     );
-    let mut names = std::collections::BTreeSet::new();
-    for l in &cx.project.ledgers {
-        let mut name = format!("{}.csv", file_name(&p.ledger_title(l)));
-        if !names.insert(name.clone()) {
-            name = format!("{}_{}.csv", file_name(&p.ledger_title(l)), file_name(&l.id));
-        }
+    let ledgers = &cx.project.ledgers;
+    let titles: Vec<String> = ledgers.iter().map(|l| p.ledger_title(l)).collect();
+    let csv_names = crate::names::by_title(
+        ledgers.iter().zip(&titles).map(|(l, t)| (l.id.as_str(), t.as_str())),
+        ".csv",
+    );
+    for (l, name) in ledgers.iter().zip(csv_names) {
         put(format!("{}/{name}", folders.ledgers), csv::ledger(&p, l));
     }
     if let Some(site) = inputs.site.filter(|_| c.package.include_site) {
         for (path, bytes) in site {
             put(format!("{}/{path}", folders.site), bytes.clone());
         }
+    }
+    if let Some(path) = collision {
+        return Err(PackageError::Collision(path));
     }
     let manifest = Manifest {
         tool: "anzen".into(),

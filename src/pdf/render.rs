@@ -41,10 +41,19 @@ pub const SANS_FONTS: &[&str] = &[
     "MS Gothic",
 ];
 
-/// The file names of the PDFs.
-pub const CHECKLIST_PDF: &str = "情報セキュリティチェックシート.pdf";
-/// The combined submission PDF.
-pub const COMBINED_PDF: &str = "提出書類一式.pdf";
+pub use crate::names::{CHECKLIST_PDF, COMBINED_PDF};
+
+/// Families for the characters Japanese fonts lack (check boxes, letter-
+/// like symbols, other scripts), in this order, where typst finds them;
+/// `scripts/setup` installs them.
+pub const FALLBACK_FONTS: &[&str] = &[
+    "DejaVu Sans",
+    "Noto Sans",
+    "Noto Sans Math",
+    "Noto Sans Symbols",
+    "Noto Sans Symbols 2",
+    "Symbola",
+];
 
 /// The default typst templates (themes/default/typst/).
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -139,6 +148,8 @@ struct Fonts {
 
 #[derive(Serialize)]
 struct DocMeta {
+    #[serde(skip)]
+    id: String,
     history: Vec<pages::ChangeView>,
     slug: String,
     offset: u8,
@@ -160,29 +171,7 @@ struct LedgerMeta {
     retention: Option<String>,
 }
 
-/// A file name that Windows, macOS and Linux all accept.
-pub fn file_name(title: &str) -> String {
-    let cleaned: String = title
-        .chars()
-        .map(|c| {
-            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let mut trimmed = cleaned.trim().trim_end_matches('.').to_string();
-    // File names stop at 255 bytes (a 90-character Japanese title is 270).
-    while trimmed.len() > 180 {
-        trimmed.pop();
-    }
-    if trimmed.is_empty() {
-        "_".into()
-    } else {
-        trimmed
-    }
-}
+pub use crate::names::file_name;
 
 /// The creation timestamp: SOURCE_DATE_EPOCH if set, else the as-of date
 /// at midnight UTC.
@@ -206,6 +195,7 @@ pub struct Workspace {
     typst: Typst,
     font_paths: Vec<PathBuf>,
     work: tempfile::TempDir,
+    _lock: std::fs::File,
     timestamp: i64,
 }
 
@@ -247,13 +237,49 @@ impl Workspace {
     }
 }
 
+/// Work folders are `anzen-pdf-*` in the system's temporary folder.
+const WORK_PREFIX: &str = "anzen-pdf-";
+/// The lock file a live run holds in its work folder.
+const WORK_LOCK: &str = ".anzen.lock";
+
+/// Removes the work folders of runs that were killed (SIGKILL, power
+/// loss): those whose lock nobody holds, and lockless ones (older versions,
+/// or a run killed before locking) untouched for an hour. Folders of live
+/// runs, and other users' folders, stay.
+fn remove_stale_work_folders() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        if !name.to_string_lossy().starts_with(WORK_PREFIX) {
+            continue;
+        }
+        let dir = e.path();
+        if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
+        let stale = match std::fs::File::open(dir.join(WORK_LOCK)) {
+            Ok(f) => f.try_lock().is_ok(),
+            Err(_) => std::fs::symlink_metadata(&dir)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(3600)),
+        };
+        if stale {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+}
+
 /// Finds typst and a Japanese font, and writes the templates and the
 /// shared metadata into a fresh work folder.
 pub fn prepare(cx: &Context, revision: Option<&Revision>) -> Result<Workspace, PdfError> {
     let project = cx.project;
     let config = &project.config.pdf;
     let root = &project.root;
-    let typst = typst::locate(config.typst.as_ref().map(|p| root.join(p)).as_deref())?;
+    let typst = typst::locate(None)?;
     let font_paths: Vec<PathBuf> = config.font_paths.iter().map(|p| root.join(p)).collect();
     let pick = |configured: &[String], defaults: &[&str]| -> Vec<String> {
         if configured.is_empty() {
@@ -279,7 +305,16 @@ pub fn prepare(cx: &Context, revision: Option<&Revision>) -> Result<Workspace, P
                 .join(", "),
         });
     }
-    // Only families typst has, so it never falls back to a font without kana.
+    // Only families typst has, so it never falls back to a font without
+    // kana; then, for characters the CJK fonts lack (☐, ℋ, other scripts),
+    // fallback families in a fixed order, so that the PDF does not depend
+    // on which other fonts a machine happens to have (typst's own
+    // fallback picks any font that has the character).
+    let fallback: Vec<String> = FALLBACK_FONTS
+        .iter()
+        .map(|s| s.to_string())
+        .filter(|f| has(f))
+        .collect();
     let serif: Vec<String> = serif
         .iter()
         .filter(|f| has(f))
@@ -292,6 +327,14 @@ pub fn prepare(cx: &Context, revision: Option<&Revision>) -> Result<Workspace, P
         .cloned()
         .chain(serif.iter().cloned())
         .collect();
+    let dedup = |v: Vec<String>| {
+        let mut seen = std::collections::BTreeSet::new();
+        v.into_iter()
+            .chain(fallback.iter().cloned())
+            .filter(|f| seen.insert(f.to_lowercase()))
+            .collect::<Vec<String>>()
+    };
+    let (serif, sans) = (dedup(serif), dedup(sans));
     let mono = [
         "Noto Sans Mono CJK JP",
         "BIZ UDGothic",
@@ -303,17 +346,27 @@ pub fn prepare(cx: &Context, revision: Option<&Revision>) -> Result<Workspace, P
     .map(|s| s.to_string())
     .unwrap_or_else(|| sans[0].clone());
 
+    remove_stale_work_folders();
     let work = tempfile::Builder::new()
-        .prefix("anzen-pdf-")
+        .prefix(WORK_PREFIX)
         .tempdir()
         .map_err(|source| PdfError::Io {
             path: "temp".into(),
+            source,
+        })?;
+    // Held while the folder is in use: a later run that can take this lock
+    // knows the folder's owner is gone (killed: no destructor ran).
+    let lock = std::fs::File::create(work.path().join(WORK_LOCK))
+        .and_then(|f| f.try_lock().map(|()| f).map_err(std::io::Error::other))
+        .map_err(|source| PdfError::Io {
+            path: work.path().display().to_string(),
             source,
         })?;
     let ws = Workspace {
         typst,
         font_paths,
         work,
+        _lock: lock,
         timestamp: timestamp(project.as_of),
     };
     for (name, text) in templates(root, project.config.theme.as_deref())? {
@@ -370,12 +423,11 @@ pub fn render(
     });
     let mut docs = Vec::new();
     let mut line_maps: BTreeMap<String, (String, usize, Vec<usize>)> = BTreeMap::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for d in &project.documents {
+    // Documents whose ids share a page (`output.name-collision`): one gets
+    // its typst source, as on the site (see `names::page_owners`).
+    let owners = crate::names::page_owners(project.documents.iter().map(|d| d.meta.id.as_str()));
+    for (d, _) in project.documents.iter().zip(owners).filter(|(_, own)| *own) {
         let slug = crate::site::links::slug(&d.meta.id);
-        if !seen.insert(slug.clone()) {
-            continue;
-        }
         // The title block repeats the front matter's title: a first `# 同じ題`
         // is dropped (its line kept blank so lines still map), and the body's
         // `##` headings then sit right under the title.
@@ -400,6 +452,7 @@ pub fn render(
         );
         let m = &d.meta;
         docs.push(DocMeta {
+            id: d.meta.id.clone(),
             history: pages::history(&p, &d.file),
             slug,
             offset,
@@ -435,13 +488,21 @@ pub fn render(
         (CHECKLIST_PDF.into(), "checklist.typ", None),
         (COMBINED_PDF.into(), "combined.typ", None),
     ];
-    let mut names = std::collections::BTreeSet::new();
-    for d in &docs {
-        let mut name = format!("{}.pdf", file_name(&d.title));
-        if !names.insert(name.clone()) || name == CHECKLIST_PDF || name == COMBINED_PDF {
-            name = format!("{}_{}.pdf", file_name(&d.title), d.slug);
+    // Two documents whose PDFs would share a name (as Windows or macOS
+    // compare names) are an `output.name-collision` error: the first keeps
+    // the name, the other gets no PDF of its own (never a silent overwrite).
+    let mut names: std::collections::BTreeSet<String> = [CHECKLIST_PDF, COMBINED_PDF]
+        .iter()
+        .map(|n| crate::names::fold(n))
+        .collect();
+    let pdf_names = crate::names::by_title(
+        docs.iter().map(|d| (d.id.as_str(), d.title.as_str())),
+        ".pdf",
+    );
+    for (d, name) in docs.iter().zip(pdf_names) {
+        if names.insert(crate::names::fold(&name)) {
+            jobs.push((name, "document.typ", Some(d.slug.clone())));
         }
-        jobs.push((name, "document.typ", Some(d.slug.clone())));
     }
     let (typst, dir, font_paths, timestamp) =
         (&ws.typst, ws.work.path(), &ws.font_paths, ws.timestamp);
@@ -561,6 +622,15 @@ fn templates(root: &Path, theme: Option<&str>) -> Result<Vec<(String, String)>, 
         .collect();
     if let Some(name) = theme.filter(|n| *n != "default") {
         let dir = root.join("themes").join(name).join("typst");
+        if dir.exists() && !crate::load::source::resolves_inside(root, &dir) {
+            return Err(PdfError::Io {
+                path: dir.display().to_string(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    "the theme folder leads outside the project (a symbolic link); themes are read only from inside it",
+                ),
+            });
+        }
         if dir.is_dir() {
             for entry in walkdir::WalkDir::new(&dir)
                 .follow_links(false)

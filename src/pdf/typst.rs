@@ -50,6 +50,14 @@ pub enum TypstError {
     },
 }
 
+/// A typst process: an argument list, never a shell, and none of the
+/// secrets anzen may hold in its environment (the package password).
+fn child(path: &Path) -> Command {
+    let mut cmd = Command::new(path);
+    cmd.env_remove(crate::package::PASSWORD_ENV);
+    cmd
+}
+
 fn executable_names() -> &'static [&'static str] {
     if cfg!(windows) {
         &["typst.exe", "typst"]
@@ -99,7 +107,7 @@ pub fn locate(configured: Option<&Path>) -> Result<Typst, TypstError> {
             tried: candidates[0].display().to_string(),
         });
     }
-    let out = Command::new(path)
+    let out = child(path)
         .arg("--version")
         .output()
         .map_err(|e| TypstError::Run {
@@ -127,7 +135,7 @@ pub fn locate(configured: Option<&Path>) -> Result<Typst, TypstError> {
 impl Typst {
     /// The font families typst can see (system fonts plus `font_paths`).
     pub fn fonts(&self, font_paths: &[PathBuf]) -> Result<Vec<String>, TypstError> {
-        let mut cmd = Command::new(&self.path);
+        let mut cmd = child(&self.path);
         cmd.arg("fonts");
         for p in font_paths {
             cmd.arg("--font-path").arg(p);
@@ -151,7 +159,7 @@ impl Typst {
 
     /// Compiles `input` (relative to `root`) to `output`.
     pub fn compile(&self, job: &CompileJob) -> Result<(), String> {
-        let mut cmd = Command::new(&self.path);
+        let mut cmd = child(&self.path);
         cmd.arg("compile").arg("--root").arg(job.root);
         for p in job.font_paths {
             cmd.arg("--font-path").arg(p);

@@ -6,42 +6,7 @@ use crate::check::Context;
 use crate::check::Resolved;
 use crate::diag::Finding;
 
-/// A file name for an id: ASCII letters, digits, `-`, `_` and `.` kept,
-/// `(` `)` folded to `-`, anything else hex-encoded, so that every id maps
-/// to a distinct, portable file name.
-pub fn slug(id: &str) -> String {
-    let mut out = String::new();
-    for c in id.chars() {
-        match c {
-            'a'..='z' | 'A'..='Z' | '0'..='9' | '-' | '_' | '.' => out.push(c),
-            '(' => out.push('-'),
-            ')' => {}
-            other => {
-                let mut buf = [0u8; 4];
-                for b in other.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("_{b:02x}"));
-                }
-            }
-        }
-    }
-    if out.is_empty() || out.starts_with('.') {
-        out = format!("_{out}");
-    }
-    if out.len() > MAX_SLUG {
-        // File names stop at 255 bytes, and a Japanese id triples twice
-        // over: keep a readable head and a hash of the whole id.
-        use sha2::Digest;
-        let hash = sha2::Sha256::digest(id.as_bytes());
-        let hex: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
-        out.truncate(MAX_SLUG - hex.len() - 1);
-        out = format!("{out}~{hex}");
-    }
-    out
-}
-
-/// Longest slug (bytes), well under the 255-byte limit of file names once
-/// `.html` or `.pdf` is added.
-const MAX_SLUG: usize = 120;
+pub use crate::names::{document_page, ledger_page, requirement_page, slug};
 
 /// Percent-encodes the characters that would break a relative URL, leaving
 /// other text (Japanese included) readable.
@@ -68,21 +33,6 @@ pub fn entry_anchor(id: &str) -> String {
         "entry-{}",
         id.split_whitespace().collect::<Vec<_>>().join("-")
     )
-}
-
-/// Page of a requirement, from the site root.
-pub fn requirement_page(id: &str) -> String {
-    format!("requirements/{}.html", slug(id))
-}
-
-/// Page of a document.
-pub fn document_page(id: &str) -> String {
-    format!("documents/{}.html", slug(id))
-}
-
-/// Page of a ledger.
-pub fn ledger_page(id: &str) -> String {
-    format!("ledgers/{}.html", slug(id))
 }
 
 /// Where an evidence file is copied.
@@ -163,6 +113,7 @@ pub fn finding_url(cx: &Context, f: &Finding) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::names::MAX_SLUG;
 
     #[test]
     fn slugs_are_portable_and_distinct() {

@@ -164,11 +164,17 @@ pub fn render(
         template: "documents.html",
         context: c,
     });
-    // A duplicate id is reported as a finding and rendered once.
-    let mut seen = std::collections::BTreeSet::new();
+    // Ids that share a page (a duplicate id, or two ids with one slug) are
+    // reported as findings; one of them gets the page (`names::page_owners`).
+    let doc_owners =
+        crate::names::page_owners(cx.project.documents.iter().map(|d| d.meta.id.as_str()));
+    let ledger_owners =
+        crate::names::page_owners(cx.project.ledgers.iter().map(|l| l.id.as_str()));
     let first_docs: Vec<&pages::DocumentView> = doc_views
         .iter()
-        .filter(|d| seen.insert(d.head.url.as_str()))
+        .zip(&doc_owners)
+        .filter(|(_, own)| **own)
+        .map(|(d, _)| d)
         .collect();
 
     step("  台帳の表", "  ledger tables");
@@ -188,7 +194,9 @@ pub fn render(
     });
     let first_ledgers: Vec<&pages::LedgerView> = ledger_views
         .iter()
-        .filter(|l| seen.insert(l.head.url.as_str()))
+        .zip(&ledger_owners)
+        .filter(|(_, own)| **own)
+        .map(|(l, _)| l)
         .collect();
 
     let mut c = base("", "findings", "検査結果");

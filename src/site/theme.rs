@@ -64,6 +64,9 @@ pub enum ThemeError {
         /// The error.
         source: std::io::Error,
     },
+    /// A theme folder leads out of the project (a symbolic link).
+    #[error("{0}: the theme folder leads outside the project (a symbolic link); themes are read only from inside it")]
+    Outside(String),
     /// The named theme folder does not exist.
     #[error("theme folder {0} not found")]
     Missing(String),
@@ -86,6 +89,11 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
         }
         for (sub, is_template) in [("templates", true), ("static", false)] {
             let base = dir.join(sub);
+            // A theme folder (or `themes/` itself) that is a link out of the
+            // project would copy outside files into the site and the zip.
+            if !crate::load::source::resolves_inside(root, &base) {
+                return Err(ThemeError::Outside(base.display().to_string()));
+            }
             for entry in walkdir::WalkDir::new(&base)
                 .follow_links(false)
                 .sort_by_file_name()
@@ -113,7 +121,20 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
     tera.add_raw_templates(templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .map_err(|e| ThemeError::Template(error_chain(&e)))?;
     tera.register_filter("date_ja", date_ja);
+    // Templates come from the project, which may be someone else's pull
+    // request: nothing in them may read the environment (where the package
+    // password can be).
+    tera.register_function("get_env", no_environment);
     Ok(Theme { tera, assets })
+}
+
+/// Stands in for tera's `get_env`: always an error.
+fn no_environment(
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    Err(tera::Error::msg(
+        "get_env is not available in anzen templates (環境変数はテンプレートから読めません)",
+    ))
 }
 
 /// A tera error with its causes (tera puts the useful part in `source`).

@@ -217,6 +217,19 @@ pub fn resolve(
     for name in names {
         let loaded = match Standard::bundled(name) {
             Some(s) => Ok(s),
+            None if !standard_path_ok(root, name) => Err(Finding::error(
+                "yaml.invalid-value",
+                tr!(
+                    "基準ファイル「{}」はプロジェクトの外にあります（読み込みません）",
+                    "standard file '{}' is outside the project (not read)";
+                    crate::report::terminal::text(name)
+                ),
+            )
+            .at(Location::file(crate::model::config::CONFIG_FILE))
+            .hint(tr!(
+                "基準ファイルはプロジェクトの中に置き、ルートからの相対パス（.. を含まない）で書いてください",
+                "keep standard files inside the project and name them by a path relative to the root, without .."
+            ))),
             None => {
                 let path = root.join(name);
                 match crate::load::source::read_text(&path, name) {
@@ -232,7 +245,11 @@ pub fn resolve(
                         "同梱の基準: {}",
                         "bundled standards: {}"; BUNDLED.iter().map(|(id, _)| *id).collect::<Vec<_>>().join(", ")
                     ))),
-                    Ok(text) => Standard::from_yaml(&text).map_err(|e| crate::load::document::yaml_finding(&e, name, 0)),
+                    Ok(text) => Standard::from_yaml(&text).map_err(|e| {
+                        let mut f = crate::load::document::yaml_finding(&e, name, 0);
+                        f.message = short(&f.message);
+                        f
+                    }),
                 }
             }
         };
@@ -259,4 +276,29 @@ pub fn resolve(
             Err(errors)
         }
     }
+}
+
+/// Whether a standard named by path lies inside the project: relative,
+/// without `..`, and not through a link that leads out.
+fn standard_path_ok(root: &std::path::Path, name: &str) -> bool {
+    let p = std::path::Path::new(name);
+    !p.is_absolute()
+        && !name.starts_with(['/', '\\'])
+        && !name.contains(':')
+        && !name.split(['/', '\\']).any(|s| s == "..")
+        && crate::load::source::resolves_inside(root, &root.join(p))
+}
+
+/// A parse error of a standard file, cut to a short excerpt: the file is
+/// the project's, but the message goes to CI logs and JSON output.
+fn short(t: &Text) -> Text {
+    let cut = |s: &str| {
+        const MAX: usize = 160;
+        if s.chars().count() <= MAX {
+            s.to_string()
+        } else {
+            format!("{}…", s.chars().take(MAX).collect::<String>())
+        }
+    };
+    Text::new(cut(&t.ja), cut(&t.en))
 }
