@@ -3,41 +3,100 @@
 //! touching the working tree or the index), loaded and checked at the same
 //! as-of date, and compared: answers, requirement status, findings,
 //! documents (by section), ledgers (by entry).
+//!
+//! A revision is read with NUL-separated plumbing (`ls-tree -z` for names
+//! and object ids, one `cat-file --batch` fed the ids, its output read
+//! while it runs), so any file name is copied to its own place. Only
+//! regular files are copied: a committed symbolic link is left out (never
+//! recreated, so nothing read from a revision leads out of the temporary
+//! folder), and so are names that would climb out of it.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::io::{BufRead, Read};
+use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::check::{self, Context, evidence, status};
 use crate::date::Date;
 use crate::diag::{Finding, Severity};
-use crate::load::{self, LoadOptions};
+use crate::git;
+use crate::i18n::Text;
+use crate::load::{self, LoadError, LoadOptions};
 use crate::model::Project;
+use crate::report::terminal;
 use crate::standard::{self, LedgerKinds, Standard};
+use crate::tr;
+use crate::write::{self, WriteError};
 
 /// Why a diff could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum DiffError {
-    /// git failed (unknown revision, not a repository...).
+    /// git failed (not a repository, no git...): git's own message.
     #[error("git: {0}")]
     Git(String),
     /// Not a commit of this repository.
     #[error("'{0}' is not a commit of this git repository")]
     Revision(String),
     /// A revision could not be loaded as a project.
-    #[error("{rev}: {message}")]
+    #[error("{rev}: {}", message.en)]
     Load {
         /// The revision.
         rev: String,
         /// Why.
-        message: String,
+        message: Text,
     },
-    /// File trouble.
-    #[error("{0}")]
-    Io(String),
+    /// git listed a file of the revision but has not its content (a
+    /// partial clone: anzen never fetches).
+    #[error("{rev}: git has no content for {path}")]
+    Missing {
+        /// The revision.
+        rev: String,
+        /// The file, relative to the project root.
+        path: String,
+    },
+    /// The temporary folder could not be made.
+    #[error("cannot make a temporary folder: {0}")]
+    TempDir(std::io::Error),
+    /// A file of a revision could not be written into the temporary folder.
+    #[error("{}", .0.text().en)]
+    Write(WriteError),
+}
+
+impl DiffError {
+    /// The message in both languages.
+    pub fn text(&self) -> Text {
+        match self {
+            DiffError::Git(m) => tr!(
+                "git がエラーを返しました: {}",
+                "git failed: {}"; terminal::text(m)
+            ),
+            DiffError::Revision(r) => tr!(
+                "「{}」はこの git リポジトリのコミットではありません",
+                "'{}' is not a commit of this git repository"; terminal::text(r)
+            ),
+            DiffError::Load { rev, message } => Text::new(
+                format!("{}: {}", terminal::text(rev), message.ja),
+                format!("{}: {}", terminal::text(rev), message.en),
+            ),
+            DiffError::Missing { rev, path } => tr!(
+                "{}: git に {} の中身がありません。anzen は部分クローン（--filter）の足りない中身を取り寄せません。フィルタなしでクローンしてください",
+                "{}: git has no content for {}; anzen never fetches what a partial clone (--filter) lacks: clone without a filter";
+                terminal::text(rev), terminal::text(path)
+            ),
+            DiffError::TempDir(e) => tr!(
+                "一時フォルダを作れません: {}",
+                "cannot make a temporary folder: {}"; e
+            ),
+            DiffError::Write(e) => e.text(),
+        }
+    }
+}
+
+impl From<git::Failure> for DiffError {
+    fn from(f: git::Failure) -> Self {
+        DiffError::Git(f.0)
+    }
 }
 
 /// One side of the comparison.
@@ -137,92 +196,183 @@ impl Diff {
     }
 }
 
-fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, DiffError> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .output()
-        .map_err(|e| DiffError::Git(e.to_string()))?;
-    if !out.status.success() {
-        return Err(DiffError::Git(
-            String::from_utf8_lossy(&out.stderr).trim().to_string(),
-        ));
+/// The commit id `rev` names, or [`DiffError::Revision`]. A revision
+/// starting with `-` would read as an option: refused.
+fn resolve(root: &Path, rev: &str) -> Result<String, DiffError> {
+    let not_a_commit = || DiffError::Revision(rev.to_string());
+    if rev.is_empty() || rev.starts_with('-') {
+        return Err(not_a_commit());
     }
-    Ok(out.stdout)
+    let mut cmd = git::command(root);
+    cmd.args(["rev-parse", "--verify", "--quiet"])
+        .arg(format!("{rev}^{{commit}}"));
+    let out = git::output(cmd).map_err(|_| not_a_commit())?;
+    let id = String::from_utf8_lossy(&out).trim().to_string();
+    if id.len() >= 40 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(id)
+    } else {
+        Err(not_a_commit())
+    }
 }
 
-/// Copies the project as it is at `rev` (files under `root`) into `dest`,
-/// through `git ls-tree` and one `git cat-file --batch`.
-fn materialize(root: &Path, rev: &str, dest: &Path) -> Result<(), DiffError> {
-    let listing = git(
-        root,
-        &["ls-tree", "-r", "-z", "--name-only", rev, "--", "."],
-    )?;
-    let paths: Vec<String> = listing
-        .split(|b| *b == 0)
-        .filter(|p| !p.is_empty())
-        .map(|p| String::from_utf8_lossy(p).into_owned())
-        .collect();
-    let mut child = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["cat-file", "--batch"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| DiffError::Git(e.to_string()))?;
-    let mut stdin = child
-        .stdin
-        .take()
-        .ok_or_else(|| DiffError::Git("no stdin".into()))?;
-    let requests: String = paths.iter().map(|p| format!("{rev}:./{p}\n")).collect();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(requests.as_bytes());
-    });
-    let mut out = BufReader::new(
-        child
-            .stdout
-            .take()
-            .ok_or_else(|| DiffError::Git("no stdout".into()))?,
-    );
-    for path in &paths {
-        let mut header = String::new();
-        out.read_line(&mut header)
-            .map_err(|e| DiffError::Git(e.to_string()))?;
-        let size: usize = match header.split_whitespace().collect::<Vec<_>>().as_slice() {
-            [_, "blob", size] => size.parse().unwrap_or(0),
-            _ => continue, // missing or not a blob (submodule)
+/// `path` (as git lists it, relative to the project root) as a relative
+/// path of plain names, or `None` for anything that could leave the
+/// folder it is joined to: empty, absolute, `.` or `..` components.
+fn plain_path(path: &[u8]) -> Option<PathBuf> {
+    if path.is_empty()
+        || path
+            .split(|b| *b == b'/')
+            .any(|seg| seg.is_empty() || seg == b"." || seg == b"..")
+    {
+        return None;
+    }
+    #[cfg(unix)]
+    let p = {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(path))
+    };
+    #[cfg(not(unix))]
+    let p = PathBuf::from(std::str::from_utf8(path).ok()?);
+    p.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then_some(p)
+}
+
+/// One regular file of a revision: where it goes and its blob.
+struct Entry {
+    path: PathBuf,
+    name: String,
+    blob: String,
+}
+
+/// The regular files of `commit` under `root`, from `git ls-tree -r -z`
+/// (`<mode> <type> <object>\t<path>`, NUL-terminated, paths as they are).
+/// Symbolic links (mode 120000) are left out: a link committed in a
+/// revision is never recreated, so nothing anzen reads from the revision
+/// can lead out of the temporary folder (the working tree's own links are
+/// reported by the loader as `file.outside-content` when they lead out of
+/// the content folder, and never followed). Submodules (commits) have no
+/// content here; paths that could climb out are skipped.
+fn entries(root: &Path, commit: &str) -> Result<Vec<Entry>, DiffError> {
+    let mut cmd = git::command(root);
+    cmd.args(["ls-tree", "-r", "-z", commit, "--", "."]);
+    let listing = git::output(cmd)?;
+    let mut entries = Vec::new();
+    for record in listing.split(|b| *b == 0).filter(|r| !r.is_empty()) {
+        let Some(tab) = record.iter().position(|b| *b == b'\t') else {
+            continue;
         };
-        let mut bytes = vec![0u8; size + 1];
-        out.read_exact(&mut bytes)
-            .map_err(|e| DiffError::Git(e.to_string()))?;
-        bytes.truncate(size);
-        // Paths come from git; refuse anything that would climb out.
-        if path.split('/').any(|seg| seg == ".." || seg.is_empty()) {
+        let (meta, path) = (&record[..tab], &record[tab + 1..]);
+        let meta = String::from_utf8_lossy(meta);
+        let [mode, kind, blob] = meta.split(' ').collect::<Vec<_>>()[..] else {
+            continue;
+        };
+        let regular = u32::from_str_radix(mode, 8).is_ok_and(|m| m & 0o170000 == 0o100000);
+        if kind != "blob" || !regular || !blob.bytes().all(|b| b.is_ascii_hexdigit()) {
             continue;
         }
-        let target = dest.join(path);
-        if let Some(p) = target.parent() {
-            std::fs::create_dir_all(p).map_err(|e| DiffError::Io(e.to_string()))?;
-        }
-        std::fs::write(&target, &bytes).map_err(|e| DiffError::Io(e.to_string()))?;
+        let Some(rel) = plain_path(path) else {
+            continue;
+        };
+        entries.push(Entry {
+            path: rel,
+            name: String::from_utf8_lossy(path).into_owned(),
+            blob: blob.to_string(),
+        });
     }
-    let _ = writer.join();
-    let _ = child.wait();
-    Ok(())
+    Ok(entries)
+}
+
+/// Copies the project as it is at `commit` (its regular files under
+/// `root`, see [`entries`]) into `dest`, through one `git cat-file
+/// --batch` fed object ids (which hold no newline, whatever the names),
+/// its output read while it runs.
+fn materialize(root: &Path, rev: &str, commit: &str, dest: &Path) -> Result<(), DiffError> {
+    let entries = entries(root, commit)?;
+    let requests: Vec<u8> = entries
+        .iter()
+        .flat_map(|e| format!("{}\n", e.blob).into_bytes())
+        .collect();
+    let mut cmd = git::command(root);
+    cmd.args(["cat-file", "--batch"]);
+    git::pipe(cmd, requests, |out: &mut dyn BufRead| {
+        let broken = |e: std::io::Error| DiffError::Git(e.to_string());
+        for e in &entries {
+            let mut header = String::new();
+            out.read_line(&mut header).map_err(broken)?;
+            let fields: Vec<&str> = header.split_whitespace().collect();
+            let size: u64 = match fields[..] {
+                [blob, "blob", size] if blob == e.blob => size
+                    .parse()
+                    .map_err(|_| DiffError::Git(format!("cat-file: {}", header.trim())))?,
+                [_, "missing"] => {
+                    return Err(DiffError::Missing {
+                        rev: rev.to_string(),
+                        path: e.name.clone(),
+                    });
+                }
+                _ => {
+                    return Err(DiffError::Git(format!(
+                        "cat-file: unexpected answer {:?}",
+                        header.trim()
+                    )));
+                }
+            };
+            let mut bytes = Vec::new();
+            out.take(size).read_to_end(&mut bytes).map_err(broken)?;
+            let mut newline = [0u8; 1];
+            out.read_exact(&mut newline).map_err(broken)?;
+            if bytes.len() as u64 != size || newline != *b"\n" {
+                return Err(DiffError::Git("cat-file: output cut short".into()));
+            }
+            if let Some(parent) = e.path.parent() {
+                write::dirs(dest, parent).map_err(DiffError::Write)?;
+            }
+            // A name taken twice (a folder that folds case) keeps the first.
+            write::new_file(&dest.join(&e.path), &bytes).map_err(DiffError::Write)?;
+        }
+        Ok(())
+    })
+}
+
+/// A load failure of one side, in both languages; no temporary paths.
+fn load_message(e: LoadError, root: &Path) -> Text {
+    let shown = |p: &Path| terminal::path(p.strip_prefix(root).unwrap_or(p));
+    match e {
+        LoadError::ConfigMissing(p) => tr!(
+            "設定ファイル {} がありません",
+            "config file {} not found"; shown(&p)
+        ),
+        LoadError::ContentMissing(p) => tr!(
+            "コンテンツフォルダ {} がありません",
+            "content folder {} not found"; shown(&p)
+        ),
+        LoadError::ConfigInvalid(findings) => findings
+            .first()
+            .map(|f| f.message.clone())
+            .unwrap_or_else(|| {
+                tr!(
+                    "設定ファイルにエラーがあります",
+                    "the config file has errors"
+                )
+            }),
+    }
 }
 
 fn side(root: &Path, rev: &str, as_of: Date) -> Result<Side, DiffError> {
     let options = LoadOptions { as_of: Some(as_of) };
-    let fail = |message: String| DiffError::Load {
+    let fail = |message: Text| DiffError::Load {
         rev: rev.to_string(),
         message,
     };
-    let (project, mut findings) = load::load(root, &options).map_err(|e| fail(e.to_string()))?;
-    let standard = standard::resolve(root, &project.config.standards)
-        .map_err(|_| fail("the standard has errors".into()))?;
+    let (project, mut findings) =
+        load::load(root, &options).map_err(|e| fail(load_message(e, root)))?;
+    let standard = standard::resolve(root, &project.config.standards).map_err(|_| {
+        fail(tr!(
+            "基準にエラーがあります（anzen check で確認してください）",
+            "the standard has errors (see anzen check)"
+        ))
+    })?;
     findings.extend(check::run(&project, &standard, &LedgerKinds::bundled()));
     Ok(Side {
         project,
@@ -238,28 +388,18 @@ pub fn diff(
     head: Option<&str>,
     as_of: Option<Date>,
 ) -> Result<Diff, DiffError> {
-    for rev in std::iter::once(base).chain(head) {
-        git(
-            root,
-            &[
-                "rev-parse",
-                "--verify",
-                "--quiet",
-                &format!("{rev}^{{commit}}"),
-            ],
-        )
-        .map_err(|_| DiffError::Revision(rev.to_string()))?;
-    }
+    let base_id = resolve(root, base)?;
+    let head_id = head.map(|h| resolve(root, h)).transpose()?;
     let head_name = head.unwrap_or("working tree").to_string();
-    let tmp = tempfile::tempdir().map_err(|e| DiffError::Io(e.to_string()))?;
+    let tmp = tempfile::tempdir().map_err(DiffError::TempDir)?;
     let (base_dir, head_dir) = (tmp.path().join("base"), tmp.path().join("head"));
-    materialize(root, base, &base_dir)?;
-    let head_root = match head {
-        Some(h) => {
-            materialize(root, h, &head_dir)?;
+    materialize(root, base, &base_id, &base_dir)?;
+    let head_root = match (head, &head_id) {
+        (Some(h), Some(id)) => {
+            materialize(root, h, id, &head_dir)?;
             head_dir.as_path()
         }
-        None => root,
+        _ => root,
     };
     // One as-of date for both sides: the flag, else head's config, else today.
     let as_of = as_of
@@ -619,4 +759,65 @@ fn md_escape(s: &str) -> String {
     s.replace('|', "\\|")
         .replace('<', "&lt;")
         .replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_could_leave_the_folder_are_refused() {
+        for bad in [
+            &b""[..],
+            b"/etc/passwd",
+            b"../x",
+            b"a/../../x",
+            b"a//b",
+            b"./a",
+            b"a/.",
+        ] {
+            assert_eq!(plain_path(bad), None, "{:?}", String::from_utf8_lossy(bad));
+        }
+        assert_eq!(
+            plain_path(b"content/evidence/a\nb.pdf"),
+            Some(PathBuf::from("content/evidence/a\nb.pdf"))
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_committed_symlink_is_never_recreated_and_an_option_is_no_revision() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let run = |args: &[&str]| {
+            let mut cmd = git::command(root);
+            cmd.args(["-c", "user.name=a", "-c", "user.email=a@example.jp"])
+                .args(args);
+            git::output(cmd).unwrap()
+        };
+        run(&["init", "-q"]);
+        std::fs::write(root.join("plain.md"), "本文\n").unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", root.join("passwd.md")).unwrap();
+        std::os::unix::fs::symlink("plain.md", root.join("alias.md")).unwrap();
+        run(&["add", "-A"]);
+        run(&["commit", "-qm", "links"]);
+        let commit = resolve(root, "HEAD").unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("base");
+        materialize(root, "HEAD", &commit, &dest).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dest.join("plain.md")).unwrap(),
+            "本文\n"
+        );
+        for link in ["passwd.md", "alias.md"] {
+            assert!(
+                std::fs::symlink_metadata(dest.join(link)).is_err(),
+                "{link} is neither a link nor a file holding its target"
+            );
+        }
+        assert!(matches!(
+            resolve(root, "--output=x"),
+            Err(DiffError::Revision(_))
+        ));
+    }
 }
