@@ -335,7 +335,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                     );
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(e.text().get(cli.lang).to_string()),
             }
         }
         Command::Init { dir, force } => {

@@ -370,6 +370,193 @@ fn first_tab(src: &str, line: usize) -> Option<(usize, usize)> {
         })
 }
 
+/// Where a value lies in its source text, with the shape of its [`Node`]
+/// (see [`extents`]): for editing a file in place without guessing from
+/// indentation where a value ends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extent {
+    /// Byte offset of its first character.
+    pub start: usize,
+    /// Byte offset just past its last character: past the closing bracket
+    /// of a flow collection, past the last line break of a block scalar
+    /// (`|`, `>`; or the end of the text), the end of the last item of a
+    /// block collection, the end of the key for a value left empty.
+    pub end: usize,
+    /// Whether it is a collection written in flow style (`{…}`, `[…]`).
+    pub flow: bool,
+    /// Nothing for a scalar or an alias; the items of a sequence; the keys
+    /// and values of a mapping, alternately, in source order (duplicate
+    /// keys kept, unlike in [`Node`]).
+    pub items: Vec<Extent>,
+}
+
+/// The [`Extent`] of every value of `src` (one document), read with
+/// saphyr-parser; `None` if the text does not parse. Positions are byte
+/// offsets into `src`.
+pub fn extents(src: &str) -> Option<Extent> {
+    let mut events = Parser::new_from_str(src);
+    let mut offsets = Offsets {
+        src,
+        chars: 0,
+        bytes: 0,
+    };
+    let mut root = None;
+    loop {
+        let (ev, _) = events.next()?.ok()?;
+        match ev {
+            Event::StreamEnd => return root,
+            Event::DocumentStart(_) if root.is_some() => return None,
+            Event::DocumentStart(_) => {
+                let (ev, span) = events.next()?.ok()?;
+                root = Some(if matches!(ev, Event::DocumentEnd) {
+                    let at = offsets.byte(span.start.index());
+                    Extent {
+                        start: at,
+                        end: at,
+                        flow: false,
+                        items: Vec::new(),
+                    }
+                } else {
+                    extent(&mut events, &mut offsets, ev, span, 0)?
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Converts saphyr's character indices to byte offsets, walking from the
+/// last one converted (the parser's positions mostly move forward).
+struct Offsets<'a> {
+    src: &'a str,
+    chars: usize,
+    bytes: usize,
+}
+
+impl Offsets<'_> {
+    fn byte(&mut self, chars: usize) -> usize {
+        while self.chars < chars && self.bytes < self.src.len() {
+            let c = self.src[self.bytes..]
+                .chars()
+                .next()
+                .map_or(1, char::len_utf8);
+            self.bytes += c;
+            self.chars += 1;
+        }
+        while self.chars > chars && self.bytes > 0 {
+            self.bytes -= 1;
+            while !self.src.is_char_boundary(self.bytes) {
+                self.bytes -= 1;
+            }
+            self.chars -= 1;
+        }
+        self.bytes
+    }
+}
+
+/// Just past the closing quote of the quoted scalar that `src[start..]`
+/// holds (after its anchor and tag, if any).
+fn quoted_end(src: &str, start: usize, quote: u8) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let mut i = start;
+    // Anchor and tag properties come first, each followed by a space.
+    while matches!(bytes.get(i), Some(b'&' | b'!')) {
+        while bytes.get(i).is_some_and(|b| !b.is_ascii_whitespace()) {
+            i += 1;
+        }
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+    }
+    if bytes.get(i) != Some(&quote) {
+        return None;
+    }
+    i += 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+fn extent<'a>(
+    events: &mut Parser<'a, saphyr_parser::StrInput<'a>>,
+    offsets: &mut Offsets<'_>,
+    ev: Event<'a>,
+    span: saphyr_parser::Span,
+    depth: usize,
+) -> Option<Extent> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let start = offsets.byte(span.start.index());
+    match ev {
+        Event::Scalar(_, style, ..) => {
+            let mut end = offsets.byte(span.end.index());
+            if let Some(quote) = match style {
+                ScalarStyle::DoubleQuoted => Some(b'"'),
+                ScalarStyle::SingleQuoted => Some(b'\''),
+                _ => None,
+            } {
+                // The parser's span runs on over spaces and a comment after
+                // the closing quote: find the quote itself.
+                end = quoted_end(&offsets.src[..end], start, quote).unwrap_or(end);
+            } else if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                // The parser ends a block scalar at the next token, after
+                // the indentation of its line: end it at that line's start.
+                let line_start = offsets.src[..end].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+                if offsets.src[line_start..end]
+                    .bytes()
+                    .all(|b| b == b' ' || b == b'\t')
+                {
+                    end = line_start.max(start);
+                }
+            }
+            Some(Extent {
+                start,
+                end,
+                flow: false,
+                items: Vec::new(),
+            })
+        }
+        Event::Alias(_) => Some(Extent {
+            start,
+            end: offsets.byte(span.end.index()),
+            flow: false,
+            items: Vec::new(),
+        }),
+        Event::SequenceStart(..) | Event::MappingStart(..) => {
+            let mut items = Vec::new();
+            loop {
+                let (ev, span) = events.next()?.ok()?;
+                if matches!(ev, Event::SequenceEnd | Event::MappingEnd) {
+                    // A flow collection ends at its bracket (the span runs
+                    // on over a comment after it); a block one where the
+                    // next token is, so at its last item.
+                    let flow = span.end.index() > span.start.index();
+                    let end = if flow {
+                        offsets.byte(span.start.index()) + 1
+                    } else {
+                        items.last().map_or(start, |i: &Extent| i.end)
+                    };
+                    return Some(Extent {
+                        start,
+                        end,
+                        flow,
+                        items,
+                    });
+                }
+                items.push(extent(events, offsets, ev, span, depth + 1)?);
+            }
+        }
+        _ => None,
+    }
+}
+
 struct Builder<'a, 's> {
     events: Parser<'a, saphyr_parser::StrInput<'a>>,
     /// Anchored nodes with their height (levels of nesting inside them), so
@@ -1007,6 +1194,33 @@ mod tests {
         assert!(p.root.is_none());
         assert_eq!((p.errors[0].line, p.errors[0].column), (3, 1));
         assert!(p.errors[0].hint.is_some());
+    }
+
+    #[test]
+    fn extents_end_where_values_end_in_bytes() {
+        let src = "a: 日本\r\nb: |\r\n  x\r\n  # y\r\nc: {d: [1, 2]}\r\ne:\r\n";
+        let root = extents(src).unwrap();
+        let part = |e: &Extent| &src[e.start..e.end];
+        assert_eq!(root.items.len(), 8);
+        assert_eq!(part(&root.items[1]), "日本");
+        // A block scalar ends past its last line break (comment-like lines
+        // inside it included), not at the next key.
+        assert_eq!(&src[root.items[3].end..], "c: {d: [1, 2]}\r\ne:\r\n");
+        assert!(root.items[5].flow && !root.items[3].flow && !root.flow);
+        assert_eq!(part(&root.items[5]), "{d: [1, 2]}");
+        // An empty value sits at the end of its key; a block mapping ends
+        // with its last item.
+        assert_eq!(root.items[7].start, src.find("e:").unwrap() + 1);
+        assert_eq!(root.end, root.items[7].end);
+        assert!(extents("a: [").is_none());
+        // Quoted scalars and flow collections end at their closing quote or
+        // bracket, not after a comment that follows.
+        let src = "a: &q !!str \"x\\\" # y\" # c\nb: 'it''s' # c\nc: [1] # c\n";
+        let root = extents(src).unwrap();
+        let part = |e: &Extent| &src[e.start..e.end];
+        assert_eq!(part(&root.items[1]), "&q !!str \"x\\\" # y\"");
+        assert_eq!(part(&root.items[3]), "'it''s'");
+        assert_eq!(part(&root.items[5]), "[1]");
     }
 
     #[test]

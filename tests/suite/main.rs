@@ -29,6 +29,7 @@ mod pdf;
 mod rule_catalogue;
 mod secrets;
 mod security;
+mod security_confirm;
 mod security_git;
 mod serve;
 mod site;
