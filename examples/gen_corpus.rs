@@ -227,7 +227,7 @@ fn document(i: usize, total: usize, rng: &mut Rng) -> (String, String) {
     }
     body.push_str("\n### 附則 {#appendix}\n\nこの文書は、2026年4月1日から施行する。詳しくは[基本方針](basic-policy)を参照。\n");
     let kind = KINDS[i % KINDS.len()];
-    let satisfies = if i % 10 == 0 {
+    let satisfies = if i.is_multiple_of(10) {
         "satisfies:\n  - requirement: S3(3)\n    section: s1\n"
     } else {
         ""

@@ -442,9 +442,7 @@ pub fn stage_dir(dir: &Path, files: &site::SiteFiles) -> Result<Staged, BuildErr
     let (tmp, old) = (sibling(dir, "tmp"), sibling(dir, "old"));
     // A build killed between its two renames left the last good folder as
     // `.<name>.old` and nothing in its place: put it back first.
-    if dir.symlink_metadata().is_err()
-        && old.symlink_metadata().is_ok_and(|m| m.is_dir())
-    {
+    if dir.symlink_metadata().is_err() && old.symlink_metadata().is_ok_and(|m| m.is_dir()) {
         std::fs::rename(&old, dir).map_err(io_error(dir))?;
     }
     remove_stale(&tmp)?;
@@ -469,10 +467,10 @@ pub fn stage_dir(dir: &Path, files: &site::SiteFiles) -> Result<Staged, BuildErr
                 return Err(BuildError::UnsafeOutput(PathBuf::from(rel)));
             }
             let path = tmp.join(rel);
-            if let Some(p) = path.parent() {
-                if made.insert(p.to_path_buf()) {
-                    std::fs::create_dir_all(p).map_err(io_error(p))?;
-                }
+            if let Some(p) = path.parent()
+                && made.insert(p.to_path_buf())
+            {
+                std::fs::create_dir_all(p).map_err(io_error(p))?;
             }
         }
         use rayon::prelude::*;

@@ -107,17 +107,21 @@ fn fix_line(line: &str, out: &mut String) {
             let before = if i > 0 { Some(chars[i - 1]) } else { None };
             let after = chars.get(i + run).copied();
             // Opening run: letter before, CJK punctuation after.
-            if let (Some(b), Some(a)) = (before, after) {
-                if is_cjk_punct(a) && is_cjk(b) && !is_cjk_punct(b) {
-                    out.push(EMPHASIS_MARK);
-                }
+            if let (Some(b), Some(a)) = (before, after)
+                && is_cjk_punct(a)
+                && is_cjk(b)
+                && !is_cjk_punct(b)
+            {
+                out.push(EMPHASIS_MARK);
             }
             out.extend(std::iter::repeat_n('*', run));
             // Closing run: CJK punctuation before, letter after.
-            if let (Some(b), Some(a)) = (before, after) {
-                if is_cjk_punct(b) && is_cjk(a) && !is_cjk_punct(a) {
-                    out.push(EMPHASIS_MARK);
-                }
+            if let (Some(b), Some(a)) = (before, after)
+                && is_cjk_punct(b)
+                && is_cjk(a)
+                && !is_cjk_punct(a)
+            {
+                out.push(EMPHASIS_MARK);
             }
             i += run;
             continue;

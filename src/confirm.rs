@@ -11,10 +11,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::check::{Context, evidence};
-use crate::i18n::{Lang, Text};
+use crate::i18n::Text;
 use crate::load::yaml::{self, Extent, Key, Node, NodeKind};
-use crate::load::{self, LoadError, LoadOptions};
-use crate::report::{human, terminal};
+use crate::load::{self, LoadOptions};
+use crate::report::terminal;
 use crate::standard::{self, LedgerKinds};
 use crate::tr;
 use crate::write::{self, WriteError};
@@ -70,19 +70,7 @@ impl ConfirmError {
     /// The message in Japanese and English.
     pub fn text(&self) -> Text {
         match self {
-            ConfirmError::Load(LoadError::ConfigMissing(p)) => tr!(
-                "設定ファイル {} がありません。--root でプロジェクトのルートを指定してください",
-                "config file {} not found; point --root at the project root";
-                terminal::path(p)
-            ),
-            ConfirmError::Load(LoadError::ContentMissing(p)) => tr!(
-                "コンテンツフォルダ {} がありません",
-                "content folder {} not found"; terminal::path(p)
-            ),
-            ConfirmError::Load(LoadError::ConfigInvalid(findings)) => Text::new(
-                human::findings(findings, Lang::Ja).trim_end(),
-                human::findings(findings, Lang::En).trim_end(),
-            ),
+            ConfirmError::Load(e) => e.text(),
             ConfirmError::NoAnswers => tr!(
                 "回答ファイルがないか、エラーがあります。anzen check で確かめてください",
                 "the answers file is missing or has errors; run `anzen check`"

@@ -347,6 +347,10 @@ fn load_message(e: LoadError, root: &Path) -> Text {
             "コンテンツフォルダ {} がありません",
             "content folder {} not found"; shown(&p)
         ),
+        LoadError::ContentOutside(p) => tr!(
+            "コンテンツフォルダ {} はプロジェクトの外を指すシンボリックリンクです",
+            "content folder {} is a symbolic link out of the project"; shown(&p)
+        ),
         LoadError::ConfigInvalid(findings) => findings
             .first()
             .map(|f| f.message.clone())

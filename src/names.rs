@@ -187,7 +187,11 @@ pub fn file_name(title: &str) -> String {
     while trimmed.len() > 180 {
         trimmed.pop();
     }
-    if trimmed.is_empty() { "_".into() } else { trimmed }
+    if trimmed.is_empty() {
+        "_".into()
+    } else {
+        trimmed
+    }
 }
 
 /// Invisible characters of Unicode's "format" class that can make two
@@ -268,7 +272,10 @@ mod tests {
 
     #[test]
     fn shared_titles_take_the_id_for_every_holder_not_only_the_later_one() {
-        let names = by_title([("p", "同名文書"), ("q", "同名文書"), ("r", "別の文書")], ".pdf");
+        let names = by_title(
+            [("p", "同名文書"), ("q", "同名文書"), ("r", "別の文書")],
+            ".pdf",
+        );
         assert_eq!(names, ["同名文書_p.pdf", "同名文書_q.pdf", "別の文書.pdf"]);
         let names = by_title([("q", "同名文書"), ("p", "同名文書")], ".pdf");
         assert_eq!(names, ["同名文書_q.pdf", "同名文書_p.pdf"]);
@@ -276,7 +283,10 @@ mod tests {
 
     #[test]
     fn a_valid_id_keeps_its_page_against_an_alias_that_sorts_first() {
-        assert_eq!(page_owners(["security(rules", "security-rules"]), [false, true]);
+        assert_eq!(
+            page_owners(["security(rules", "security-rules"]),
+            [false, true]
+        );
         assert_eq!(page_owners(["rule-1", "rule(1)"]), [true, false]);
         assert_eq!(page_owners(["a", "b", "A"]), [true, true, false]);
     }

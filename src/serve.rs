@@ -675,10 +675,12 @@ impl Builder {
                 }
             }
             times.load = t.elapsed();
-            if !full && !plan.theme && !self.need_theme {
-                if let Some(theme) = &self.theme {
-                    self.render_ahead(plan, theme, shared);
-                }
+            if !full
+                && !plan.theme
+                && !self.need_theme
+                && let Some(theme) = &self.theme
+            {
+                self.render_ahead(plan, theme, shared);
             }
             let loaded = self.loaded.as_mut().expect("loaded");
             let t = Instant::now();

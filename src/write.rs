@@ -144,10 +144,7 @@ fn temp_beside(target: &Path) -> Result<(std::fs::File, PathBuf), WriteError> {
     }
     Err(WriteError::Io {
         path: target.to_path_buf(),
-        source: std::io::Error::new(
-            std::io::ErrorKind::AlreadyExists,
-            "no free temporary name",
-        ),
+        source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "no free temporary name"),
     })
 }
 

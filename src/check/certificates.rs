@@ -91,9 +91,10 @@ pub(super) fn check(
             continue;
         }
         let end = cx.project.config.contract.end;
-        if let Some((cert, until)) = valid.iter().max_by_key(|(_, u)| *u) {
-            if *until < end {
-                out.push(
+        if let Some((cert, until)) = valid.iter().max_by_key(|(_, u)| *u)
+            && *until < end
+        {
+            out.push(
                     Finding::warning(
                         "certificate.expires-during-contract",
                         tr!(
@@ -104,7 +105,6 @@ pub(super) fn check(
                     .at(cert.at("expires"))
                     .hint(tr!("更新の予定を確認し、更新後の認証を記録してください", "plan the renewal and record the renewed certificate")),
                 );
-            }
         }
     }
 }

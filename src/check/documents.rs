@@ -83,13 +83,14 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                         .hint(hint),
                 );
             }
-            if let Some(sec) = &s.section {
-                if doc.section(sec).is_none() {
-                    let ids: Vec<String> = doc.sections.iter().map(|s| s.id.clone()).collect();
-                    let hint = crate::load::yaml::did_you_mean(sec, &ids)
+            if let Some(sec) = &s.section
+                && doc.section(sec).is_none()
+            {
+                let ids: Vec<String> = doc.sections.iter().map(|s| s.id.clone()).collect();
+                let hint = crate::load::yaml::did_you_mean(sec, &ids)
                         .map(|c| tr!("「{}」の誤りではありませんか", "did you mean '{}'?"; c))
                         .unwrap_or_else(|| tr!("見出しに {{#{}}} を付けてください", "add {{#{}}} to a heading"; sec));
-                    out.push(
+                out.push(
                         Finding::error(
                             "document.section-missing",
                             tr!("見出し ID「{}」がこの文書にありません", "this document has no heading id '{}'"; sec),
@@ -98,7 +99,6 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                         .requirement(&s.requirement)
                         .hint(hint),
                     );
-                }
             }
         }
     }

@@ -21,7 +21,11 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
         pdfs.reserve(reserved);
     }
     let docs = &cx.project.documents;
-    let pdf_names = names::by_title(docs.iter().map(|d| (d.meta.id.as_str(), d.meta.title.as_str())), ".pdf");
+    let pdf_names = names::by_title(
+        docs.iter()
+            .map(|d| (d.meta.id.as_str(), d.meta.title.as_str())),
+        ".pdf",
+    );
     for (d, pdf) in docs.iter().zip(&pdf_names) {
         let at = d.at(d.id_line);
         pages.claim(&names::document_page(&d.meta.id), at.clone(), out);
@@ -31,7 +35,10 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     let ledgers = &cx.project.ledgers;
     let titles: Vec<String> = ledgers.iter().map(|l| ledger_title(cx, l)).collect();
     let csv_names = names::by_title(
-        ledgers.iter().zip(&titles).map(|(l, t)| (l.id.as_str(), t.as_str())),
+        ledgers
+            .iter()
+            .zip(&titles)
+            .map(|(l, t)| (l.id.as_str(), t.as_str())),
         ".csv",
     );
     for (l, csv) in ledgers.iter().zip(&csv_names) {
@@ -159,7 +166,8 @@ fn ids(cx: &Context, out: &mut Vec<Finding>) {
             }
             if let Some(p) = names::id_problem(&e.id) {
                 let at = e.at("id");
-                let what = tr!("記録の id「{}」", "entry id '{}'"; crate::report::terminal::text(&e.id));
+                let what =
+                    tr!("記録の id「{}」", "entry id '{}'"; crate::report::terminal::text(&e.id));
                 out.push(bad(what, p, at));
             }
         }

@@ -252,17 +252,17 @@ pub fn scan(line: &str) -> Vec<Hit> {
                 continue;
             }
         }
-        if matches!(chars[i], '@' | '＠') {
-            if let Some((start, end)) = email_around(&chars, i) {
-                let value = normalize(&chars[start..end].iter().collect::<String>());
-                hits.push(Hit {
-                    kind: Kind::Email,
-                    column: start + 1,
-                    value,
-                });
-                i = end;
-                continue;
-            }
+        if matches!(chars[i], '@' | '＠')
+            && let Some((start, end)) = email_around(&chars, i)
+        {
+            let value = normalize(&chars[start..end].iter().collect::<String>());
+            hits.push(Hit {
+                kind: Kind::Email,
+                column: start + 1,
+                value,
+            });
+            i = end;
+            continue;
         }
         i += 1;
     }
@@ -333,10 +333,12 @@ fn my_number_at(chars: &[char], i: usize) -> Option<usize> {
         return None;
     }
     // Nor preceded by a group of a longer grouped number.
-    if let (Some(s), Some(p)) = (sep, i.checked_sub(1)) {
-        if chars[p] == s && i >= 2 && digit(chars[i - 2]).is_some() {
-            return None;
-        }
+    if let (Some(s), Some(p)) = (sep, i.checked_sub(1))
+        && chars[p] == s
+        && i >= 2
+        && digit(chars[i - 2]).is_some()
+    {
+        return None;
     }
     my_number_valid(&digits).then_some(j - i)
 }

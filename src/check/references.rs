@@ -101,21 +101,21 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                     _ => {}
                 }
             }
-            if ledger.kind == "certifications" {
-                if let Some(holder) = entry.text("holder") {
-                    let is_sub = cx
-                        .project
-                        .entries_of("subcontractors")
-                        .any(|(_, s)| *s.id == *holder);
-                    if holder != "vendor" && !is_sub && !cx.kind_unknown("subcontractors") {
-                        out.push(
+            if ledger.kind == "certifications"
+                && let Some(holder) = entry.text("holder")
+            {
+                let is_sub = cx
+                    .project
+                    .entries_of("subcontractors")
+                    .any(|(_, s)| *s.id == *holder);
+                if holder != "vendor" && !is_sub && !cx.kind_unknown("subcontractors") {
+                    out.push(
                             unresolved(
                                 tr!("取得者「{}」は vendor でも再委託先 ID でもありません", "holder '{}' is neither vendor nor a subcontractor id"; holder),
                                 entry.at("holder"),
                             )
                             .hint(tr!("受注者は vendor、再委託先は再委託先一覧の id を書いてください", "write vendor, or the id of a subcontractor")),
                         );
-                    }
                 }
             }
         }

@@ -491,10 +491,8 @@ fn scalar(text: &str, flow: bool) -> Option<(&str, bool, &str)> {
             if let Some(i) = text.find(" #") {
                 end = i;
             }
-            if flow {
-                if let Some(i) = text.find([',', ']', '[', '{', '}']) {
-                    end = end.min(i);
-                }
+            if flow && let Some(i) = text.find([',', ']', '[', '{', '}']) {
+                end = end.min(i);
             }
             let value = text[..end].trim_end_matches(' ');
             if value.contains(": ") || value.ends_with(':') || value.contains(" #") {

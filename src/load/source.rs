@@ -168,9 +168,15 @@ mod tests {
         std::os::unix::fs::symlink(out.path(), d.path().join("themes/x")).unwrap();
         std::os::unix::fs::symlink("themes", d.path().join("t")).unwrap();
         assert!(!resolves_inside(d.path(), &d.path().join("themes/x")));
-        assert!(!resolves_inside(d.path(), &d.path().join("themes/x/static")));
+        assert!(!resolves_inside(
+            d.path(),
+            &d.path().join("themes/x/static")
+        ));
         assert!(resolves_inside(d.path(), &d.path().join("t")));
-        assert!(resolves_inside(d.path(), &d.path().join("themes/new/static")));
+        assert!(resolves_inside(
+            d.path(),
+            &d.path().join("themes/new/static")
+        ));
         assert!(!resolves_inside(d.path(), Path::new("/etc/passwd")));
     }
 

@@ -173,7 +173,10 @@ pub fn package(
     let ledgers = &cx.project.ledgers;
     let titles: Vec<String> = ledgers.iter().map(|l| p.ledger_title(l)).collect();
     let csv_names = crate::names::by_title(
-        ledgers.iter().zip(&titles).map(|(l, t)| (l.id.as_str(), t.as_str())),
+        ledgers
+            .iter()
+            .zip(&titles)
+            .map(|(l, t)| (l.id.as_str(), t.as_str())),
         ".csv",
     );
     for (l, name) in ledgers.iter().zip(csv_names) {

@@ -200,14 +200,12 @@ impl<'a> Doc<'a> {
         for (i, (event, _)) in events.iter().enumerate() {
             match event {
                 Event::Start(tag) => {
-                    if matches!(tag, Tag::Paragraph) {
-                        if let [.., list, item] = open.as_slice() {
-                            if matches!(events[*item].0, Event::Start(Tag::Item))
-                                && matches!(events[*list].0, Event::Start(Tag::List(_)))
-                            {
-                                loose[*list] = true;
-                            }
-                        }
+                    if matches!(tag, Tag::Paragraph)
+                        && let [.., list, item] = open.as_slice()
+                        && matches!(events[*item].0, Event::Start(Tag::Item))
+                        && matches!(events[*list].0, Event::Start(Tag::List(_)))
+                    {
+                        loose[*list] = true;
                     }
                     if let Tag::FootnoteDefinition(label) = tag {
                         footnotes.entry(label.to_lowercase()).or_insert(i);

@@ -168,8 +168,7 @@ pub fn render(
     // reported as findings; one of them gets the page (`names::page_owners`).
     let doc_owners =
         crate::names::page_owners(cx.project.documents.iter().map(|d| d.meta.id.as_str()));
-    let ledger_owners =
-        crate::names::page_owners(cx.project.ledgers.iter().map(|l| l.id.as_str()));
+    let ledger_owners = crate::names::page_owners(cx.project.ledgers.iter().map(|l| l.id.as_str()));
     let first_docs: Vec<&pages::DocumentView> = doc_views
         .iter()
         .zip(&doc_owners)

@@ -65,7 +65,9 @@ pub enum ThemeError {
         source: std::io::Error,
     },
     /// A theme folder leads out of the project (a symbolic link).
-    #[error("{0}: the theme folder leads outside the project (a symbolic link); themes are read only from inside it")]
+    #[error(
+        "{0}: the theme folder leads outside the project (a symbolic link); themes are read only from inside it"
+    )]
     Outside(String),
     /// The named theme folder does not exist.
     #[error("theme folder {0} not found")]
@@ -129,9 +131,7 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
 }
 
 /// Stands in for tera's `get_env`: always an error.
-fn no_environment(
-    _: &std::collections::HashMap<String, tera::Value>,
-) -> tera::Result<tera::Value> {
+fn no_environment(_: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
     Err(tera::Error::msg(
         "get_env is not available in anzen templates (環境変数はテンプレートから読めません)",
     ))

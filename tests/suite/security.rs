@@ -32,16 +32,33 @@ fn a_document_whose_id_aliases_another_page_is_an_error_naming_both_and_cannot_r
     let collision = check
         .of("output.name-collision")
         .into_iter()
-        .find(|c| c.file == "content/documents/0-a.md" || c.file == "content/documents/security-rules.md")
+        .find(|c| {
+            c.file == "content/documents/0-a.md" || c.file == "content/documents/security-rules.md"
+        })
         .expect("a collision finding");
-    let other = if collision.file.ends_with("0-a.md") { "security-rules.md" } else { "0-a.md" };
-    assert!(collision.ja.contains(other), "names both files: {}", collision.ja);
+    let other = if collision.file.ends_with("0-a.md") {
+        "security-rules.md"
+    } else {
+        "0-a.md"
+    };
+    assert!(
+        collision.ja.contains(other),
+        "names both files: {}",
+        collision.ja
+    );
 
     let out = tempfile::tempdir().unwrap();
     build_site(&f, out.path());
-    let page = std::fs::read_to_string(out.path().join("site/documents/security-rules.html")).unwrap();
-    assert!(!page.contains("SUBSTITUTED_TEXT"), "the substitute took the page");
-    assert!(page.contains("組織的安全管理措置"), "the real rules are on their page");
+    let page =
+        std::fs::read_to_string(out.path().join("site/documents/security-rules.html")).unwrap();
+    assert!(
+        !page.contains("SUBSTITUTED_TEXT"),
+        "the substitute took the page"
+    );
+    assert!(
+        page.contains("組織的安全管理措置"),
+        "the real rules are on their page"
+    );
 }
 
 #[test]
@@ -87,7 +104,12 @@ fn evidence_names_that_meet_in_nfc_or_case_are_collisions() {
     f.write_bytes("content/evidence/Scan.pdf", b"%PDF-1.4 c");
     f.write_bytes("content/evidence/scan.pdf", b"%PDF-1.4 d");
     let check = f.check();
-    assert_eq!(check.of("output.name-collision").len(), 2, "{:?}", check.of("output.name-collision"));
+    assert_eq!(
+        check.of("output.name-collision").len(),
+        2,
+        "{:?}",
+        check.of("output.name-collision")
+    );
 }
 
 #[test]
@@ -119,7 +141,11 @@ fn a_project_file_cannot_choose_the_typst_program() {
     f.write("anzen.yaml", &config);
     let check = f.check();
     assert_eq!(check.code, 1);
-    check.expect("yaml.invalid-value", "anzen.yaml", config.lines().count() as u64);
+    check.expect(
+        "yaml.invalid-value",
+        "anzen.yaml",
+        config.lines().count() as u64,
+    );
 }
 
 #[cfg(unix)]
@@ -136,7 +162,11 @@ fn a_theme_folder_linked_out_of_the_project_is_refused_and_nothing_is_copied() {
         std::fs::create_dir_all(link.parent().unwrap()).unwrap();
         if linked == "themes" {
             std::fs::create_dir_all(outside.path().join("mytheme/static")).unwrap();
-            std::fs::write(outside.path().join("mytheme/static/id_rsa"), "PRIVATE KEY MATERIAL").unwrap();
+            std::fs::write(
+                outside.path().join("mytheme/static/id_rsa"),
+                "PRIVATE KEY MATERIAL",
+            )
+            .unwrap();
         }
         std::os::unix::fs::symlink(outside.path(), &link).unwrap();
         let out = tempfile::tempdir().unwrap();
@@ -158,12 +188,18 @@ fn standards_outside_the_project_are_not_read_and_never_echoed() {
     for name in [rel.as_str(), secret.to_str().unwrap(), "/etc/passwd"] {
         let config = std::fs::read_to_string(f.path().join("anzen.yaml"))
             .unwrap()
-            .replace("standards: [municipal-standard]", &format!("standards: [\"{name}\"]"));
+            .replace(
+                "standards: [municipal-standard]",
+                &format!("standards: [\"{name}\"]"),
+            );
         f.write("anzen.yaml", &config);
         let run = f.run(&["check", "--format", "json"]);
         assert_eq!(run.code, 1, "{name}");
         for leak in ["SECRET_TOKEN_123", "root:x:0"] {
-            assert!(!run.stdout.contains(leak) && !run.stderr.contains(leak), "{name} leaked");
+            assert!(
+                !run.stdout.contains(leak) && !run.stderr.contains(leak),
+                "{name} leaked"
+            );
         }
         assert!(run.stdout.contains("outside the project"), "{}", run.stdout);
     }
@@ -173,10 +209,18 @@ fn standards_outside_the_project_are_not_read_and_never_echoed() {
 fn pathdiff(from: &Path, to: &Path) -> String {
     let from = from.canonicalize().unwrap();
     let to = to.canonicalize().unwrap();
-    let common = from.components().zip(to.components()).take_while(|(a, b)| a == b).count();
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
     let ups = from.components().count() - common;
     let mut parts: Vec<String> = vec!["..".into(); ups];
-    parts.extend(to.components().skip(common).map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.extend(
+        to.components()
+            .skip(common)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
     parts.join("/")
 }
 
@@ -186,10 +230,15 @@ fn templates_cannot_read_the_package_password_from_the_environment() {
     let mut config = std::fs::read_to_string(f.path().join("anzen.yaml")).unwrap();
     config.push_str("theme: leak\n");
     f.write("anzen.yaml", &config);
-    let base = std::fs::read_to_string(crate::common::repo().join("themes/default/templates/base.html")).unwrap();
+    let base =
+        std::fs::read_to_string(crate::common::repo().join("themes/default/templates/base.html"))
+            .unwrap();
     f.write(
         "themes/leak/templates/base.html",
-        &base.replace("</body>", "<p id=leak>{{ get_env(name=\"ANZEN_ZIP_PASSWORD\") }}</p></body>"),
+        &base.replace(
+            "</body>",
+            "<p id=leak>{{ get_env(name=\"ANZEN_ZIP_PASSWORD\") }}</p></body>",
+        ),
     );
     let out = tempfile::tempdir().unwrap();
     let run = Command::new(env!("CARGO_BIN_EXE_anzen"))
@@ -200,13 +249,29 @@ fn templates_cannot_read_the_package_password_from_the_environment() {
         .env("ANZEN_ZIP_PASSWORD", "hunter2-PASSWORD")
         .output()
         .unwrap();
-    let all = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
     assert!(!all.contains("hunter2-PASSWORD"));
-    for entry in walkdir::WalkDir::new(out.path()).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+    for entry in walkdir::WalkDir::new(out.path())
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+    {
         let bytes = std::fs::read(entry.path()).unwrap();
-        assert!(!String::from_utf8_lossy(&bytes).contains("hunter2-PASSWORD"), "{}", entry.path().display());
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("hunter2-PASSWORD"),
+            "{}",
+            entry.path().display()
+        );
     }
-    assert_ne!(run.status.code(), Some(0), "a template calling get_env fails: {all}");
+    assert_ne!(
+        run.status.code(),
+        Some(0),
+        "a template calling get_env fails: {all}"
+    );
 }
 
 #[cfg(unix)]
@@ -219,7 +284,11 @@ fn typst_runs_without_the_package_password_in_its_environment() {
     let wrapper = dir.path().join("typst");
     std::fs::write(
         &wrapper,
-        format!("#!/bin/sh\nenv >> '{}'\nexec '{}' \"$@\"\n", marker.display(), typst.display()),
+        format!(
+            "#!/bin/sh\nenv >> '{}'\nexec '{}' \"$@\"\n",
+            marker.display(),
+            typst.display()
+        ),
     )
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
@@ -234,7 +303,12 @@ fn typst_runs_without_the_package_password_in_its_environment() {
         .env("ANZEN_ZIP_PASSWORD", "hunter2-PASSWORD")
         .output()
         .unwrap();
-    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let env = std::fs::read_to_string(&marker).unwrap();
     assert!(env.contains("PATH="), "the wrapper ran");
     assert!(!env.contains("hunter2-PASSWORD"));
@@ -252,7 +326,11 @@ fn which(cmd: &str) -> Option<std::path::PathBuf> {
 #[test]
 fn ledger_values_that_excel_would_evaluate_are_written_as_text() {
     let f = Fixture::sample();
-    f.edit("content/ledgers/take_out.yaml", "purpose: 納品", "purpose: \"=1+1\"");
+    f.edit(
+        "content/ledgers/take_out.yaml",
+        "purpose: 納品",
+        "purpose: \"=1+1\"",
+    );
     let out = tempfile::tempdir().unwrap();
     let run = f.run(&["build", "--no-pdf", "--out", out.path().to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
@@ -263,7 +341,13 @@ fn ledger_values_that_excel_would_evaluate_are_written_as_text() {
         .unwrap()
         .path();
     let x = tempfile::tempdir().unwrap();
-    let unzip = Command::new("unzip").arg("-q").arg(&zip).arg("-d").arg(x.path()).status().unwrap();
+    let unzip = Command::new("unzip")
+        .arg("-q")
+        .arg(&zip)
+        .arg("-d")
+        .arg(x.path())
+        .status()
+        .unwrap();
     assert!(unzip.success());
     let csv = walkdir::WalkDir::new(x.path())
         .into_iter()
@@ -278,9 +362,16 @@ fn ledger_values_that_excel_would_evaluate_are_written_as_text() {
     // evaluate an unguarded one.
     let control = x.path().join("control.csv");
     std::fs::write(&control, "a\r\n=1+1\r\n").unwrap();
-    assert_eq!(spreadsheet_cells(&control)[1], "2", "the reader evaluates formulas");
+    assert_eq!(
+        spreadsheet_cells(&control)[1],
+        "2",
+        "the reader evaluates formulas"
+    );
     let cells = spreadsheet_cells(&csv);
-    assert!(cells.iter().any(|c| c == "'=1+1" || c == "=1+1"), "{cells:?}");
+    assert!(
+        cells.iter().any(|c| c == "'=1+1" || c == "=1+1"),
+        "{cells:?}"
+    );
     assert!(!cells.iter().any(|c| c == "2"), "{cells:?}");
 }
 
@@ -289,13 +380,26 @@ fn spreadsheet_cells(csv: &Path) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let profile = dir.path().join("profile");
     let status = Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--infilter=CSV:44,34,76,1", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", "--outdir"])
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args([
+            "--headless",
+            "--infilter=CSV:44,34,76,1",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            "--outdir",
+        ])
         .arg(dir.path().join("out"))
         .arg(csv)
         .output()
         .expect("LibreOffice (scripts/setup installs libreoffice-calc-nogui)");
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let name = csv.file_name().unwrap();
     let text = std::fs::read_to_string(dir.path().join("out").join(name)).unwrap();
     let mut cells = Vec::new();
@@ -330,7 +434,10 @@ fn a_second_build_on_a_held_output_folder_is_refused_and_the_output_stays() {
     let run = build_site(&f, out.path());
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("別の anzen"), "{}", run.stderr);
-    assert_eq!(std::fs::read(out.path().join("site/index.html")).unwrap(), before);
+    assert_eq!(
+        std::fs::read(out.path().join("site/index.html")).unwrap(),
+        before
+    );
     drop(lock);
     // A lock file nobody holds (a killed build) is no obstacle.
     assert_eq!(build_site(&f, out.path()).code, 0);
@@ -347,7 +454,10 @@ fn an_output_folder_planted_as_a_link_is_refused_and_its_target_untouched() {
     let run = f.run(&["build", "--no-pdf", "--no-package"]);
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("シンボリックリンク"), "{}", run.stderr);
-    assert_eq!(std::fs::read_to_string(victim.path().join("site/keep.txt")).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(victim.path().join("site/keep.txt")).unwrap(),
+        "mine"
+    );
     assert_eq!(std::fs::read_dir(victim.path()).unwrap().count(), 1);
 }
 
@@ -371,7 +481,10 @@ fn init_never_writes_through_a_linked_folder() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("README.md"), "x").unwrap();
     std::os::unix::fs::symlink(outside.path(), dir.path().join("content")).unwrap();
-    let run = run_anzen(dir.path(), &["init", dir.path().to_str().unwrap(), "--force"]);
+    let run = run_anzen(
+        dir.path(),
+        &["init", dir.path().to_str().unwrap(), "--force"],
+    );
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }
@@ -381,7 +494,11 @@ fn file_names_with_escape_and_bidi_characters_are_shown_escaped_in_check_output(
     let f = Fixture::sample();
     f.write("content/notes\u{1b}[2K\u{202e}.md", "stray");
     let run = f.run(&["check"]);
-    assert!(!run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{202e}'), "{:?}", run.stdout);
+    assert!(
+        !run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{202e}'),
+        "{:?}",
+        run.stdout
+    );
     assert!(run.stdout.contains("\\x1b[2K\\u{202e}"), "{}", run.stdout);
 }
 
@@ -406,7 +523,12 @@ fn work_folders_of_killed_builds_are_removed_and_live_ones_kept() {
         .env("TMPDIR", tmp.path())
         .output()
         .unwrap();
-    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     assert!(!stale.exists(), "the killed build's folder is gone");
     assert!(live.exists(), "a live build's folder stays");
     let left: Vec<_> = std::fs::read_dir(tmp.path())
@@ -414,5 +536,9 @@ fn work_folders_of_killed_builds_are_removed_and_live_ones_kept() {
         .flatten()
         .map(|e| e.file_name())
         .collect();
-    assert_eq!(left.len(), 1, "this build cleaned up after itself: {left:?}");
+    assert_eq!(
+        left.len(),
+        1,
+        "this build cleaned up after itself: {left:?}"
+    );
 }

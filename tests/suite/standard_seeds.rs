@@ -94,24 +94,25 @@ fn every_numbered_sub_item_of_the_standard_is_bundled() {
         let l = line.trim_start_matches("- ");
         let heading = line.trim_start_matches('#').trim();
         if line.starts_with('#') {
-            if let Some(num) = heading.split_whitespace().next() {
-                if num.chars().all(|c| c.is_ascii_digit() || c == '.') && !num.is_empty() {
-                    section = num.to_string();
-                }
+            if let Some(num) = heading.split_whitespace().next()
+                && num.chars().all(|c| c.is_ascii_digit() || c == '.')
+                && !num.is_empty()
+            {
+                section = num.to_string();
             }
             continue;
         }
-        if let Some(rest) = l.strip_prefix('(') {
-            if let Some((n, body)) = rest.split_once(") ") {
-                if n.chars().all(|c| c.is_ascii_digit()) && !section.is_empty() {
-                    let id = format!("S{section}({n})");
-                    let req = std
-                        .requirement(&id)
-                        .unwrap_or_else(|| panic!("{id} missing"));
-                    assert!(req.text.starts_with(body), "{id}: {body}");
-                    count += 1;
-                }
-            }
+        if let Some(rest) = l.strip_prefix('(')
+            && let Some((n, body)) = rest.split_once(") ")
+            && n.chars().all(|c| c.is_ascii_digit())
+            && !section.is_empty()
+        {
+            let id = format!("S{section}({n})");
+            let req = std
+                .requirement(&id)
+                .unwrap_or_else(|| panic!("{id} missing"));
+            assert!(req.text.starts_with(body), "{id}: {body}");
+            count += 1;
         }
     }
     // 1(1)-(4), 3(1)-(4), 4(1)-(5), 5(1)-(12), 6(1)-(3)

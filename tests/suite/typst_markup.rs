@@ -32,12 +32,10 @@ fn find_tool(name: &str, env: &str, cargo_bin: bool) -> PathBuf {
     if let Some(path) = on_path {
         return path;
     }
-    if cargo_bin {
-        if let Some(home) = std::env::var_os("HOME") {
-            let path = Path::new(&home).join(".cargo/bin").join(name);
-            if path.is_file() {
-                return path;
-            }
+    if cargo_bin && let Some(home) = std::env::var_os("HOME") {
+        let path = Path::new(&home).join(".cargo/bin").join(name);
+        if path.is_file() {
+            return path;
         }
     }
     panic!(
