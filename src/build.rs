@@ -98,7 +98,7 @@ impl BuildError {
             BuildError::Load(e) => e.text(),
             BuildError::Refused(e) => e.text(),
             BuildError::UnsafeOutput(p) => tr!(
-                "出力先 {} はプロジェクトか content/ そのもの・それを含む場所・その中なので、書き込みません",
+                "出力先 {} はプロジェクトか content/ そのもの・それを含む場所・その中なので、書き込みを拒否しました",
                 "refusing to write to {}: it is or contains the project or its content"; path(p)
             ),
             BuildError::Theme(theme::ThemeError::Outside(p)) => tr!(

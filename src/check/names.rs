@@ -28,8 +28,13 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     );
     for (d, pdf) in docs.iter().zip(&pdf_names) {
         let at = d.at(d.id_line);
-        pages.claim(&names::document_page(&d.meta.id), at.clone(), out);
-        pdfs.claim(pdf, at, out);
+        pages.claim(
+            &names::document_page(&d.meta.id),
+            at.clone(),
+            &d.meta.id,
+            out,
+        );
+        pdfs.claim(pdf, at, &d.meta.id, out);
     }
     let mut csvs = Outputs::new("CSV");
     let ledgers = &cx.project.ledgers;
@@ -43,13 +48,13 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     );
     for (l, csv) in ledgers.iter().zip(&csv_names) {
         let at = Location::new(&l.file, l.id_line.max(1), 1);
-        pages.claim(&names::ledger_page(&l.id), at.clone(), out);
-        csvs.claim(csv, at, out);
+        pages.claim(&names::ledger_page(&l.id), at.clone(), &l.id, out);
+        csvs.claim(csv, at, &l.id, out);
     }
     let content = &cx.project.config.content_dir;
     let mut files = Outputs::new("site");
     for f in cx.project.files.iter().filter(|f| is_evidence(f)) {
-        files.claim(f, Location::file(&format!("{content}/{f}")), out);
+        files.claim(f, Location::file(&format!("{content}/{f}")), f, out);
     }
 }
 
@@ -71,7 +76,8 @@ fn is_evidence(content_rel: &str) -> bool {
 /// Output names claimed so far, by folded name.
 struct Outputs {
     what: &'static str,
-    claimed: BTreeMap<String, (String, Option<Location>)>,
+    /// Folded name → (name, where, the id that claimed it).
+    claimed: BTreeMap<String, (String, Option<Location>, String)>,
 }
 
 impl Outputs {
@@ -85,17 +91,20 @@ impl Outputs {
     /// A name anzen itself writes: nothing else may take it.
     fn reserve(&mut self, name: &str) {
         self.claimed
-            .insert(names::fold(name), (name.to_string(), None));
+            .insert(names::fold(name), (name.to_string(), None, String::new()));
     }
 
-    fn claim(&mut self, name: &str, at: Location, out: &mut Vec<Finding>) {
+    /// `name` claimed at `at` by the input `id`: two inputs with one id
+    /// are `document.duplicate-id` already, not a second finding here.
+    fn claim(&mut self, name: &str, at: Location, id: &str, out: &mut Vec<Finding>) {
         match self.claimed.get(&names::fold(name)) {
             None => {
                 self.claimed
-                    .insert(names::fold(name), (name.to_string(), Some(at)));
+                    .insert(names::fold(name), (name.to_string(), Some(at), id.to_string()));
             }
-            Some((_, first)) if first.as_ref() == Some(&at) => {}
-            Some((other, Some(first))) => out.push(
+            Some((_, first, _)) if first.as_ref() == Some(&at) => {}
+            Some((_, Some(_), first_id)) if first_id == id => {}
+            Some((other, Some(first), _)) => out.push(
                 Finding::error(
                     "output.name-collision",
                     tr!(
@@ -110,7 +119,7 @@ impl Outputs {
                     "change the id, title or file name so that the outputs differ (case and NFC/NFD forms count as the same name)"
                 )),
             ),
-            Some((other, None)) => out.push(
+            Some((other, None, _)) => out.push(
                 Finding::error(
                     "output.name-collision",
                     tr!(

@@ -115,7 +115,7 @@ pub struct PdfConfig {
     /// Refused when set: typst is found through `ANZEN_TYPST` or PATH only
     /// (a project file must not choose a program for anzen to run). Kept
     /// so that the config check can say so at the line.
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     pub typst: Option<String>,
     /// Extra font folders, relative to the project root.
     #[serde(default)]

@@ -388,7 +388,7 @@ fn spreadsheet_cells(csv: &Path) -> Vec<String> {
             "--headless",
             "--infilter=CSV:44,34,76,1",
             "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1",
             "--outdir",
         ])
         .arg(dir.path().join("out"))
