@@ -1,6 +1,7 @@
 //! Where things live on the site: page paths for requirements, documents
-//! and ledgers, anchors for sections and entries, and the page a finding
-//! points at.
+//! and ledgers, anchors for sections and entries, the page a finding
+//! points at, and where evidence files go (active ones, which a browser
+//! would render as a page, under an inert name).
 
 use crate::check::Context;
 use crate::check::Resolved;
@@ -85,9 +86,65 @@ pub fn ledger_page(id: &str) -> String {
     format!("ledgers/{}.html", slug(id))
 }
 
-/// Where an evidence file is copied.
+/// Extensions (lower case) of evidence a browser would render as a page or
+/// run as a script when it is opened from the site, locally (`file://`,
+/// where no header can stop it) or from `anzen serve`: HTML and XHTML,
+/// saved web pages, SVG, XML and its stylesheets and feeds (which can carry
+/// XHTML scripts), JavaScript, and Windows HTML applications and
+/// components. Such evidence is put in the site under an inert name
+/// ([`evidence_path`]).
+pub const ACTIVE_EXTENSIONS: &[&str] = &[
+    "html", "htm", "xhtml", "xht", "shtml", "shtm", "mht", "mhtml", "svg", "svgz", "xml", "xsl",
+    "xslt", "rss", "atom", "rdf", "js", "mjs", "cjs", "hta", "htc",
+];
+
+/// Appended to the name of active evidence in the site: every browser and
+/// desktop maps `.txt` to plain text, shown as text and never sniffed into
+/// a page, so the evidence opens as its source text and its scripts never
+/// run.
+pub const INERT_SUFFIX: &str = ".txt";
+
+/// Whether a browser would render the file `name` as a page or run it
+/// (by [`ACTIVE_EXTENSIONS`]), looking through what a name can end with
+/// and still be that file: dots and spaces (Windows drops them) and
+/// [`INERT_SUFFIX`] (already inert, but `a.html.txt` must not take the
+/// inert name of `a.html`).
+pub fn is_active_evidence(name: &str) -> bool {
+    let mut name = name.rsplit('/').next().unwrap_or(name);
+    loop {
+        name = name.trim_end_matches(['.', ' ']);
+        let cut = name.len().saturating_sub(INERT_SUFFIX.len());
+        match name.get(cut..) {
+            Some(tail) if cut > 0 && tail.eq_ignore_ascii_case(INERT_SUFFIX) => {
+                name = &name[..cut];
+            }
+            _ => break,
+        }
+    }
+    name.rsplit_once('.').is_some_and(|(_, ext)| {
+        ACTIVE_EXTENSIONS
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(ext))
+    })
+}
+
+/// Where the evidence file at `content_path` (relative to the content
+/// folder) is put in the site, under `files/`: the same path, with
+/// [`INERT_SUFFIX`] appended when [`is_active_evidence`]. No two content
+/// paths share one: a name that gets the suffix is active, and so is the
+/// same name with the suffix, which therefore gets another.
+pub fn evidence_path(content_path: &str) -> String {
+    if is_active_evidence(content_path) {
+        format!("{content_path}{INERT_SUFFIX}")
+    } else {
+        content_path.to_string()
+    }
+}
+
+/// Where an evidence file is copied, as a URL from the site root (see
+/// [`evidence_path`]).
 pub fn file_page(content_path: &str) -> String {
-    format!("files/{}", encode_path(content_path))
+    format!("files/{}", encode_path(&evidence_path(content_path)))
 }
 
 /// The site URL (from the root) of a resolved reference.
@@ -184,6 +241,41 @@ mod tests {
         assert_ne!(slug(&a), slug(&b));
         assert_eq!(slug(&a), slug(&a));
         assert_eq!(slug("S5(6)"), "S5-6", "short ids unchanged");
+    }
+
+    #[test]
+    fn active_evidence_gets_an_inert_name_and_names_stay_distinct() {
+        for (from, to) in [
+            ("evidence/a.pdf", "evidence/a.pdf"),
+            ("evidence/notes.txt", "evidence/notes.txt"),
+            ("evidence/noext", "evidence/noext"),
+            ("evidence/a.html", "evidence/a.html.txt"),
+            ("evidence/A.SVG", "evidence/A.SVG.txt"),
+            ("evidence/a.html.txt", "evidence/a.html.txt.txt"),
+            ("evidence/a.html.TXT", "evidence/a.html.TXT.txt"),
+            ("evidence/a.html. ", "evidence/a.html. .txt"),
+            ("evidence/a.js.txt.", "evidence/a.js.txt..txt"),
+            ("evidence/x.html/readme", "evidence/x.html/readme"),
+            (".txt", ".txt"),
+        ] {
+            assert_eq!(evidence_path(from), to, "{from}");
+        }
+        let names = [
+            "a.html",
+            "a.html.txt",
+            "a.html.txt.txt",
+            "a.txt",
+            "a",
+            "a.svg",
+            "a.svg.",
+        ];
+        let mapped: std::collections::BTreeSet<String> =
+            names.iter().map(|n| evidence_path(n)).collect();
+        assert_eq!(mapped.len(), names.len(), "{mapped:?}");
+        assert_eq!(
+            file_page("evidence/研修 #1.html"),
+            "files/evidence/研修%20%231.html.txt"
+        );
     }
 
     #[test]
