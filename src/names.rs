@@ -205,6 +205,61 @@ fn is_format(c: char) -> bool {
         | '\u{e0001}' | '\u{e0020}'..='\u{e007f}')
 }
 
+/// Extensions (lower case) of evidence a browser would render as a page or
+/// run as a script when it is opened from the site, locally (`file://`,
+/// where no header can stop it) or from `anzen serve`: HTML and XHTML,
+/// saved web pages, SVG, XML and its stylesheets and feeds (which can carry
+/// XHTML scripts), JavaScript, and Windows HTML applications and
+/// components. Such evidence is put in the site under an inert name
+/// ([`evidence_path`]).
+pub const ACTIVE_EXTENSIONS: &[&str] = &[
+    "html", "htm", "xhtml", "xht", "shtml", "shtm", "mht", "mhtml", "svg", "svgz", "xml", "xsl",
+    "xslt", "rss", "atom", "rdf", "js", "mjs", "cjs", "hta", "htc",
+];
+
+/// Appended to the name of active evidence in the site: every browser and
+/// desktop maps `.txt` to plain text, shown as text and never sniffed into
+/// a page, so the evidence opens as its source text and its scripts never
+/// run.
+pub const INERT_SUFFIX: &str = ".txt";
+
+/// Whether a browser would render the file `name` as a page or run it
+/// (by [`ACTIVE_EXTENSIONS`]), looking through what a name can end with
+/// and still be that file: dots and spaces (Windows drops them) and
+/// [`INERT_SUFFIX`] (already inert, but `a.html.txt` must not take the
+/// inert name of `a.html`).
+pub fn is_active_evidence(name: &str) -> bool {
+    let mut name = name.rsplit('/').next().unwrap_or(name);
+    loop {
+        name = name.trim_end_matches(['.', ' ']);
+        let cut = name.len().saturating_sub(INERT_SUFFIX.len());
+        match name.get(cut..) {
+            Some(tail) if cut > 0 && tail.eq_ignore_ascii_case(INERT_SUFFIX) => {
+                name = &name[..cut];
+            }
+            _ => break,
+        }
+    }
+    name.rsplit_once('.').is_some_and(|(_, ext)| {
+        ACTIVE_EXTENSIONS
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(ext))
+    })
+}
+
+/// Where the evidence file at `content_path` (relative to the content
+/// folder) is put in the site, under `files/`: the same path, with
+/// [`INERT_SUFFIX`] appended when [`is_active_evidence`]. No two content
+/// paths share one: a name that gets the suffix is active, and so is the
+/// same name with the suffix, which therefore gets another.
+pub fn evidence_path(content_path: &str) -> String {
+    if is_active_evidence(content_path) {
+        format!("{content_path}{INERT_SUFFIX}")
+    } else {
+        content_path.to_string()
+    }
+}
+
 /// File names for outputs named by title (document PDFs, ledger CSVs),
 /// one per `(id, title)` in order: `<title><ext>`, or `<title>_<id><ext>`
 /// for every item whose title another item shares (several ledger files

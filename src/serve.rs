@@ -10,6 +10,24 @@
 //! (never the site itself) gets a banner for error findings or a failed
 //! build, and a small script that waits on `/__anzen/wait` and reloads the
 //! page when the site's version changes.
+//!
+//! The HTTP server is this module's own (`mod http`), on the loopback only:
+//! tiny_http, used before, read request heads without a size limit, gave
+//! every connection and every held long poll a thread of its own and had
+//! no timeouts, so a few clients could take the machine's memory and
+//! threads, and it offers no hook to bound any of it. Here one thread
+//! reads the heads of all connections at once (non-blocking sockets and
+//! `mio`, which the file watcher already uses), a fixed pool of workers
+//! answers complete requests, and one thread holds the long polls; the
+//! limits are the constants below ([`MAX_HEAD_BYTES`], [`MAX_CONNECTIONS`],
+//! [`MAX_LONG_POLLS`], [`WORKERS`], [`HEAD_TIMEOUT`], [`WRITE_TIMEOUT`]).
+//! Every reply closes its connection (`Connection: close`).
+//!
+//! Evidence (the project's own files, under `files/`) is served as a
+//! sandboxed download (`Content-Disposition: attachment`,
+//! `Content-Security-Policy: sandbox`, `nosniff`), never as a page of the
+//! preview; evidence a browser would render as a page is in the site under
+//! an inert name anyway ([`crate::site::links::evidence_path`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write as _;
@@ -67,6 +85,31 @@ const MAX_BATCH: Duration = Duration::from_secs(1);
 /// How long `/__anzen/wait` holds a request when nothing changes.
 const LONG_POLL: Duration = Duration::from_secs(25);
 
+// Limits of the HTTP server (see the module doc). Whatever clients do, it
+// keeps 2 + WORKERS threads and at most MAX_CONNECTIONS sockets with at
+// most MAX_HEAD_BYTES (plus a read buffer) each.
+
+/// Longest request head (request line and headers, blank line included);
+/// a longer one is answered 431 and the connection closed.
+const MAX_HEAD_BYTES: usize = 16 * 1024;
+/// Most connections open at once: waiting for their head, queued for or in
+/// a worker, or held as long polls. One more drops the connection that has
+/// waited longest for its head (an idle or slow one), or gets 503 if none
+/// is waiting.
+const MAX_CONNECTIONS: usize = 64;
+/// Most long polls (`/__anzen/wait`) held at once. One more answers the
+/// oldest at once with 503 and `Retry-After: 1`: the reload script polls
+/// again a second later, so no change is missed.
+const MAX_LONG_POLLS: usize = 32;
+/// Threads answering requests (a fixed pool; one more thread reads request
+/// heads for all connections, and one answers the long polls).
+const WORKERS: usize = 8;
+/// Time from accepting a connection to having its whole request head;
+/// slower clients (slowloris) get 408 and are closed.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time to send a whole reply; a client that reads too slowly is cut off.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Runs the server until interrupted (Ctrl-C).
 pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     let lang = options.lang;
@@ -82,16 +125,13 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
             ),
         }));
     }
-    let server = tiny_http::Server::http(("127.0.0.1", options.port)).map_err(|e| {
+    let server = http::Server::bind(options.port).map_err(|e| {
         ServeError::Listen(match lang {
             Lang::Ja => format!("127.0.0.1:{} で待ち受けできません: {e}", options.port),
             Lang::En => format!("cannot listen on 127.0.0.1:{}: {e}", options.port),
         })
     })?;
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map_or(options.port, |a| a.port());
+    let port = server.port();
     let url = format!("http://127.0.0.1:{port}/");
     // The first line is for scripts and tests: keep its form.
     println!("serving {url}");
@@ -128,6 +168,7 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
             errors: 0,
             warnings: 0,
             error: None,
+            polls: http::Polls::new(),
         }),
         changed: Condvar::new(),
         lang,
@@ -138,15 +179,7 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     builder.apply(&Plan::full(), &shared);
     watches.update(&mut watcher, &builder.layout);
 
-    {
-        let shared = Arc::clone(&shared);
-        std::thread::spawn(move || {
-            for request in server.incoming_requests() {
-                let shared = Arc::clone(&shared);
-                std::thread::spawn(move || http::handle(request, &shared));
-            }
-        });
-    }
+    server.start(&shared);
     println!(
         "{}",
         match lang {
@@ -227,6 +260,8 @@ struct Served {
     warnings: usize,
     /// The error of the last build, if it failed.
     error: Option<String>,
+    /// Long polls waiting for a change.
+    polls: http::Polls,
 }
 
 impl Shared {
@@ -939,33 +974,456 @@ fn open_browser(url: &str) {
     }
 }
 
-/// The HTTP side: files from memory, the live-reload endpoints, and what is
-/// injected into served HTML.
+/// The HTTP side: a small server of its own (see the module doc), files
+/// from memory, the live-reload endpoints, and what is injected into
+/// served HTML.
 mod http {
     use super::*;
-    use tiny_http::{Header, Method, Request, Response};
+    use std::collections::VecDeque;
+    use std::io::{ErrorKind, Read as _};
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
-    /// Answers one request.
-    pub(super) fn handle(request: Request, shared: &Shared) {
+    use mio::{Events, Interest, Poll, Token};
+
+    /// The listening socket's token; connections get 1, 2, 3...
+    const LISTENER: Token = Token(0);
+    /// Bytes read from a refused connection before it is closed, so that a
+    /// client which sent a little more than allowed still reads its 431.
+    const DRAIN: usize = 64 * 1024;
+
+    /// The bound (not yet serving) server.
+    pub(super) struct Server {
+        poll: Poll,
+        listener: mio::net::TcpListener,
+        port: u16,
+    }
+
+    impl Server {
+        /// Binds 127.0.0.1:`port` (0 picks a free one).
+        pub(super) fn bind(port: u16) -> std::io::Result<Server> {
+            let listener = TcpListener::bind(("127.0.0.1", port))?;
+            listener.set_nonblocking(true)?;
+            let port = listener.local_addr()?.port();
+            let mut listener = mio::net::TcpListener::from_std(listener);
+            let poll = Poll::new()?;
+            poll.registry()
+                .register(&mut listener, LISTENER, Interest::READABLE)?;
+            Ok(Server {
+                poll,
+                listener,
+                port,
+            })
+        }
+
+        /// The bound port.
+        pub(super) fn port(&self) -> u16 {
+            self.port
+        }
+
+        /// Serves `shared` from now on: one thread reads request heads,
+        /// [`WORKERS`] answer them, one answers the long polls.
+        pub(super) fn start(self, shared: &Arc<Shared>) {
+            let (jobs, queue) = mpsc::sync_channel::<Job>(MAX_CONNECTIONS);
+            let queue = Arc::new(Mutex::new(queue));
+            for _ in 0..WORKERS {
+                let queue = Arc::clone(&queue);
+                let shared = Arc::clone(shared);
+                std::thread::spawn(move || {
+                    loop {
+                        // The guard goes at the end of the statement: one
+                        // worker waits for a job, the others for the lock.
+                        let job = queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                        match job {
+                            Ok(job) => handle(job, &shared),
+                            Err(_) => return,
+                        }
+                    }
+                });
+            }
+            {
+                let shared = Arc::clone(shared);
+                std::thread::spawn(move || answer_polls(&shared));
+            }
+            let lang = shared.lang;
+            std::thread::spawn(move || self.receive(&jobs, lang));
+        }
+
+        /// Accepts connections and reads their request heads without a
+        /// thread each; a complete head goes to the workers.
+        fn receive(mut self, jobs: &mpsc::SyncSender<Job>, lang: Lang) {
+            let handed_on = Arc::new(AtomicUsize::new(0));
+            // Connections whose head is still coming, in the order they
+            // came (so the first one has the nearest deadline).
+            let mut waiting: BTreeMap<usize, Waiting> = BTreeMap::new();
+            let mut next = 1;
+            let mut events = Events::with_capacity(256);
+            loop {
+                let timeout = waiting
+                    .values()
+                    .next()
+                    .map(|w| w.deadline.saturating_duration_since(Instant::now()));
+                if let Err(e) = self.poll.poll(&mut events, timeout) {
+                    if e.kind() != ErrorKind::Interrupted {
+                        eprintln!("anzen: {e}");
+                        std::thread::sleep(Duration::from_millis(100));
+                    }
+                    continue;
+                }
+                for event in &events {
+                    if event.token() == LISTENER {
+                        self.accept(&mut waiting, &mut next, &handed_on, lang);
+                        continue;
+                    }
+                    let key = event.token().0;
+                    let Some(w) = waiting.get_mut(&key) else {
+                        continue; // already gone
+                    };
+                    let read = w.read();
+                    if matches!(read, Progress::Pending) {
+                        continue;
+                    }
+                    let Some(mut w) = waiting.remove(&key) else {
+                        continue;
+                    };
+                    let _ = self.poll.registry().deregister(&mut w.stream);
+                    let stream = TcpStream::from(w.stream);
+                    match read {
+                        Progress::Pending | Progress::Closed => {}
+                        Progress::TooLarge => refuse(stream, 431, lang),
+                        Progress::Complete(end) => {
+                            w.head.truncate(end);
+                            let job = Job {
+                                stream,
+                                head: w.head,
+                                _slot: Slot::new(&handed_on),
+                            };
+                            if let Err(e) = jobs.try_send(job) {
+                                let job = match e {
+                                    mpsc::TrySendError::Full(j)
+                                    | mpsc::TrySendError::Disconnected(j) => j,
+                                };
+                                refuse(job.stream, 503, lang);
+                            }
+                        }
+                    }
+                }
+                // Too slow: the head did not come in time.
+                let now = Instant::now();
+                while let Some(entry) = waiting.first_entry() {
+                    if entry.get().deadline > now {
+                        break;
+                    }
+                    let mut w = entry.remove();
+                    let _ = self.poll.registry().deregister(&mut w.stream);
+                    refuse(TcpStream::from(w.stream), 408, lang);
+                }
+            }
+        }
+
+        /// Takes every connection waiting on the listener.
+        fn accept(
+            &mut self,
+            waiting: &mut BTreeMap<usize, Waiting>,
+            next: &mut usize,
+            handed_on: &AtomicUsize,
+            lang: Lang,
+        ) {
+            loop {
+                let mut stream = match self.listener.accept() {
+                    Ok((stream, _)) => stream,
+                    Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                    // WouldBlock: all taken. Anything else (out of file
+                    // descriptors...): the next connection tries again.
+                    Err(_) => return,
+                };
+                if waiting.len() + handed_on.load(Ordering::Acquire) >= MAX_CONNECTIONS {
+                    // Full: make room by dropping the connection that has
+                    // waited longest for its head, else refuse this one.
+                    match waiting.pop_first() {
+                        Some((_, mut old)) => {
+                            let _ = self.poll.registry().deregister(&mut old.stream);
+                        }
+                        None => {
+                            refuse(TcpStream::from(stream), 503, lang);
+                            continue;
+                        }
+                    }
+                }
+                let key = *next;
+                *next += 1;
+                if self
+                    .poll
+                    .registry()
+                    .register(&mut stream, Token(key), Interest::READABLE)
+                    .is_err()
+                {
+                    continue;
+                }
+                waiting.insert(
+                    key,
+                    Waiting {
+                        stream,
+                        head: Vec::new(),
+                        deadline: Instant::now() + HEAD_TIMEOUT,
+                    },
+                );
+            }
+        }
+    }
+
+    /// A connection whose request head is still coming.
+    struct Waiting {
+        stream: mio::net::TcpStream,
+        head: Vec<u8>,
+        deadline: Instant,
+    }
+
+    /// What reading a head has come to so far.
+    enum Progress {
+        /// More is to come.
+        Pending,
+        /// The head ends at this many bytes.
+        Complete(usize),
+        /// Past [`MAX_HEAD_BYTES`] with no end in sight.
+        TooLarge,
+        /// The client went away (or the connection broke).
+        Closed,
+    }
+
+    impl Waiting {
+        /// Reads what has arrived (the socket does not block).
+        fn read(&mut self) -> Progress {
+            let mut buf = [0u8; 4096];
+            loop {
+                match self.stream.read(&mut buf) {
+                    Ok(0) => return Progress::Closed,
+                    Ok(n) => {
+                        let from = self.head.len().saturating_sub(3);
+                        self.head.extend_from_slice(&buf[..n]);
+                        if let Some(end) = head_end(&self.head[from..]).map(|e| from + e) {
+                            return if end > MAX_HEAD_BYTES {
+                                Progress::TooLarge
+                            } else {
+                                Progress::Complete(end)
+                            };
+                        }
+                        if self.head.len() > MAX_HEAD_BYTES {
+                            return Progress::TooLarge;
+                        }
+                    }
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => return Progress::Pending,
+                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                    Err(_) => return Progress::Closed,
+                }
+            }
+        }
+    }
+
+    /// Where the head in `bytes` ends (after its blank line), if it does.
+    pub(super) fn head_end(bytes: &[u8]) -> Option<usize> {
+        let crlf = memchr::memmem::find(bytes, b"\r\n\r\n").map(|i| i + 4);
+        let lf = memchr::memmem::find(bytes, b"\n\n").map(|i| i + 2);
+        match (crlf, lf) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Counts a connection handed on by the reading thread (queued, in a
+    /// worker, or held as a long poll) until it is dropped.
+    struct Slot(Arc<AtomicUsize>);
+
+    impl Slot {
+        fn new(count: &Arc<AtomicUsize>) -> Slot {
+            count.fetch_add(1, Ordering::AcqRel);
+            Slot(Arc::clone(count))
+        }
+    }
+
+    impl Drop for Slot {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+
+    /// A connection with its whole request head.
+    struct Job {
+        stream: TcpStream,
+        head: Vec<u8>,
+        _slot: Slot,
+    }
+
+    /// A long poll being held: answered by [`answer_polls`] once its page
+    /// (or the version) changes or [`LONG_POLL`] is up.
+    pub(super) struct Parked {
+        stream: TcpStream,
+        _slot: Slot,
+        head_only: bool,
+        since: u64,
+        /// The page the browser shows (`None`: any change will do).
+        page: Option<String>,
+        deadline: Instant,
+    }
+
+    impl Parked {
+        /// The answer, if it is due now.
+        fn answer(&self, s: &Served) -> Option<String> {
+            match &self.page {
+                Some(page) => s.stale(page, self.since).then(|| "reload".to_string()),
+                None => (s.version != self.since).then(|| s.version.to_string()),
+            }
+        }
+    }
+
+    /// Held long polls: [`MAX_LONG_POLLS`] at most, oldest first.
+    pub(super) type Polls = VecDeque<Parked>;
+
+    /// Answers held long polls as they fall due (their page changed, or
+    /// their time is up).
+    fn answer_polls(shared: &Shared) {
+        let mut s = shared.lock();
+        loop {
+            let now = Instant::now();
+            let mut due = Vec::new();
+            for p in std::mem::take(&mut s.polls) {
+                match p.answer(&s) {
+                    Some(body) => due.push((p, body)),
+                    None if p.deadline <= now => {
+                        let body = s.version.to_string();
+                        due.push((p, body));
+                    }
+                    None => s.polls.push_back(p),
+                }
+            }
+            if !due.is_empty() {
+                drop(s);
+                for (p, body) in due {
+                    send(
+                        p.stream,
+                        &text(200, "text/plain; charset=utf-8", body),
+                        p.head_only,
+                    );
+                }
+                s = shared.lock();
+                continue;
+            }
+            // Held in arrival order, so the first one is due first.
+            let next = s
+                .polls
+                .front()
+                .map(|p| p.deadline.saturating_duration_since(now));
+            s = match next {
+                Some(t) => {
+                    shared
+                        .changed
+                        .wait_timeout(s, t)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0
+                }
+                None => shared.changed.wait(s).unwrap_or_else(|e| e.into_inner()),
+            };
+        }
+    }
+
+    /// What a request asks, from its head.
+    pub(super) struct Request {
+        pub(super) method: String,
+        pub(super) target: String,
+        pub(super) host: Option<String>,
+    }
+
+    impl Request {
+        /// The request line and the Host header; `None` for a malformed
+        /// head (or two Host headers).
+        pub(super) fn parse(head: &[u8]) -> Option<Request> {
+            let text = String::from_utf8_lossy(head);
+            let mut lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
+            let mut first = lines.next()?.split(' ');
+            let (method, target, version) = (first.next()?, first.next()?, first.next()?);
+            if first.next().is_some() || !version.starts_with("HTTP/1.") || method.is_empty() {
+                return None;
+            }
+            let mut host = None;
+            for line in lines.take_while(|l| !l.is_empty()) {
+                // Folded lines are refused (RFC 9112, 5.2).
+                if line.starts_with([' ', '\t']) {
+                    return None;
+                }
+                let (name, value) = line.split_once(':')?;
+                if name.trim().eq_ignore_ascii_case("host") {
+                    if host.is_some() {
+                        return None;
+                    }
+                    host = Some(value.trim().to_string());
+                }
+            }
+            Some(Request {
+                method: method.to_string(),
+                target: target.to_string(),
+                host,
+            })
+        }
+
+        fn head_only(&self) -> bool {
+            self.method == "HEAD"
+        }
+    }
+
+    /// A reply's body: bytes of its own, or a file of a site (not copied).
+    enum Body {
+        Owned(Vec<u8>),
+        Site(Arc<SiteFiles>, String),
+    }
+
+    /// A reply to send.
+    struct Reply {
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: Body,
+    }
+
+    impl Reply {
+        fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+            self.headers.push((name, value.into()));
+            self
+        }
+
+        fn body(&self) -> &[u8] {
+            match &self.body {
+                Body::Owned(b) => b,
+                Body::Site(files, path) => files.get(path).map_or(&[], Vec::as_slice),
+            }
+        }
+    }
+
+    /// Answers one request: at once, or by holding it as a long poll.
+    fn handle(job: Job, shared: &Shared) {
         let lang = shared.lang;
-        // tiny_http itself sends no body for HEAD.
-        if !matches!(request.method(), Method::Get | Method::Head) {
-            let r =
-                page(405, &title(405, lang), "", None).with_header(header("Allow", "GET, HEAD"));
-            let _ = request.respond(r);
+        let Some(request) = Request::parse(&job.head) else {
+            send(job.stream, &page(400, &title(400, lang), "", None), false);
+            return;
+        };
+        let head_only = request.head_only();
+        if !matches!(request.method.as_str(), "GET" | "HEAD") {
+            let r = page(405, &title(405, lang), "", None).with_header("Allow", "GET, HEAD");
+            send(job.stream, &r, false);
             return;
         }
-        if !host_allowed(&request) {
-            let _ = request.respond(page(403, &title(403, lang), "", None));
+        if !host_allowed(request.host.as_deref()) {
+            send(
+                job.stream,
+                &page(403, &title(403, lang), "", None),
+                head_only,
+            );
             return;
         }
-        let url = request.url().to_string();
-        let (path, query) = match url.split_once('?') {
+        let (path, query) = match request.target.split_once('?') {
             Some((p, q)) => (p, q),
-            None => (url.as_str(), ""),
+            None => (request.target.as_str(), ""),
         };
         let path = path.split('#').next().unwrap_or("");
-        let response = match path {
+        let reply = match path {
             "/__anzen/version" => {
                 let v = shared.lock().version;
                 text(200, "text/plain; charset=utf-8", v.to_string())
@@ -986,35 +1444,24 @@ mod http {
                     .and_then(percent_decode)
                     .and_then(|p| String::from_utf8(p).ok())
                     .and_then(|p| site_path(&p));
-                let guard = shared.lock();
-                let (guard, reload) = match (since, &page) {
-                    (Some(v), Some(page)) => {
-                        let guard = shared
-                            .changed
-                            .wait_timeout_while(guard, LONG_POLL, |s| !s.stale(page, v))
-                            .unwrap_or_else(|e| e.into_inner())
-                            .0;
-                        let reload = guard.stale(page, v);
-                        (guard, reload)
+                match since {
+                    Some(since) => {
+                        let parked = Parked {
+                            stream: job.stream,
+                            _slot: job._slot,
+                            head_only,
+                            since,
+                            page,
+                            deadline: Instant::now() + LONG_POLL,
+                        };
+                        hold(parked, shared);
+                        return;
                     }
-                    (Some(v), None) => (
-                        shared
-                            .changed
-                            .wait_timeout_while(guard, LONG_POLL, |s| s.version == v)
-                            .unwrap_or_else(|e| e.into_inner())
-                            .0,
-                        false,
-                    ),
-                    (None, _) => (guard, false),
-                };
-                let v = guard.version;
-                drop(guard);
-                let body = if reload {
-                    "reload".to_string()
-                } else {
-                    v.to_string()
-                };
-                text(200, "text/plain; charset=utf-8", body)
+                    None => {
+                        let v = shared.lock().version;
+                        text(200, "text/plain; charset=utf-8", v.to_string())
+                    }
+                }
             }
             "/__anzen/status" => {
                 let s = shared.lock();
@@ -1038,37 +1485,213 @@ mod http {
                             Snapshot::of(&s),
                         )
                     };
-                    match overlay.get(&rel).or_else(|| files.get(&rel)) {
-                        Some(bytes) => {
-                            let kind = content_type(&rel);
-                            let body = if kind.starts_with("text/html") {
-                                inject(bytes, &snapshot.injection(lang))
-                            } else {
-                                bytes.clone()
-                            };
-                            Response::from_data(body).with_header(header("Content-Type", kind))
-                        }
+                    let from = if overlay.contains_key(&rel) {
+                        Some(overlay)
+                    } else if files.contains_key(&rel) {
+                        Some(files)
+                    } else {
+                        None
+                    };
+                    match from {
+                        Some(site) => file_reply(site, rel, &snapshot, lang),
                         None => page(404, &title(404, lang), &rel, Some(shared)),
                     }
                 }
             },
         };
-        let response = response
-            .with_header(header("Cache-Control", "no-store"))
-            .with_header(header("X-Content-Type-Options", "nosniff"));
-        let _ = request.respond(response);
+        send(job.stream, &reply, head_only);
     }
 
-    type Body = Response<std::io::Cursor<Vec<u8>>>;
-
-    fn header(name: &str, value: &str) -> Header {
-        Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+    /// The reply for the site file at `rel` (which `site` has).
+    fn file_reply(site: Arc<SiteFiles>, rel: String, snapshot: &Snapshot, lang: Lang) -> Reply {
+        let kind = content_type(&rel);
+        let evidence = rel.starts_with("files/");
+        let mut reply = if kind.starts_with("text/html") && !evidence {
+            let bytes = site.get(&rel).map_or(&[][..], Vec::as_slice);
+            Reply {
+                status: 200,
+                headers: Vec::new(),
+                body: Body::Owned(inject(bytes, &snapshot.injection(lang))),
+            }
+        } else {
+            Reply {
+                status: 200,
+                headers: Vec::new(),
+                body: Body::Site(site, rel.clone()),
+            }
+        };
+        reply = reply.with_header("Content-Type", kind);
+        if evidence {
+            // Evidence is the project's files, not the site's pages: it is
+            // downloaded, never shown in the preview's origin, and if a
+            // browser shows it anyway it runs no script and reaches
+            // nothing.
+            let name = rel.rsplit('/').next().unwrap_or(&rel);
+            reply = reply
+                .with_header(
+                    "Content-Disposition",
+                    format!("attachment; filename*=UTF-8''{}", rfc5987(name)),
+                )
+                .with_header("Content-Security-Policy", "sandbox");
+        }
+        reply
     }
 
-    fn text(status: u16, kind: &str, body: String) -> Body {
-        Response::from_string(body)
-            .with_status_code(status)
-            .with_header(header("Content-Type", kind))
+    /// `name` as an RFC 5987 `value-chars` (UTF-8, percent-encoded).
+    fn rfc5987(name: &str) -> String {
+        let mut out = String::new();
+        for b in name.bytes() {
+            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+
+    /// Holds a long poll, or answers it at once if it is due; past
+    /// [`MAX_LONG_POLLS`] the oldest held one is told to come back (503,
+    /// which the reload script retries a second later).
+    fn hold(parked: Parked, shared: &Shared) {
+        let mut s = shared.lock();
+        if let Some(body) = parked.answer(&s) {
+            drop(s);
+            let reply = text(200, "text/plain; charset=utf-8", body);
+            send(parked.stream, &reply, parked.head_only);
+            return;
+        }
+        let evicted = if s.polls.len() >= MAX_LONG_POLLS {
+            s.polls.pop_front()
+        } else {
+            None
+        };
+        s.polls.push_back(parked);
+        drop(s);
+        shared.changed.notify_all();
+        if let Some(old) = evicted {
+            send(old.stream, &busy(shared.lang), old.head_only);
+        }
+    }
+
+    /// 503: too many connections or long polls; try again in a second.
+    fn busy(lang: Lang) -> Reply {
+        let body = match lang {
+            Lang::Ja => "接続が多すぎます。少し待ってから再読み込みしてください",
+            Lang::En => "Too many connections; reload in a moment",
+        };
+        text(503, "text/plain; charset=utf-8", body.to_string()).with_header("Retry-After", "1")
+    }
+
+    /// Answers a connection the reading thread will not serve (408, 431,
+    /// 503) and closes it.
+    fn refuse(stream: TcpStream, status: u16, lang: Lang) {
+        let reply = match status {
+            503 => busy(lang),
+            _ => {
+                let body = match (status, lang) {
+                    (408, Lang::Ja) => "リクエストが時間内に届きませんでした",
+                    (408, Lang::En) => "The request did not arrive in time",
+                    (_, Lang::Ja) => "リクエストのヘッダーが大きすぎます",
+                    (_, Lang::En) => "Request header fields too large",
+                };
+                text(status, "text/plain; charset=utf-8", body.to_string())
+            }
+        };
+        // A fresh socket's send buffer takes this small reply at once: the
+        // reading thread never waits on a client.
+        let _ = stream.set_nonblocking(true);
+        let _ = (&stream).write_all(&head_bytes(&reply));
+        let _ = (&stream).write_all(reply.body());
+        finish(stream);
+    }
+
+    /// The status line and headers of `reply`.
+    fn head_bytes(reply: &Reply) -> Vec<u8> {
+        let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
+        for (name, value) in &reply.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str(&format!(
+            "Content-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+            reply.body().len()
+        ));
+        head.into_bytes()
+    }
+
+    /// Sends `reply` (its head only for HEAD) within [`WRITE_TIMEOUT`] and
+    /// closes the connection.
+    fn send(stream: TcpStream, reply: &Reply, head_only: bool) {
+        let deadline = Instant::now() + WRITE_TIMEOUT;
+        let _ = stream.set_nonblocking(false);
+        if write_by(&stream, &head_bytes(reply), deadline) && !head_only {
+            write_by(&stream, reply.body(), deadline);
+        }
+        finish(stream);
+    }
+
+    /// Writes `bytes` unless `deadline` passes first (a client reading a
+    /// byte now and then cannot hold a worker for longer).
+    fn write_by(mut stream: &TcpStream, mut bytes: &[u8], deadline: Instant) -> bool {
+        while !bytes.is_empty() {
+            let Some(left) = deadline
+                .checked_duration_since(Instant::now())
+                .filter(|d| !d.is_zero())
+            else {
+                return false;
+            };
+            if stream.set_write_timeout(Some(left)).is_err() {
+                return false;
+            }
+            let n = bytes.len().min(64 * 1024);
+            match stream.write(&bytes[..n]) {
+                Ok(0) => return false,
+                Ok(n) => bytes = &bytes[n..],
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => return false,
+            }
+        }
+        true
+    }
+
+    /// Ends a connection: no more to send, and what the client already
+    /// sent past its head is read (up to [`DRAIN`], without waiting) so
+    /// that closing does not reset the connection before the client has
+    /// read the reply.
+    fn finish(stream: TcpStream) {
+        let _ = stream.shutdown(Shutdown::Write);
+        if stream.set_nonblocking(true).is_ok() {
+            let mut buf = [0u8; 4096];
+            let mut read = 0;
+            while read < DRAIN {
+                match (&stream).read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => read += n,
+                }
+            }
+        }
+    }
+
+    fn reason(status: u16) -> &'static str {
+        match status {
+            200 => "OK",
+            400 => "Bad Request",
+            403 => "Forbidden",
+            404 => "Not Found",
+            405 => "Method Not Allowed",
+            408 => "Request Timeout",
+            431 => "Request Header Fields Too Large",
+            503 => "Service Unavailable",
+            _ => "",
+        }
+    }
+
+    fn text(status: u16, kind: &str, body: String) -> Reply {
+        Reply {
+            status,
+            headers: vec![("Content-Type", kind.to_string())],
+            body: Body::Owned(body.into_bytes()),
+        }
     }
 
     fn title(status: u16, lang: Lang) -> String {
@@ -1089,7 +1712,7 @@ mod http {
 
     /// A small HTML page (errors); live reload too when `shared` is given,
     /// so a missing page shows up once it is built.
-    fn page(status: u16, title: &str, path: &str, shared: Option<&Shared>) -> Body {
+    fn page(status: u16, title: &str, path: &str, shared: Option<&Shared>) -> Reply {
         let (back, lang_attr) = match shared.map_or(Lang::Ja, |s| s.lang) {
             Lang::Ja => ("トップページへ", "ja"),
             Lang::En => ("Back to the top page", "en"),
@@ -1111,20 +1734,17 @@ mod http {
             }
             None => html.into_bytes(),
         };
-        Response::from_data(body)
-            .with_status_code(status)
-            .with_header(header("Content-Type", "text/html; charset=utf-8"))
+        Reply {
+            status,
+            headers: vec![("Content-Type", "text/html; charset=utf-8".to_string())],
+            body: Body::Owned(body),
+        }
     }
 
     /// Only requests addressed to the loopback host are answered, so a web
     /// page cannot reach the preview through DNS rebinding.
-    fn host_allowed(request: &Request) -> bool {
-        let Some(h) = request
-            .headers()
-            .iter()
-            .find(|h| h.field.equiv("Host"))
-            .map(|h| h.value.as_str().to_ascii_lowercase())
-        else {
+    fn host_allowed(host: Option<&str>) -> bool {
+        let Some(h) = host.map(str::to_ascii_lowercase) else {
             return true; // HTTP/1.0
         };
         let host = if let Some(rest) = h.strip_prefix('[') {
@@ -1301,7 +1921,7 @@ mod http {
 
 #[cfg(test)]
 mod tests {
-    use super::http::{content_type, inject, site_path};
+    use super::http::{Request, content_type, head_end, inject, site_path};
 
     #[test]
     fn paths_stay_in_the_site() {
@@ -1334,6 +1954,38 @@ mod tests {
             "index.html",
         ] {
             assert_eq!(site_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn request_heads_are_read_strictly() {
+        assert_eq!(head_end(b"GET / HTTP/1.1\r\nHost: a\r\n\r\nrest"), Some(27));
+        assert_eq!(head_end(b"GET / HTTP/1.0\n\n"), Some(16));
+        assert_eq!(head_end(b"GET / HTTP/1.1\r\nHost: a\r\n"), None);
+        let r =
+            Request::parse(b"GET /a?b HTTP/1.1\r\nhOsT:  127.0.0.1:8 \r\nX: y\r\n\r\n").unwrap();
+        assert_eq!((r.method.as_str(), r.target.as_str()), ("GET", "/a?b"));
+        assert_eq!(r.host.as_deref(), Some("127.0.0.1:8"));
+        assert!(
+            Request::parse(b"GET / HTTP/1.0\r\n\r\n")
+                .unwrap()
+                .host
+                .is_none()
+        );
+        for bad in [
+            &b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"[..],
+            b"GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n",
+            b"GET / HTTP/1.1\r\nno colon\r\n\r\n",
+            b"GET  / HTTP/1.1\r\n\r\n",
+            b"GET /\r\n\r\n",
+            b"PRI * HTTP/2.0\r\n\r\n",
+            b"\r\n\r\n",
+        ] {
+            assert!(
+                Request::parse(bad).is_none(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 

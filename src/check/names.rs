@@ -54,7 +54,13 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     let content = &cx.project.config.content_dir;
     let mut files = Outputs::new("site");
     for f in cx.project.files.iter().filter(|f| is_evidence(f)) {
-        files.claim(f, Location::file(&format!("{content}/{f}")), f, out);
+        let site_name = names::evidence_path(f);
+        files.claim(
+            &site_name,
+            Location::file(&format!("{content}/{f}")),
+            f,
+            out,
+        );
     }
 }
 

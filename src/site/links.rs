@@ -1,12 +1,16 @@
 //! Where things live on the site: page paths for requirements, documents
-//! and ledgers, anchors for sections and entries, and the page a finding
-//! points at.
+//! and ledgers, anchors for sections and entries, the page a finding
+//! points at, and where evidence files go (active ones, which a browser
+//! would render as a page, under an inert name).
 
 use crate::check::Context;
 use crate::check::Resolved;
 use crate::diag::Finding;
 
-pub use crate::names::{document_page, ledger_page, requirement_page, slug};
+pub use crate::names::{
+    ACTIVE_EXTENSIONS, INERT_SUFFIX, document_page, evidence_path, is_active_evidence, ledger_page,
+    requirement_page, slug,
+};
 
 /// Percent-encodes the characters that would break a relative URL, leaving
 /// other text (Japanese included) readable.
@@ -35,9 +39,10 @@ pub fn entry_anchor(id: &str) -> String {
     )
 }
 
-/// Where an evidence file is copied.
+/// Where an evidence file is copied, as a URL from the site root (see
+/// [`evidence_path`]).
 pub fn file_page(content_path: &str) -> String {
-    format!("files/{}", encode_path(content_path))
+    format!("files/{}", encode_path(&evidence_path(content_path)))
 }
 
 /// The site URL (from the root) of a resolved reference.
@@ -135,6 +140,41 @@ mod tests {
         assert_ne!(slug(&a), slug(&b));
         assert_eq!(slug(&a), slug(&a));
         assert_eq!(slug("S5(6)"), "S5-6", "short ids unchanged");
+    }
+
+    #[test]
+    fn active_evidence_gets_an_inert_name_and_names_stay_distinct() {
+        for (from, to) in [
+            ("evidence/a.pdf", "evidence/a.pdf"),
+            ("evidence/notes.txt", "evidence/notes.txt"),
+            ("evidence/noext", "evidence/noext"),
+            ("evidence/a.html", "evidence/a.html.txt"),
+            ("evidence/A.SVG", "evidence/A.SVG.txt"),
+            ("evidence/a.html.txt", "evidence/a.html.txt.txt"),
+            ("evidence/a.html.TXT", "evidence/a.html.TXT.txt"),
+            ("evidence/a.html. ", "evidence/a.html. .txt"),
+            ("evidence/a.js.txt.", "evidence/a.js.txt..txt"),
+            ("evidence/x.html/readme", "evidence/x.html/readme"),
+            (".txt", ".txt"),
+        ] {
+            assert_eq!(evidence_path(from), to, "{from}");
+        }
+        let names = [
+            "a.html",
+            "a.html.txt",
+            "a.html.txt.txt",
+            "a.txt",
+            "a",
+            "a.svg",
+            "a.svg.",
+        ];
+        let mapped: std::collections::BTreeSet<String> =
+            names.iter().map(|n| evidence_path(n)).collect();
+        assert_eq!(mapped.len(), names.len(), "{mapped:?}");
+        assert_eq!(
+            file_page("evidence/研修 #1.html"),
+            "files/evidence/研修%20%231.html.txt"
+        );
     }
 
     #[test]

@@ -428,7 +428,10 @@ fn search_index(
 }
 
 /// Copies every non-Markdown, non-YAML file of the content folder (scans,
-/// certificates...) under `files/`, so evidence links open.
+/// certificates...) under `files/`, so evidence links open. Evidence a
+/// browser would render as a page or run (HTML, SVG, XML, scripts...) goes
+/// under an inert name ([`links::evidence_path`]): the site is also opened
+/// from disk, where no header can keep its scripts from running.
 fn copy_evidence(cx: &Context, files: &mut SiteFiles) -> Result<(), SiteError> {
     let content = cx.project.root.join(&cx.project.config.content_dir);
     for rel in &cx.project.files {
@@ -446,7 +449,8 @@ fn copy_evidence(cx: &Context, files: &mut SiteFiles) -> Result<(), SiteError> {
         let Ok(bytes) = std::fs::read(&path) else {
             continue;
         };
-        files.insert(format!("files/{rel}"), bytes);
+        // Under an inert name if a browser would render it as a page.
+        files.insert(format!("files/{}", links::evidence_path(rel)), bytes);
     }
     Ok(())
 }

@@ -31,6 +31,7 @@ mod secrets;
 mod security;
 mod security_confirm;
 mod security_git;
+mod security_serve;
 mod serve;
 mod site;
 mod standard_override;
