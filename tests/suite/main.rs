@@ -28,6 +28,7 @@ mod package;
 mod pdf;
 mod rule_catalogue;
 mod secrets;
+mod security_verify;
 mod serve;
 mod site;
 mod standard_override;
