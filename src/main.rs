@@ -558,16 +558,67 @@ fn package_cmd(
 }
 
 /// The package password: --password-file, else ANZEN_ZIP_PASSWORD; never
-/// an argument, never printed.
+/// an argument, never printed. The file must be a regular file (checked
+/// before it is opened, so a FIFO cannot block and /dev/zero is not read)
+/// of at most `MAX_PASSWORD_FILE_BYTES`.
 fn read_password(
     file: Option<&std::path::Path>,
     lang: Lang,
 ) -> Result<Option<anzen::package::Password>, String> {
+    use anzen::package::verify::limits::MAX_PASSWORD_FILE_BYTES;
+    use std::io::Read;
     let pw = match file {
-        Some(f) => Some(std::fs::read_to_string(f).map_err(|e| match lang {
-            Lang::Ja => format!("パスワードファイル {} を読めません: {e}", f.display()),
-            Lang::En => format!("cannot read password file {}: {e}", f.display()),
-        })?),
+        Some(f) => {
+            let shown = anzen::report::terminal::path(f);
+            let cannot = |e: std::io::Error| {
+                anzen::tr!("パスワードファイル {} を読めません: {}", "cannot read password file {}: {}"; shown, e)
+                    .get(lang)
+                    .to_string()
+            };
+            let not_regular = || {
+                anzen::tr!(
+                    "パスワードファイル {} は通常のファイルではありません（フォルダー、デバイス、FIFO などは読みません）",
+                    "password file {} is not a regular file (folders, devices and FIFOs are not read)";
+                    shown
+                )
+                .get(lang)
+                .to_string()
+            };
+            if !std::fs::metadata(f).map_err(cannot)?.is_file() {
+                return Err(not_regular());
+            }
+            let file = std::fs::File::open(f).map_err(cannot)?;
+            if !file.metadata().map_err(cannot)?.is_file() {
+                return Err(not_regular());
+            }
+            let mut bytes = Vec::new();
+            file.take(MAX_PASSWORD_FILE_BYTES + 2)
+                .read_to_end(&mut bytes)
+                .map_err(cannot)?;
+            // The limit is on the password: one line ending is not counted.
+            let body = bytes
+                .strip_suffix(b"\r\n")
+                .or_else(|| bytes.strip_suffix(b"\n"))
+                .unwrap_or(&bytes);
+            if body.len() as u64 > MAX_PASSWORD_FILE_BYTES {
+                return Err(anzen::tr!(
+                    "パスワードファイル {} が {} バイトを超えています",
+                    "password file {} is over {} bytes";
+                    shown, MAX_PASSWORD_FILE_BYTES
+                )
+                .get(lang)
+                .to_string());
+            }
+            Some(String::from_utf8(bytes).map_err(|_| {
+                anzen::tr!(
+                    "パスワードファイル {} が UTF-8 ではありません",
+                    "password file {} is not UTF-8";
+                    shown
+                )
+                .get(lang)
+                .to_string()
+            })?)
+        }
         None => std::env::var(anzen::package::PASSWORD_ENV).ok(),
     };
     let pw = pw
@@ -701,21 +752,20 @@ fn report_build(
     Ok(code)
 }
 
+/// `anzen verify`: exit 0 when the zip matches its manifest, 1 when files
+/// were added, removed or altered, 2 when it cannot be verified at all
+/// (every `VerifyError`, tampering such as `../` names included). Every
+/// name printed goes through `terminal::text`.
 fn verify_cmd(
     cli: &Cli,
     zip: &std::path::Path,
     password_file: Option<&std::path::Path>,
     format: StandardFormat,
 ) -> Result<ExitCode, String> {
+    use anzen::report::terminal;
     let password = read_password(password_file, cli.lang)?;
-    let v = anzen::package::verify::verify(zip, password.as_ref().map(|p| p.0.as_bytes())).map_err(|e| match (e, cli.lang) {
-        (anzen::package::verify::VerifyError::Password, Lang::Ja) => format!(
-            "{} は暗号化されています。パスワードを環境変数 {} か --password-file で渡してください（または誤りです）",
-            zip.display(),
-            anzen::package::PASSWORD_ENV
-        ),
-        (e, _) => format!("{}: {e}", zip.display()),
-    })?;
+    let v = anzen::package::verify::verify(zip, password.as_ref().map(|p| p.0.as_bytes()))
+        .map_err(|e| format!("{}: {}", terminal::path(zip), e.text().get(cli.lang)))?;
     match format {
         StandardFormat::Json => println!(
             "{}",
@@ -729,7 +779,11 @@ fn verify_cmd(
                 ("改変", "altered", &v.altered),
             ] {
                 for f in list {
-                    println!("{}: {f}", if ja { label_ja } else { label_en });
+                    println!(
+                        "{}: {}",
+                        if ja { label_ja } else { label_en },
+                        terminal::text(f)
+                    );
                 }
             }
             if v.ok() {

@@ -32,6 +32,7 @@ mod security;
 mod security_confirm;
 mod security_git;
 mod security_serve;
+mod security_verify;
 mod serve;
 mod site;
 mod standard_override;
