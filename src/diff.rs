@@ -760,9 +760,11 @@ pub fn markdown(d: &Diff) -> String {
 
 /// Keeps table pipes and HTML out of Markdown cells.
 fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|")
+    let s = s
+        .replace('|', "\\|")
         .replace('<', "&lt;")
-        .replace('\n', " ")
+        .replace('\n', " ");
+    crate::report::terminal::text(&s).into_owned()
 }
 
 #[cfg(test)]

@@ -277,7 +277,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                         );
                     }
                     for f in &o.files {
-                        println!("{}", f.display());
+                        println!("{}", anzen::report::terminal::path(&f));
                     }
                     Ok(ExitCode::SUCCESS)
                 }
@@ -288,7 +288,10 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             match anzen::diff::diff(&cli.root, base, head.as_deref(), cli.as_of) {
                 Ok(d) => {
                     match format {
-                        DiffFormat::Markdown => print!("{}", anzen::diff::markdown(&d)),
+                        DiffFormat::Markdown => print!(
+                            "{}",
+                            anzen::report::terminal::lines(&anzen::diff::markdown(&d))
+                        ),
                         DiffFormat::Json => println!(
                             "{}",
                             serde_json::to_string_pretty(&d).map_err(|e| e.to_string())?
@@ -323,13 +326,13 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                             format!(
                                 "{} 件の確認を {} に記録しました",
                                 report.confirmed.len(),
-                                report.file.display()
+                                anzen::report::terminal::path(&report.file)
                             )
                         } else {
                             format!(
                                 "recorded {} confirmation(s) in {}",
                                 report.confirmed.len(),
-                                report.file.display()
+                                anzen::report::terminal::path(&report.file)
                             )
                         }
                     );
@@ -343,7 +346,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             match anzen::init::init(&dir, &anzen::init::InitOptions { force: *force }) {
                 Ok(report) => {
                     for f in &report.written {
-                        println!("{}", f.display());
+                        println!("{}", anzen::report::terminal::path(&f));
                     }
                     println!(
                         "{}",
@@ -351,12 +354,12 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                             Lang::Ja => format!(
                                 "{} ファイルを作成しました。次は `anzen --root {} check` で埋めるべき箇所を確認してください",
                                 report.written.len(),
-                                dir.display()
+                                anzen::report::terminal::path(&dir)
                             ),
                             Lang::En => format!(
                                 "created {} files; run `anzen --root {} check` to see what to fill in",
                                 report.written.len(),
-                                dir.display()
+                                anzen::report::terminal::path(&dir)
                             ),
                         }
                     );
@@ -707,14 +710,14 @@ fn report_build(
         say(format!(
             "{} {}/index.html（{} files）",
             if ja { "サイト:" } else { "site:" },
-            report.site_dir.display(),
+            anzen::report::terminal::path(&report.site_dir),
             report.site_files
         ));
     }
     if let Some(dir) = &report.pdf_dir {
         say(format!(
             "PDF: {}（{} files）",
-            dir.display(),
+            anzen::report::terminal::path(&dir),
             report.pdf_files
         ));
     }
@@ -723,7 +726,7 @@ fn report_build(
         Some(Ok(path)) => say(format!(
             "{} {}",
             if ja { "提出用 zip:" } else { "package:" },
-            path.display()
+            anzen::report::terminal::path(&path)
         )),
         Some(Err(anzen::package::PackageError::Refused(n))) => {
             eprintln!(

@@ -50,6 +50,15 @@ pub fn text(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Several lines: each line escaped as [`text`] does, the line breaks
+/// between them kept (for reports made of lines, such as `anzen diff`).
+pub fn lines(s: &str) -> String {
+    s.split('\n')
+        .map(|l| text(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// A path, escaped as [`text`] does (lossy for names that are not UTF-8).
 pub fn path(p: &std::path::Path) -> String {
     text(&p.to_string_lossy()).into_owned()
