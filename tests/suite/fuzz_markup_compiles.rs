@@ -26,8 +26,7 @@ const SAMPLE: usize = 200;
 /// Inputs per Typst document.
 const BATCH: usize = 50;
 
-const WRAPPER: &str =
-    "#set text(lang: \"ja\", font: (\"Noto Serif CJK JP\", \"Noto Sans CJK JP\"))\n";
+const WRAPPER: &str = "#set text(lang: \"ja\", font: (\"Noto Serif CJK JP\", \"Noto Sans CJK JP\", \"DejaVu Sans\"))\n";
 
 fn find_tool(name: &str, env: &str, cargo_bin: bool) -> PathBuf {
     if let Some(path) = std::env::var_os(env).filter(|p| !p.is_empty()) {

@@ -11,8 +11,7 @@ use std::process::Command;
 
 use anzen::pdf::markup::{MarkupOptions, string_literal, to_typst};
 
-const WRAPPER: &str =
-    "#set text(lang: \"ja\", font: (\"Noto Serif CJK JP\", \"Noto Sans CJK JP\"))\n";
+const WRAPPER: &str = "#set text(lang: \"ja\", font: (\"Noto Serif CJK JP\", \"Noto Sans CJK JP\", \"DejaVu Sans\"))\n";
 
 fn find_tool(name: &str, env: &str, cargo_bin: bool) -> PathBuf {
     if let Some(path) = std::env::var_os(env).filter(|p| !p.is_empty()) {
