@@ -12,12 +12,12 @@ use std::path::{Path, PathBuf};
 
 use crate::check::{Context, evidence};
 use crate::i18n::Text;
-use crate::load::yaml::{self, Extent, Key, Node, NodeKind};
 use crate::load::{self, LoadOptions};
 use crate::report::terminal;
 use crate::standard::{self, LedgerKinds};
 use crate::tr;
 use crate::write::{self, WriteError};
+use crate::yaml::{self, Extent, Key, Node, NodeKind};
 
 /// What `confirm` did.
 #[derive(Debug, Default)]

@@ -34,3 +34,4 @@ pub mod serve;
 pub mod site;
 pub mod standard;
 pub mod write;
+pub mod yaml;

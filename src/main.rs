@@ -277,7 +277,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                         );
                     }
                     for f in &o.files {
-                        println!("{}", anzen::report::terminal::path(&f));
+                        println!("{}", anzen::report::terminal::path(f));
                     }
                     Ok(ExitCode::SUCCESS)
                 }
@@ -346,7 +346,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             match anzen::init::init(&dir, &anzen::init::InitOptions { force: *force }) {
                 Ok(report) => {
                     for f in &report.written {
-                        println!("{}", anzen::report::terminal::path(&f));
+                        println!("{}", anzen::report::terminal::path(f));
                     }
                     println!(
                         "{}",
@@ -717,7 +717,7 @@ fn report_build(
     if let Some(dir) = &report.pdf_dir {
         say(format!(
             "PDF: {}（{} files）",
-            anzen::report::terminal::path(&dir),
+            anzen::report::terminal::path(dir),
             report.pdf_files
         ));
     }
@@ -726,7 +726,7 @@ fn report_build(
         Some(Ok(path)) => say(format!(
             "{} {}",
             if ja { "提出用 zip:" } else { "package:" },
-            anzen::report::terminal::path(&path)
+            anzen::report::terminal::path(path)
         )),
         Some(Err(anzen::package::PackageError::Refused(n))) => {
             eprintln!(

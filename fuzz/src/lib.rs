@@ -22,10 +22,11 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use anzen::diag::{Finding, Location};
-use anzen::load::{answers as answers_file, document, ledger as ledger_file, yaml};
+use anzen::load::{answers as answers_file, document, ledger as ledger_file};
 use anzen::model::Config;
 use anzen::pdf::markup::{Converted, MarkupOptions, to_typst};
 use anzen::standard::LedgerKinds;
+use anzen::yaml;
 
 static KINDS: LazyLock<LedgerKinds> = LazyLock::new(LedgerKinds::bundled);
 
@@ -119,12 +120,11 @@ pub fn ledger(data: &[u8]) {
 /// `cargo fuzz run fast_yaml`: differential test of `load::fast_yaml`
 /// against saphyr-parser (`load::yaml`), as YAML trees and as ledgers.
 pub fn fast_yaml(data: &[u8]) {
-    use anzen::load::fast_yaml;
     let Some(text) = content_text(data) else {
         return;
     };
     let mut fast_items = Vec::new();
-    let fast = fast_yaml::parse_streaming(&text, "entries", &mut |pairs, item| {
+    let fast = yaml::fast::parse_streaming(&text, "entries", &mut |pairs, item| {
         fast_items.push((pairs.to_vec(), item.to_node()))
     });
     if let Some(fast) = fast {
@@ -141,7 +141,7 @@ pub fn fast_yaml(data: &[u8]) {
         assert_eq!(fast.root, slow.root, "trees differ");
         assert_eq!(fast_items, slow_items, "streamed items differ");
     }
-    if let Some(fast) = fast_yaml::parse(&text) {
+    if let Some(fast) = yaml::fast::parse(&text) {
         let slow = yaml::parse_saphyr(&text);
         assert_eq!(
             slow.errors,

@@ -37,7 +37,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     let mut first: BTreeMap<&str, &Answer> = BTreeMap::new();
     for a in &answers.answers {
         let Some(item) = cx.standard.item(&a.item) else {
-            let hint = crate::load::yaml::did_you_mean(&a.item, &item_ids)
+            let hint = crate::yaml::did_you_mean(&a.item, &item_ids)
                 .map(|c| tr!("「{}」の誤りではありませんか", "did you mean '{}'?"; c))
                 .unwrap_or_else(
                     || tr!("項目番号は {} です", "item numbers are {}"; item_ids.join(", ")),

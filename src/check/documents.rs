@@ -69,7 +69,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
         for (i, s) in m.satisfies.iter().enumerate() {
             let line = doc.satisfies_lines.get(i).copied().unwrap_or(doc.id_line);
             if cx.standard.requirement(&s.requirement).is_none() {
-                let hint = crate::load::yaml::did_you_mean(&s.requirement, &req_ids)
+                let hint = crate::yaml::did_you_mean(&s.requirement, &req_ids)
                     .map(|c| tr!("「{}」の誤りではありませんか", "did you mean '{}'?"; c))
                     .unwrap_or_else(|| {
                         tr!(
@@ -87,7 +87,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                 && doc.section(sec).is_none()
             {
                 let ids: Vec<String> = doc.sections.iter().map(|s| s.id.clone()).collect();
-                let hint = crate::load::yaml::did_you_mean(sec, &ids)
+                let hint = crate::yaml::did_you_mean(sec, &ids)
                         .map(|c| tr!("「{}」の誤りではありませんか", "did you mean '{}'?"; c))
                         .unwrap_or_else(|| tr!("見出しに {{#{}}} を付けてください", "add {{#{}}} to a heading"; sec));
                 out.push(

@@ -164,7 +164,7 @@ fn unresolved(msg: crate::i18n::Text, at: Location) -> Finding {
 fn unknown_staff(cx: &Context, id: &str, at: &Location, out: &mut Vec<Finding>) {
     if !cx.staff.contains_key(id) && !cx.kind_unknown("staff") {
         let ids: Vec<String> = cx.staff.keys().map(|s| s.to_string()).collect();
-        let hint = crate::load::yaml::did_you_mean(id, &ids)
+        let hint = crate::yaml::did_you_mean(id, &ids)
             .map(|s| tr!("「{}」の誤りではありませんか", "did you mean '{}'?"; s))
             .unwrap_or_else(|| {
                 tr!(

@@ -3,10 +3,10 @@
 
 use crate::diag::{Finding, Location};
 use crate::load::document::yaml_finding;
-use crate::load::yaml::{self, Node, NodeKind};
 use crate::model::answers::AnswerEntry;
 use crate::model::{Answer, Answers, Reference};
 use crate::tr;
+use crate::yaml::{self, Node, NodeKind};
 
 /// Reads the answers file's text: [`from_tree`] on its YAML tree, with the
 /// YAML problems in `findings`; `None` when the syntax allowed no tree.

@@ -4,10 +4,11 @@
 
 use crate::diag::{Finding, Location};
 use crate::load::frontmatter::{self, SplitError};
-use crate::load::{markdown, yaml};
+use crate::load::markdown;
 use crate::model::Document;
 use crate::model::document::FrontMatter;
 use crate::tr;
+use crate::yaml;
 
 /// Parses a document's text; problems go to `findings`.
 pub fn parse(

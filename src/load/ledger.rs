@@ -7,11 +7,10 @@ use std::sync::Arc;
 
 use crate::date::{Date, Month};
 use crate::diag::{Finding, Location};
-use crate::load::fast_yaml;
-use crate::load::yaml::{self, Node, NodeKind, NodeRef, NodeRefKind};
 use crate::model::{Entry, Field, FieldValue, Fields, Ledger, Retention};
 use crate::standard::{FieldType, LedgerKind, LedgerKinds};
 use crate::tr;
+use crate::yaml::{self, Node, NodeKind, NodeRef, NodeRefKind};
 
 const HEADER_KEYS: &[&str] = &["kind", "id", "title", "retention", "entries"];
 
@@ -28,7 +27,7 @@ pub fn parse(
     parse_with(text, kinds, file, content_path, findings, true)
 }
 
-/// [`parse`], with `fast` false to skip [`fast_yaml`] and read the file with
+/// [`parse`], with `fast` false to skip [`crate::yaml::fast`] and read the file with
 /// saphyr-parser only (for the differential fuzz target).
 #[doc(hidden)]
 pub fn parse_with(
@@ -42,7 +41,7 @@ pub fn parse_with(
     let mut entries = Entries::new(kinds, file, text.len());
     let fast = fast
         .then(|| {
-            fast_yaml::parse_streaming(text, "entries", &mut |header, item| {
+            yaml::fast::parse_streaming(text, "entries", &mut |header, item| {
                 entries.push(header, item)
             })
         })

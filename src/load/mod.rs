@@ -5,12 +5,10 @@
 
 pub mod answers;
 pub mod document;
-pub mod fast_yaml;
 pub mod frontmatter;
 pub mod ledger;
 pub mod markdown;
 pub mod source;
-pub mod yaml;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -23,6 +21,7 @@ use crate::model::config::CONFIG_FILE;
 use crate::model::{Config, Project};
 use crate::standard::LedgerKinds;
 use crate::tr;
+use crate::yaml;
 
 /// The answers file, relative to the content folder.
 pub const ANSWERS_FILE: &str = "checklist.yaml";

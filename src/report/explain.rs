@@ -201,7 +201,7 @@ pub fn explain(
     all.extend(std.requirements.iter().map(|r| r.id.clone()));
     all.extend(rules.rules.iter().map(|r| r.id.clone()));
     all.extend(kinds.names());
-    let close: Vec<String> = crate::load::yaml::did_you_mean(id, &all)
+    let close: Vec<String> = crate::yaml::did_you_mean(id, &all)
         .map(|s| vec![s.to_string()])
         .unwrap_or_default();
     Explained::NotFound(close)

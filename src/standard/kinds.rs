@@ -85,9 +85,9 @@ pub enum FieldType {
 impl LedgerKinds {
     /// The bundled kinds.
     pub fn bundled() -> LedgerKinds {
-        let parsed = crate::load::yaml::parse(BUNDLED_KINDS);
+        let parsed = crate::yaml::parse(BUNDLED_KINDS);
         let root = parsed.root.expect("bundled ledger kinds parse");
-        crate::load::yaml::deserialize(&root).expect("bundled ledger kinds are valid")
+        crate::yaml::deserialize(&root).expect("bundled ledger kinds are valid")
     }
 
     /// The kind named `kind`.

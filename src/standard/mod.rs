@@ -14,7 +14,7 @@ pub use kinds::{FieldSpec, FieldType, LedgerKind, LedgerKinds};
 pub use rules::{RuleInfo, Rules};
 
 use crate::i18n::Text;
-use crate::load::yaml;
+use crate::yaml;
 
 /// The bundled standards: (id, YAML source).
 pub const BUNDLED: &[(&str, &str)] = &[(

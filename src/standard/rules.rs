@@ -36,9 +36,9 @@ pub struct RuleInfo {
 impl Rules {
     /// The bundled catalogue.
     pub fn bundled() -> Rules {
-        let parsed = crate::load::yaml::parse(BUNDLED_RULES);
+        let parsed = crate::yaml::parse(BUNDLED_RULES);
         let root = parsed.root.expect("bundled rules parse");
-        crate::load::yaml::deserialize(&root).expect("bundled rules are valid")
+        crate::yaml::deserialize(&root).expect("bundled rules are valid")
     }
 
     /// The rule with this id.

@@ -502,9 +502,9 @@ fn example(s: &Value) -> Value {
     }
 }
 
-fn located(value: &Value) -> anzen::load::yaml::Node {
+fn located(value: &Value) -> anzen::yaml::Node {
     let text = serde_yaml::to_string(value).unwrap();
-    let parsed = anzen::load::yaml::parse(&text);
+    let parsed = anzen::yaml::parse(&text);
     assert!(parsed.errors.is_empty(), "{text}");
     parsed.root.unwrap()
 }
@@ -515,7 +515,7 @@ fn the_config_schema_agrees_with_the_config_type() {
     // Every key of the schema is one the Rust type accepts (it denies
     // unknown fields)...
     let full = example(&s);
-    let config: anzen::model::Config = anzen::load::yaml::deserialize(&located(&full))
+    let config: anzen::model::Config = anzen::yaml::deserialize(&located(&full))
         .unwrap_or_else(|e| panic!("{:?}\n{full:#}", e.message));
     // ...and every field of the Rust type is in the schema (additional
     // properties are refused, so a field missing from it fails here).
@@ -529,9 +529,8 @@ fn the_answers_schema_agrees_with_the_answer_type() {
     let full = example(&s);
     let entry = &full["answers"][0];
     assert_eq!(entry["answer"], "はい");
-    let parsed: anzen::model::answers::AnswerEntry =
-        anzen::load::yaml::deserialize(&located(entry))
-            .unwrap_or_else(|e| panic!("{:?}\n{entry:#}", e.message));
+    let parsed: anzen::model::answers::AnswerEntry = anzen::yaml::deserialize(&located(entry))
+        .unwrap_or_else(|e| panic!("{:?}\n{entry:#}", e.message));
     let mut back = serde_json::to_value(&parsed).unwrap();
     back["answer"] = entry["answer"].clone(); // serialised as the variant name
     assert_eq!(

@@ -5,7 +5,7 @@
 //! (exit 2, file untouched) an edit whose re-parsed result would differ in
 //! anything but the one value it sets.
 
-use anzen::load::yaml::{self, Node};
+use anzen::yaml::{self, Node};
 
 use crate::common::Fixture;
 

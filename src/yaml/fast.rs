@@ -9,7 +9,7 @@
 //! saphyr-parser, which also reports every error; this reader reports none.
 //! `fuzz/fuzz_targets/fast_yaml.rs` checks it against saphyr-parser.
 
-use crate::load::yaml::{Key, KeyRef, Node, NodeRef, NodeRefKind, Parsed, owned_pairs};
+use super::tree::{Key, KeyRef, Node, NodeRef, NodeRefKind, Parsed, owned_pairs};
 
 /// Receives the streamed items: the root mapping's pairs read so far, and
 /// the item, its texts borrowed from the source.
@@ -21,14 +21,14 @@ const MAX_NODES: usize = 1_000_000;
 /// Deepest block nesting read here.
 const MAX_DEPTH: usize = 64;
 
-/// Reads `src` like [`crate::load::yaml::parse_saphyr`], or returns `None`
+/// Reads `src` like [`crate::yaml::parse_saphyr`], or returns `None`
 /// when it is outside the subset.
 pub fn parse(src: &str) -> Option<Parsed> {
     // No key is empty: nothing is streamed.
     parse_streaming(src, "", &mut |_, _| {})
 }
 
-/// Reads `src` like [`crate::load::yaml::parse_streaming`], or returns
+/// Reads `src` like [`crate::yaml::parse_streaming`], or returns
 /// `None` when the file is outside the subset. `sink` may already have been
 /// given some items when `None` comes back: the caller must forget them.
 pub fn parse_streaming<'a>(src: &'a str, key: &str, sink: &mut RefSink<'a, '_>) -> Option<Parsed> {
@@ -517,7 +517,7 @@ fn comment_or_end(rest: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::yaml;
+    use crate::yaml;
 
     /// A tree and the streamed items (with how many root pairs preceded each).
     type Read = (Option<Node>, Vec<(usize, Node)>);
