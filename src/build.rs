@@ -9,7 +9,7 @@ use crate::check::{self, Context};
 use crate::diag::Finding;
 use crate::load::{self, LoadError, LoadOptions};
 use crate::site::{self, SiteOptions, theme};
-use crate::standard::{self, LedgerKinds};
+use crate::standard::LedgerKinds;
 
 /// Options of a build.
 #[derive(Debug, Clone)]
@@ -92,7 +92,7 @@ pub enum BuildError {
 impl BuildError {
     /// The message in both languages.
     pub fn text(&self) -> crate::i18n::Text {
-        use crate::report::terminal::path;
+        use crate::terminal::path;
         use crate::tr;
         match self {
             BuildError::Load(e) => e.text(),
@@ -104,7 +104,7 @@ impl BuildError {
             BuildError::Theme(theme::ThemeError::Outside(p)) => tr!(
                 "テーマのフォルダ {} はプロジェクトの外を指すシンボリックリンクです（テーマはプロジェクトの中からだけ読みます）",
                 "the theme folder {} leads outside the project (a symbolic link); themes are read only from inside it";
-                crate::report::terminal::text(p)
+                crate::terminal::text(p)
             ),
             BuildError::Write { path: p, source } => tr!(
                 "{} に書き込めません: {}", "cannot write {}: {}"; path(p), source
@@ -223,7 +223,8 @@ pub fn load_and_check(
     BuildError,
 > {
     let (project, mut findings) = load::load(root, load_options)?;
-    let std = standard::resolve(root, &project.config.standards).map_err(BuildError::Standard)?;
+    let std = crate::load::standards::resolve(root, &project.config.standards)
+        .map_err(BuildError::Standard)?;
     let kinds = LedgerKinds::bundled();
     findings.extend(check::run(&project, &std, &kinds));
     crate::diag::sort(&mut findings);

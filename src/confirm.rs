@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use crate::check::{Context, evidence};
 use crate::i18n::Text;
 use crate::load::{self, LoadOptions};
-use crate::report::terminal;
-use crate::standard::{self, LedgerKinds};
+use crate::standard::LedgerKinds;
+use crate::terminal;
 use crate::tr;
 use crate::write::{self, WriteError};
 use crate::yaml::{self, Extent, Key, Node, NodeKind};
@@ -165,8 +165,8 @@ pub fn confirm(
     if write::is_link(&expected) {
         return Err(ConfirmError::Symlink(expected));
     }
-    let std =
-        standard::resolve(root, &project.config.standards).map_err(|_| ConfirmError::Standard)?;
+    let std = crate::load::standards::resolve(root, &project.config.standards)
+        .map_err(|_| ConfirmError::Standard)?;
     let kinds = LedgerKinds::bundled();
     let cx = Context::new(&project, &std, &kinds);
     let answers = project.answers.as_ref().ok_or(ConfirmError::NoAnswers)?;

@@ -24,8 +24,8 @@ use crate::git;
 use crate::i18n::Text;
 use crate::load::{self, LoadError, LoadOptions};
 use crate::model::Project;
-use crate::report::terminal;
-use crate::standard::{self, LedgerKinds, Standard};
+use crate::standard::{LedgerKinds, Standard};
+use crate::terminal;
 use crate::tr;
 use crate::write::{self, WriteError};
 
@@ -371,12 +371,13 @@ fn side(root: &Path, rev: &str, as_of: Date) -> Result<Side, DiffError> {
     };
     let (project, mut findings) =
         load::load(root, &options).map_err(|e| fail(load_message(e, root)))?;
-    let standard = standard::resolve(root, &project.config.standards).map_err(|_| {
-        fail(tr!(
-            "基準にエラーがあります（anzen check で確認してください）",
-            "the standard has errors (see anzen check)"
-        ))
-    })?;
+    let standard =
+        crate::load::standards::resolve(root, &project.config.standards).map_err(|_| {
+            fail(tr!(
+                "基準にエラーがあります（anzen check で確認してください）",
+                "the standard has errors (see anzen check)"
+            ))
+        })?;
     findings.extend(check::run(&project, &standard, &LedgerKinds::bundled()));
     Ok(Side {
         project,
@@ -764,7 +765,7 @@ fn md_escape(s: &str) -> String {
         .replace('|', "\\|")
         .replace('<', "&lt;")
         .replace('\n', " ");
-    crate::report::terminal::text(&s).into_owned()
+    crate::terminal::text(&s).into_owned()
 }
 
 #[cfg(test)]

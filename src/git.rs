@@ -53,7 +53,7 @@ const SETTINGS: &[(&str, &str)] = &[
 ];
 
 /// The package password's variable, never passed to git.
-const SECRET_ENV: &str = crate::package::PASSWORD_ENV;
+const SECRET_ENV: &str = crate::secret::PASSWORD_ENV;
 
 /// Environment variables that hold the values of overrides given with
 /// `--config-env` (for a key that `-c` cannot spell: one holding `=`).

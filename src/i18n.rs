@@ -30,6 +30,12 @@ impl Text {
         }
     }
 
+    /// The same Japanese with another English text.
+    pub fn with_en(mut self, en: impl Into<String>) -> Self {
+        self.en = en.into();
+        self
+    }
+
     /// The text in `lang`.
     pub fn get(&self, lang: Lang) -> &str {
         match lang {

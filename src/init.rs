@@ -131,18 +131,26 @@ pub fn files(today: Date) -> Vec<ScaffoldFile> {
     let stubs = document_stubs(&standard);
     for stub in &stubs {
         out.push(ScaffoldFile {
-            path: format!("content/{}/{}.md", crate::load::DOCUMENTS_DIR, stub.id),
+            path: format!(
+                "content/{}/{}.md",
+                crate::model::project::DOCUMENTS_DIR,
+                stub.id
+            ),
             text: scaffold::document(stub, &standard),
         });
     }
     for kind in &kinds.kinds {
         out.push(ScaffoldFile {
-            path: format!("content/{}/{}.yaml", crate::load::LEDGERS_DIR, kind.kind),
+            path: format!(
+                "content/{}/{}.yaml",
+                crate::model::project::LEDGERS_DIR,
+                kind.kind
+            ),
             text: scaffold::ledger(kind, &standard, today),
         });
     }
     out.push(ScaffoldFile {
-        path: format!("content/{}", crate::load::ANSWERS_FILE),
+        path: format!("content/{}", crate::model::project::ANSWERS_FILE),
         text: scaffold::checklist(&standard, &kinds, &stubs),
     });
     for (path, text) in schemas() {

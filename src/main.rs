@@ -18,7 +18,7 @@ use anzen::load::{self, LoadError, LoadOptions};
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 use anzen::report::{explain, human, json};
-use anzen::standard::{self, LedgerKinds, Rules, Standard};
+use anzen::standard::{LedgerKinds, Rules, Standard};
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// 個人情報取扱安全管理基準への適合を検査し、提出書類一式を作るツール。
@@ -277,7 +277,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                         );
                     }
                     for f in &o.files {
-                        println!("{}", anzen::report::terminal::path(f));
+                        println!("{}", anzen::terminal::path(f));
                     }
                     Ok(ExitCode::SUCCESS)
                 }
@@ -288,10 +288,9 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             match anzen::diff::diff(&cli.root, base, head.as_deref(), cli.as_of) {
                 Ok(d) => {
                     match format {
-                        DiffFormat::Markdown => print!(
-                            "{}",
-                            anzen::report::terminal::lines(&anzen::diff::markdown(&d))
-                        ),
+                        DiffFormat::Markdown => {
+                            print!("{}", anzen::terminal::lines(&anzen::diff::markdown(&d)))
+                        }
                         DiffFormat::Json => println!(
                             "{}",
                             serde_json::to_string_pretty(&d).map_err(|e| e.to_string())?
@@ -326,13 +325,13 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                             format!(
                                 "{} 件の確認を {} に記録しました",
                                 report.confirmed.len(),
-                                anzen::report::terminal::path(&report.file)
+                                anzen::terminal::path(&report.file)
                             )
                         } else {
                             format!(
                                 "recorded {} confirmation(s) in {}",
                                 report.confirmed.len(),
-                                anzen::report::terminal::path(&report.file)
+                                anzen::terminal::path(&report.file)
                             )
                         }
                     );
@@ -346,7 +345,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             match anzen::init::init(&dir, &anzen::init::InitOptions { force: *force }) {
                 Ok(report) => {
                     for f in &report.written {
-                        println!("{}", anzen::report::terminal::path(f));
+                        println!("{}", anzen::terminal::path(f));
                     }
                     println!(
                         "{}",
@@ -354,12 +353,12 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                             Lang::Ja => format!(
                                 "{} ファイルを作成しました。次は `anzen --root {} check` で埋めるべき箇所を確認してください",
                                 report.written.len(),
-                                anzen::report::terminal::path(&dir)
+                                anzen::terminal::path(&dir)
                             ),
                             Lang::En => format!(
                                 "created {} files; run `anzen --root {} check` to see what to fill in",
                                 report.written.len(),
-                                anzen::report::terminal::path(&dir)
+                                anzen::terminal::path(&dir)
                             ),
                         }
                     );
@@ -434,9 +433,8 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
 /// no project there.
 fn project_standard(cli: &Cli) -> Result<Standard, String> {
     match load::load_config(&cli.root) {
-        Ok(config) => {
-            standard::resolve(&cli.root, &config.standards).map_err(|f| first_message(&f, cli.lang))
-        }
+        Ok(config) => anzen::load::standards::resolve(&cli.root, &config.standards)
+            .map_err(|f| first_message(&f, cli.lang)),
         Err(LoadError::ConfigMissing(_)) => {
             Ok(Standard::bundled("municipal-standard").expect("bundled standard"))
         }
@@ -460,7 +458,7 @@ fn check_cmd(cli: &Cli, format: CheckFormat) -> Result<ExitCode, String> {
         Err(LoadError::ConfigInvalid(f)) => return Ok(print_findings(cli, format, &f, None, "-")),
         Err(e) => return Err(load_error(e, cli.lang)),
     };
-    let std = match standard::resolve(&cli.root, &project.config.standards) {
+    let std = match anzen::load::standards::resolve(&cli.root, &project.config.standards) {
         Ok(s) => s,
         Err(f) => return Ok(print_findings(cli, format, &f, None, "-")),
     };
@@ -560,74 +558,11 @@ fn package_cmd(
     report_build(cli, result, started)
 }
 
-/// The package password: --password-file, else ANZEN_ZIP_PASSWORD; never
-/// an argument, never printed. The file must be a regular file (checked
-/// before it is opened, so a FIFO cannot block and /dev/zero is not read)
-/// of at most `MAX_PASSWORD_FILE_BYTES`.
 fn read_password(
     file: Option<&std::path::Path>,
     lang: Lang,
-) -> Result<Option<anzen::package::Password>, String> {
-    use anzen::package::verify::limits::MAX_PASSWORD_FILE_BYTES;
-    use std::io::Read;
-    let pw = match file {
-        Some(f) => {
-            let shown = anzen::report::terminal::path(f);
-            let cannot = |e: std::io::Error| {
-                anzen::tr!("パスワードファイル {} を読めません: {}", "cannot read password file {}: {}"; shown, e)
-                    .get(lang)
-                    .to_string()
-            };
-            let not_regular = || {
-                anzen::tr!(
-                    "パスワードファイル {} は通常のファイルではありません（フォルダー、デバイス、FIFO などは読みません）",
-                    "password file {} is not a regular file (folders, devices and FIFOs are not read)";
-                    shown
-                )
-                .get(lang)
-                .to_string()
-            };
-            if !std::fs::metadata(f).map_err(cannot)?.is_file() {
-                return Err(not_regular());
-            }
-            let file = std::fs::File::open(f).map_err(cannot)?;
-            if !file.metadata().map_err(cannot)?.is_file() {
-                return Err(not_regular());
-            }
-            let mut bytes = Vec::new();
-            file.take(MAX_PASSWORD_FILE_BYTES + 2)
-                .read_to_end(&mut bytes)
-                .map_err(cannot)?;
-            // The limit is on the password: one line ending is not counted.
-            let body = bytes
-                .strip_suffix(b"\r\n")
-                .or_else(|| bytes.strip_suffix(b"\n"))
-                .unwrap_or(&bytes);
-            if body.len() as u64 > MAX_PASSWORD_FILE_BYTES {
-                return Err(anzen::tr!(
-                    "パスワードファイル {} が {} バイトを超えています",
-                    "password file {} is over {} bytes";
-                    shown, MAX_PASSWORD_FILE_BYTES
-                )
-                .get(lang)
-                .to_string());
-            }
-            Some(String::from_utf8(bytes).map_err(|_| {
-                anzen::tr!(
-                    "パスワードファイル {} が UTF-8 ではありません",
-                    "password file {} is not UTF-8";
-                    shown
-                )
-                .get(lang)
-                .to_string()
-            })?)
-        }
-        None => std::env::var(anzen::package::PASSWORD_ENV).ok(),
-    };
-    let pw = pw
-        .map(|p| p.trim_end_matches(['\r', '\n']).to_string())
-        .filter(|p| !p.is_empty());
-    Ok(pw.map(anzen::package::Password))
+) -> Result<Option<anzen::secret::Password>, String> {
+    anzen::secret::read(file).map_err(|t| t.get(lang).to_string())
 }
 
 fn package_options(
@@ -637,18 +572,7 @@ fn package_options(
     let password = if args.encrypt {
         match read_password(args.password_file.as_deref(), lang)? {
             Some(p) => Some(p),
-            None => {
-                return Err(match lang {
-                    Lang::Ja => format!(
-                        "--encrypt にはパスワードが必要です。環境変数 {} か --password-file で渡してください（コマンドラインには書けません）",
-                        anzen::package::PASSWORD_ENV
-                    ),
-                    Lang::En => format!(
-                        "--encrypt needs a password: set {} or use --password-file (it cannot be given on the command line)",
-                        anzen::package::PASSWORD_ENV
-                    ),
-                });
-            }
+            None => return Err(anzen::secret::missing().get(lang).to_string()),
         }
     } else {
         None
@@ -710,14 +634,14 @@ fn report_build(
         say(format!(
             "{} {}/index.html（{} files）",
             if ja { "サイト:" } else { "site:" },
-            anzen::report::terminal::path(&report.site_dir),
+            anzen::terminal::path(&report.site_dir),
             report.site_files
         ));
     }
     if let Some(dir) = &report.pdf_dir {
         say(format!(
             "PDF: {}（{} files）",
-            anzen::report::terminal::path(dir),
+            anzen::terminal::path(dir),
             report.pdf_files
         ));
     }
@@ -726,7 +650,7 @@ fn report_build(
         Some(Ok(path)) => say(format!(
             "{} {}",
             if ja { "提出用 zip:" } else { "package:" },
-            anzen::report::terminal::path(path)
+            anzen::terminal::path(path)
         )),
         Some(Err(anzen::package::PackageError::Refused(n))) => {
             eprintln!(
@@ -765,7 +689,7 @@ fn verify_cmd(
     password_file: Option<&std::path::Path>,
     format: StandardFormat,
 ) -> Result<ExitCode, String> {
-    use anzen::report::terminal;
+    use anzen::terminal;
     let password = read_password(password_file, cli.lang)?;
     let v = anzen::package::verify::verify(zip, password.as_ref().map(|p| p.0.as_bytes()))
         .map_err(|e| format!("{}: {}", terminal::path(zip), e.text().get(cli.lang)))?;

@@ -41,7 +41,7 @@ pub fn id_problem(id: &str) -> Option<crate::i18n::Text> {
     if !first.is_alphanumeric() {
         return Some(tr!(
             "id は文字か数字で始めてください（「{}」）",
-            "an id starts with a letter or digit ('{}')"; crate::report::terminal::text(&first.to_string())
+            "an id starts with a letter or digit ('{}')"; crate::terminal::text(&first.to_string())
         ));
     }
     if let Some(bad) = id
@@ -51,7 +51,7 @@ pub fn id_problem(id: &str) -> Option<crate::i18n::Text> {
         return Some(tr!(
             "id に使えない文字「{}」（U+{:04X}）があります",
             "the id holds a character that is not allowed: '{}' (U+{:04X})";
-            crate::report::terminal::text(&bad.to_string()), bad as u32
+            crate::terminal::text(&bad.to_string()), bad as u32
         ));
     }
     if id.ends_with('.') {

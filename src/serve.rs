@@ -48,7 +48,7 @@ use crate::model::config::CONFIG_FILE;
 use crate::report::human;
 use crate::site::theme::{self, Theme};
 use crate::site::{self, SiteFiles, SiteOptions};
-use crate::standard::{self, LedgerKinds, Standard};
+use crate::standard::{LedgerKinds, Standard};
 
 /// Options of `anzen serve`.
 #[derive(Debug, Clone)]
@@ -649,7 +649,7 @@ impl Builder {
     fn load_all(&self) -> Result<Loaded, String> {
         let (project, load_findings) =
             load::load(&self.root, &self.load_options).map_err(|e| load_error(e, self.lang))?;
-        let standard = standard::resolve(&self.root, &project.config.standards)
+        let standard = crate::load::standards::resolve(&self.root, &project.config.standards)
             .map_err(|f| human::findings(&f, self.lang))?;
         let mut by_file: BTreeMap<WalkKey, Vec<Finding>> = BTreeMap::new();
         let mut other = Vec::new();

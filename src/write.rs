@@ -48,16 +48,16 @@ impl WriteError {
         match self {
             WriteError::Symlink(p) => tr!(
                 "{} はシンボリックリンクです。リンク先に書き込まないよう、書き込みを中止しました",
-                "{} is a symbolic link; refusing to write through it"; crate::report::terminal::path(p)
+                "{} is a symbolic link; refusing to write through it"; crate::terminal::path(p)
             ),
             WriteError::Locked { path, pid } => tr!(
                 "別の anzen（プロセス {}）がこの出力先に書き込み中です（{}）。終わってからもう一度実行してください",
                 "another anzen (process {}) is writing this output folder ({}); run again when it has finished";
-                pid, crate::report::terminal::path(path)
+                pid, crate::terminal::path(path)
             ),
             WriteError::Io { path, source } => tr!(
                 "{} に書き込めません: {}",
-                "cannot write {}: {}"; crate::report::terminal::path(path), source
+                "cannot write {}: {}"; crate::terminal::path(path), source
             ),
         }
     }

@@ -14,7 +14,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     let answers_file = format!(
         "{}/{}",
         cx.project.config.content_dir,
-        crate::load::ANSWERS_FILE
+        crate::model::project::ANSWERS_FILE
     );
     let Some(answers) = &cx.project.answers else {
         if cx.unloaded.answers {

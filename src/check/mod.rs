@@ -71,7 +71,8 @@ impl Unloaded {
             .chain(project.ledgers.iter().map(|l| l.content_path.as_str()))
             .collect();
         let mut out = Unloaded {
-            answers: project.answers.is_none() && project.files.contains(crate::load::ANSWERS_FILE),
+            answers: project.answers.is_none()
+                && project.files.contains(crate::model::project::ANSWERS_FILE),
             ..Unloaded::default()
         };
         for file in project
@@ -85,9 +86,10 @@ impl Unloaded {
             };
             let ext = ext.to_ascii_lowercase();
             let in_dir = |dir: &str| file.starts_with(&format!("{dir}/"));
-            if in_dir(crate::load::DOCUMENTS_DIR) && ext == "md" {
+            if in_dir(crate::model::project::DOCUMENTS_DIR) && ext == "md" {
                 out.documents = true;
-            } else if in_dir(crate::load::LEDGERS_DIR) && (ext == "yaml" || ext == "yml") {
+            } else if in_dir(crate::model::project::LEDGERS_DIR) && (ext == "yaml" || ext == "yml")
+            {
                 out.ledgers = true;
             } else {
                 continue;

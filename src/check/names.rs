@@ -116,7 +116,7 @@ impl Outputs {
                     tr!(
                         "{} と同じ出力ファイル（{}: {}）になり、どちらかが失われます",
                         "lands on the same output file as {} ({}: {}); one of them would be lost";
-                        first, self.what, crate::report::terminal::text(other)
+                        first, self.what, crate::terminal::text(other)
                     ),
                 )
                 .at(at)
@@ -158,7 +158,8 @@ fn ids(cx: &Context, out: &mut Vec<Finding>) {
     };
     for d in &cx.project.documents {
         if let Some(p) = names::id_problem(&d.meta.id) {
-            let what = tr!("文書の id「{}」", "document id '{}'"; crate::report::terminal::text(&d.meta.id));
+            let what =
+                tr!("文書の id「{}」", "document id '{}'"; crate::terminal::text(&d.meta.id));
             out.push(bad(what, p, d.at(d.id_line)));
         }
     }
@@ -166,11 +167,11 @@ fn ids(cx: &Context, out: &mut Vec<Finding>) {
         let at = Location::new(&l.file, l.id_line, if l.id_line > 0 { 1 } else { 0 });
         if let Some(p) = names::id_problem(&l.id) {
             let what = if l.id_line > 0 {
-                tr!("台帳の id「{}」", "ledger id '{}'"; crate::report::terminal::text(&l.id))
+                tr!("台帳の id「{}」", "ledger id '{}'"; crate::terminal::text(&l.id))
             } else {
                 tr!(
                     "ファイル名から作った台帳の id「{}」",
-                    "ledger id '{}' taken from the file name"; crate::report::terminal::text(&l.id)
+                    "ledger id '{}' taken from the file name"; crate::terminal::text(&l.id)
                 )
             };
             out.push(bad(what, p, at));
@@ -181,8 +182,7 @@ fn ids(cx: &Context, out: &mut Vec<Finding>) {
             }
             if let Some(p) = names::id_problem(&e.id) {
                 let at = e.at("id");
-                let what =
-                    tr!("記録の id「{}」", "entry id '{}'"; crate::report::terminal::text(&e.id));
+                let what = tr!("記録の id「{}」", "entry id '{}'"; crate::terminal::text(&e.id));
                 out.push(bad(what, p, at));
             }
         }

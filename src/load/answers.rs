@@ -2,10 +2,10 @@
 //! bad entry is reported and the others still load.
 
 use crate::diag::{Finding, Location};
-use crate::load::document::yaml_finding;
 use crate::model::answers::AnswerEntry;
 use crate::model::{Answer, Answers, Reference};
 use crate::tr;
+use crate::yaml::finding as yaml_finding;
 use crate::yaml::{self, Node, NodeKind};
 
 /// Reads the answers file's text: [`from_tree`] on its YAML tree, with the

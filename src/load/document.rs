@@ -85,12 +85,4 @@ pub fn parse(
     })
 }
 
-/// A YAML problem as a finding in `file`, its line moved down by `offset`.
-pub fn yaml_finding(e: &yaml::YamlError, file: &str, offset: usize) -> Finding {
-    let line = if e.line == 0 { 0 } else { e.line + offset };
-    let mut f = Finding::error(e.rule, e.message.clone()).at(Location::new(file, line, e.column));
-    if let Some(h) = &e.hint {
-        f = f.hint(h.clone());
-    }
-    f
-}
+pub use crate::yaml::finding as yaml_finding;

@@ -57,7 +57,7 @@ pub fn parse_with(
         }
     };
     for e in &parsed.errors {
-        findings.push(crate::load::document::yaml_finding(e, file, 0));
+        findings.push(crate::yaml::finding(e, file, 0));
     }
     let root = parsed.root?;
     from_tree(&root, kinds, file, content_path, entries, findings)

@@ -6,9 +6,11 @@
 pub mod answers;
 pub mod document;
 pub mod frontmatter;
+pub mod history;
 pub mod ledger;
 pub mod markdown;
 pub mod source;
+pub mod standards;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -23,12 +25,7 @@ use crate::standard::LedgerKinds;
 use crate::tr;
 use crate::yaml;
 
-/// The answers file, relative to the content folder.
-pub const ANSWERS_FILE: &str = "checklist.yaml";
-/// Documents live under this folder of the content folder.
-pub const DOCUMENTS_DIR: &str = "documents";
-/// Ledgers live under this folder of the content folder.
-pub const LEDGERS_DIR: &str = "ledgers";
+pub use crate::model::project::{ANSWERS_FILE, DOCUMENTS_DIR, LEDGERS_DIR};
 
 /// Why a project could not be loaded at all.
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +48,7 @@ impl LoadError {
     /// The message in both languages (the findings of an invalid config
     /// rendered for people).
     pub fn text(&self) -> crate::i18n::Text {
-        use crate::report::terminal::path;
+        use crate::terminal::path;
         match self {
             LoadError::ConfigMissing(p) => tr!(
                 "設定ファイル {} がありません。--root でプロジェクトのルートを指定してください",
@@ -65,10 +62,36 @@ impl LoadError {
                 "コンテンツフォルダ {} はプロジェクトの外を指すシンボリックリンクです（読み込みません）",
                 "content folder {} is a symbolic link out of the project (not read)"; path(p)
             ),
-            LoadError::ConfigInvalid(f) => crate::i18n::Text::new(
-                crate::report::human::findings(f, crate::i18n::Lang::Ja).trim_end(),
-                crate::report::human::findings(f, crate::i18n::Lang::En).trim_end(),
-            ),
+            LoadError::ConfigInvalid(f) => {
+                let first = f.first().map(|f| {
+                    let at = f
+                        .location
+                        .as_ref()
+                        .map(|l| format!("{l}: "))
+                        .unwrap_or_default();
+                    (
+                        format!("{at}{}", f.message.ja),
+                        format!("{at}{}", f.message.en),
+                    )
+                });
+                let (ja, en) = first.unwrap_or_default();
+                let more = f.len().saturating_sub(1);
+                tr!(
+                    "設定ファイルにエラーがあります: {}{}",
+                    "the config file has errors: {}{}";
+                    crate::terminal::text(&ja),
+                    if more > 0 { format!("（ほか {more} 件）") } else { String::new() }
+                )
+                .with_en(format!(
+                    "the config file has errors: {}{}",
+                    crate::terminal::text(&en),
+                    if more > 0 {
+                        format!(" (and {more} more)")
+                    } else {
+                        String::new()
+                    }
+                ))
+            }
         }
     }
 }
@@ -201,7 +224,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
             }
         }
     }
-    let history = crate::history::read(root);
+    let history = crate::load::history::read(root);
     mark_edited_after_approval(root, &history, &as_of.to_string(), &mut documents);
     let project = Project {
         root: root.to_path_buf(),
@@ -222,7 +245,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
 /// Marks documents whose body changed in git after their approval date.
 fn mark_edited_after_approval(
     root: &Path,
-    history: &crate::history::History,
+    history: &crate::model::history::History,
     as_of: &str,
     documents: &mut [crate::model::Document],
 ) {
@@ -232,7 +255,7 @@ fn mark_edited_after_approval(
     for d in documents.iter_mut() {
         if let Some(approved) = d.meta.approval.as_ref().map(|a| a.date.to_string()) {
             d.edited_after_approval =
-                crate::history::last_body_change(root, history, &d.file, &approved, as_of);
+                crate::load::history::last_body_change(root, history, &d.file, &approved, as_of);
         }
     }
 }
@@ -346,7 +369,7 @@ pub fn load_config(root: &Path) -> Result<Config, LoadError> {
     let mut findings: Vec<Finding> = parsed
         .errors
         .iter()
-        .map(|e| document::yaml_finding(e, CONFIG_FILE, 0))
+        .map(|e| crate::yaml::finding(e, CONFIG_FILE, 0))
         .collect();
     let Some(tree) = parsed.root else {
         return Err(LoadError::ConfigInvalid(findings));
@@ -471,7 +494,7 @@ pub fn load_config(root: &Path) -> Result<Config, LoadError> {
                             tr!(
                                 "package.folders.{}: 「{}」は zip のフォルダ名に使えません（{}）",
                                 "package.folders.{}: '{}' cannot name a folder of the zip ({})";
-                                key, crate::report::terminal::text(value), p.get(crate::i18n::Lang::Ja)
+                                key, crate::terminal::text(value), p.get(crate::i18n::Lang::Ja)
                             ),
                         )
                         .at_opt(at)
@@ -490,7 +513,7 @@ pub fn load_config(root: &Path) -> Result<Config, LoadError> {
         }
         Ok(_) => Err(LoadError::ConfigInvalid(findings)),
         Err(e) => {
-            findings.push(document::yaml_finding(&e, CONFIG_FILE, 0));
+            findings.push(crate::yaml::finding(&e, CONFIG_FILE, 0));
             Err(LoadError::ConfigInvalid(findings))
         }
     }
@@ -511,7 +534,7 @@ fn folder_problem(name: &str) -> Option<crate::i18n::Text> {
     } else if name == "." || name == ".." {
         Some(tr!("「.」「..」は使えません", "'.' and '..' are not names"))
     } else if name.contains(['/', '\\', ':', '*', '?', '"', '<', '>', '|'])
-        || name.chars().any(crate::report::terminal::is_unsafe)
+        || name.chars().any(crate::terminal::is_unsafe)
     {
         Some(tr!(
             "区切り文字・ドライブ名・使えない文字を含みます",

@@ -131,7 +131,7 @@ pub struct Document {
     /// The newest commit (up to the as-of date) that changed the body
     /// after the approval date, if any: the document was edited after it
     /// was approved.
-    pub edited_after_approval: Option<crate::history::Change>,
+    pub edited_after_approval: Option<crate::model::history::Change>,
 }
 
 impl Document {

@@ -4,6 +4,7 @@
 pub mod answers;
 pub mod config;
 pub mod document;
+pub mod history;
 pub mod ledger;
 pub mod project;
 

@@ -8,6 +8,13 @@ use serde::Serialize;
 use super::{Answers, Config, Document, Ledger};
 use crate::date::Date;
 
+/// The answers file, relative to the content folder.
+pub const ANSWERS_FILE: &str = "checklist.yaml";
+/// Documents live under this folder of the content folder.
+pub const DOCUMENTS_DIR: &str = "documents";
+/// Ledgers live under this folder of the content folder.
+pub const LEDGERS_DIR: &str = "ledgers";
+
 /// Everything loaded from a project root.
 #[derive(Debug, Clone, Serialize)]
 pub struct Project {
@@ -29,7 +36,7 @@ pub struct Project {
     /// already; not to be reported again as unanswered).
     pub answered_invalid: Vec<String>,
     /// Revision history from git (empty outside a repository).
-    pub history: crate::history::History,
+    pub history: crate::model::history::History,
     /// Every file under the content folder, relative to it (for evidence
     /// references by path).
     pub files: BTreeSet<String>,

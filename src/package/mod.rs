@@ -22,8 +22,7 @@ use crate::names::{CHECKLIST_PDF, COMBINED_PDF, file_name};
 use crate::site::pages::Pages;
 use manifest::{CheckSummary, FileEntry, FindingEntry, MANIFEST, Manifest, sha256};
 
-/// The environment variable the package password is read from.
-pub const PASSWORD_ENV: &str = "ANZEN_ZIP_PASSWORD";
+pub use crate::secret::{PASSWORD_ENV, Password};
 
 /// Options of the package stage.
 #[derive(Debug, Clone, Default)]
@@ -32,16 +31,6 @@ pub struct PackageOptions {
     pub allow_findings: bool,
     /// AES-256 password; never from the command line.
     pub password: Option<Password>,
-}
-
-/// A password that never prints itself.
-#[derive(Clone)]
-pub struct Password(pub String);
-
-impl std::fmt::Debug for Password {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Password(***)")
-    }
 }
 
 /// A built package.

@@ -39,7 +39,7 @@ use zip::read::HasZipMetadata;
 
 use super::manifest::{MANIFEST, Manifest};
 use crate::i18n::Text;
-use crate::report::terminal;
+use crate::terminal;
 use crate::tr;
 
 /// The limits a zip is held to before anything in it is inflated. Each one
@@ -71,7 +71,7 @@ pub mod limits {
     /// (about 150 bytes per listed file, so 200,000 files are ~30 MB).
     pub const MAX_MANIFEST_BYTES: u64 = 64 << 20;
     /// Bytes of a `--password-file` (for `verify` and for `--encrypt`).
-    pub const MAX_PASSWORD_FILE_BYTES: u64 = 4 << 10;
+    pub const MAX_PASSWORD_FILE_BYTES: u64 = crate::secret::MAX_PASSWORD_FILE_BYTES;
 }
 
 use limits::*;

@@ -54,7 +54,7 @@ pub enum TypstError {
 /// secrets anzen may hold in its environment (the package password).
 fn child(path: &Path) -> Command {
     let mut cmd = Command::new(path);
-    cmd.env_remove(crate::package::PASSWORD_ENV);
+    crate::secret::scrub(&mut cmd);
     cmd
 }
 

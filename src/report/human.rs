@@ -6,7 +6,7 @@ use std::fmt::Write;
 use crate::check::Summary;
 use crate::diag::Finding;
 use crate::i18n::Lang;
-use crate::report::terminal;
+use crate::terminal;
 
 /// Renders findings, one block each.
 pub fn findings(findings: &[Finding], lang: Lang) -> String {

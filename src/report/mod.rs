@@ -6,4 +6,3 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
-pub mod terminal;

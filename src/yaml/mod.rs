@@ -23,6 +23,18 @@ pub use tree::{
     Key, KeyRef, Node, NodeKind, NodeRef, NodeRefKind, Parsed, Sink, YamlError, owned_pairs,
 };
 
+/// A YAML problem as a finding in `file`, its line moved down by `offset`
+/// (front matter starts below the document's first line).
+pub fn finding(e: &YamlError, file: &str, offset: usize) -> crate::diag::Finding {
+    let line = if e.line == 0 { 0 } else { e.line + offset };
+    let mut f = crate::diag::Finding::error(e.rule, e.message.clone())
+        .at(crate::diag::Location::new(file, line, e.column));
+    if let Some(h) = &e.hint {
+        f = f.hint(h.clone());
+    }
+    f
+}
+
 /// Parses one YAML document into a located tree: with the fast reader
 /// when the text is in its subset (front matter nearly always is), else
 /// with saphyr-parser.
