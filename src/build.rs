@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use crate::check::{self, Context};
 use crate::diag::Finding;
 use crate::load::{self, LoadError, LoadOptions};
-use crate::site::{self, SiteOptions, theme};
+use crate::render::site::{self, SiteOptions};
 use crate::standard::LedgerKinds;
+use crate::view::theme;
 
 /// Options of a build.
 #[derive(Debug, Clone)]
@@ -21,7 +22,7 @@ pub struct BuildOptions {
     /// Whether to make PDFs (`--no-pdf` turns it off).
     pub pdf: bool,
     /// PDF options.
-    pub pdf_options: crate::pdf::PdfOptions,
+    pub pdf_options: crate::render::pdf::PdfOptions,
     /// Whether to write the zip.
     pub package: bool,
     /// Package options.
@@ -68,7 +69,7 @@ pub enum BuildError {
     Site(#[from] site::SiteError),
     /// PDFs failed.
     #[error(transparent)]
-    Pdf(#[from] crate::pdf::PdfError),
+    Pdf(#[from] crate::render::pdf::PdfError),
     /// A report could not be made.
     #[error("{0}")]
     Report(String),
@@ -142,8 +143,9 @@ pub fn build(
         emit(&options.progress, Event::Stage("PDF", "PDF"));
         let mut pdf_options = options.pdf_options.clone();
         pdf_options.pdf_a |= project.config.pdf.pdf_a;
-        Some(crate::pdf::render(
+        Some(crate::render::pdf::render(
             &cx,
+            &theme,
             &findings,
             revision.as_ref(),
             &pdf_options,
@@ -551,7 +553,7 @@ pub fn report_monthly(
     let _lock = crate::write::OutputLock::take(&out)?;
     let cx = Context::new(&project, &std, &kinds);
     let report =
-        crate::monthly::build(&cx, month).map_err(|e| BuildError::Report(e.to_string()))?;
+        crate::view::monthly::build(&cx, month).map_err(|e| BuildError::Report(e.to_string()))?;
     let theme = theme::load(root, project.config.theme.as_deref())?;
     let mut context = tera::Context::new();
     context.insert("r", &report);
@@ -566,7 +568,8 @@ pub fn report_monthly(
     let mut files = Vec::new();
     // The PDF first: if typst fails, nothing is written.
     let pdf_bytes = if pdf {
-        let ws = crate::pdf::render::prepare(&cx, crate::git::revision(root).as_ref())?;
+        let ws =
+            crate::render::pdf::render::prepare(&cx, &theme, crate::git::revision(root).as_ref())?;
         ws.write_json("data/monthly.json", &report)?;
         Some(ws.compile(
             &format!("{name}.pdf"),

@@ -232,12 +232,12 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             cli,
             anzen::build::BuildOptions {
                 out: out.clone(),
-                site: anzen::site::SiteOptions {
+                site: anzen::render::site::SiteOptions {
                     mask_personal: *mask_personal,
                     progress: None,
                 },
                 pdf: !no_pdf,
-                pdf_options: anzen::pdf::PdfOptions {
+                pdf_options: anzen::render::pdf::PdfOptions {
                     pdf_a: *pdf_a,
                     progress: None,
                 },

@@ -27,7 +27,7 @@
 //! sandboxed download (`Content-Disposition: attachment`,
 //! `Content-Security-Policy: sandbox`, `nosniff`), never as a page of the
 //! preview; evidence a browser would render as a page is in the site under
-//! an inert name anyway ([`crate::site::links::evidence_path`]).
+//! an inert name anyway ([`crate::view::links::evidence_path`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write as _;
@@ -45,10 +45,10 @@ use crate::i18n::Lang;
 use crate::load::{self, LoadError, LoadOptions};
 use crate::model::Project;
 use crate::model::config::CONFIG_FILE;
+use crate::render::site::{self, SiteFiles, SiteOptions};
 use crate::report::human;
-use crate::site::theme::{self, Theme};
-use crate::site::{self, SiteFiles, SiteOptions};
 use crate::standard::{LedgerKinds, Standard};
+use crate::view::theme::{self, Theme};
 
 /// Options of `anzen serve`.
 #[derive(Debug, Clone)]

@@ -24,7 +24,7 @@ use std::sync::LazyLock;
 use anzen::diag::{Finding, Location};
 use anzen::load::{answers as answers_file, document, ledger as ledger_file};
 use anzen::model::Config;
-use anzen::pdf::markup::{Converted, MarkupOptions, to_typst};
+use anzen::render::pdf::markup::{Converted, MarkupOptions, to_typst};
 use anzen::standard::LedgerKinds;
 use anzen::yaml;
 

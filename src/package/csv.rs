@@ -7,7 +7,7 @@
 //! holds (CSV injection); the YAML itself is left as it is.
 
 use crate::model::Ledger;
-use crate::site::pages::{self, Pages};
+use crate::view::pages::{self, Pages};
 
 /// The UTF-8 byte-order mark Excel looks for.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";

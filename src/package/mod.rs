@@ -19,7 +19,7 @@ use crate::check::Context;
 use crate::diag::{Finding, Severity};
 use crate::git::Revision;
 use crate::names::{CHECKLIST_PDF, COMBINED_PDF, file_name};
-use crate::site::pages::Pages;
+use crate::view::pages::Pages;
 use manifest::{CheckSummary, FileEntry, FindingEntry, MANIFEST, Manifest, sha256};
 
 pub use crate::secret::{PASSWORD_ENV, Password};
@@ -63,9 +63,9 @@ pub enum PackageError {
 /// The inputs from earlier stages.
 pub struct Inputs<'a> {
     /// The site's files, if the site goes in.
-    pub site: Option<&'a crate::site::SiteFiles>,
+    pub site: Option<&'a crate::render::site::SiteFiles>,
     /// The PDFs, if they were made.
-    pub pdfs: Option<&'a crate::pdf::PdfFiles>,
+    pub pdfs: Option<&'a crate::render::pdf::PdfFiles>,
 }
 
 fn nfc(s: &str) -> String {
@@ -91,7 +91,7 @@ pub fn zip_name(cx: &Context) -> String {
 /// The fixed timestamp of every entry: SOURCE_DATE_EPOCH if set, else the
 /// as-of date at midnight (UTC).
 fn entry_time(cx: &Context) -> DateTime {
-    let secs = crate::pdf::render::timestamp(cx.project.as_of);
+    let secs = crate::render::pdf::render::timestamp(cx.project.as_of);
     let t = chrono::DateTime::from_timestamp(secs, 0)
         .unwrap_or_default()
         .naive_utc();

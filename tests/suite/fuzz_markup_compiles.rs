@@ -19,7 +19,7 @@ use std::process::Command;
 use crate::harness;
 
 use crate::harness::Role;
-use anzen::pdf::markup::{BREAK, MarkupOptions, to_typst};
+use anzen::render::pdf::markup::{BREAK, MarkupOptions, to_typst};
 
 /// Most corpus files compiled.
 const SAMPLE: usize = 200;

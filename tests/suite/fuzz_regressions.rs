@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 #[allow(dead_code)]
 use crate::harness;
 
-use anzen::pdf::markup::{MarkupOptions, to_typst};
+use anzen::render::pdf::markup::{MarkupOptions, to_typst};
 use anzen::yaml;
 
 const TARGETS: &[&str] = &["frontmatter", "ledger", "answers", "markup", "fast_yaml"];

@@ -1103,7 +1103,7 @@ fn a_ledger_with_a_finding_on_each_of_20_000_entries_builds() {
     let dashboard = std::fs::read_to_string(site.join("index.html")).unwrap();
     let listed = dashboard.matches("pledge.missing").count();
     assert!(
-        (1..=anzen::site::DASHBOARD_FINDINGS).contains(&listed),
+        (1..=anzen::render::site::DASHBOARD_FINDINGS).contains(&listed),
         "{listed}"
     );
     assert!(dashboard.contains("検査結果の一覧へ"));

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anzen::pdf::markup::{MarkupOptions, string_literal, to_typst};
+use anzen::render::pdf::markup::{MarkupOptions, string_literal, to_typst};
 
 const WRAPPER: &str = "#set text(lang: \"ja\", font: (\"Noto Serif CJK JP\", \"Noto Sans CJK JP\", \"DejaVu Sans\"))\n";
 
@@ -118,7 +118,7 @@ fn pdf_text(md: &str) -> String {
 /// converter puts into overlong tokens.
 fn squash(s: &str) -> String {
     s.chars()
-        .filter(|c| !c.is_whitespace() && *c != anzen::pdf::markup::BREAK)
+        .filter(|c| !c.is_whitespace() && *c != anzen::render::pdf::markup::BREAK)
         .collect()
 }
 

@@ -1,7 +1,9 @@
-//! The theme: tera templates and static assets. The default theme in
-//! `themes/default/` is compiled into the binary; a project names its own
-//! theme folder (`theme:` in anzen.yaml) and any file there replaces the
-//! default one of the same name.
+//! The theme: tera templates for the site's pages, static assets, and the
+//! Typst templates of the PDFs. The default theme in `themes/default/`
+//! (`templates/`, `static/`, `typst/`) is compiled into the binary; a
+//! project names its own theme folder (`theme:` in anzen.yaml) and any file
+//! there replaces the default one of the same name, by one mechanism for
+//! all three kinds. Theme folders are read only from inside the project.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,13 +11,13 @@ use std::path::Path;
 use tera::Tera;
 
 macro_rules! embed {
-    ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../../themes/default/templates/", $name)))),*]
+    ($dir:literal: $($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../themes/default/", $dir, "/", $name)))),*]
     };
 }
 
 /// The default templates.
-pub const TEMPLATES: &[(&str, &str)] = embed!(
+pub const TEMPLATES: &[(&str, &str)] = embed!("templates":
     "base.html",
     "index.html",
     "checklist.html",
@@ -28,6 +30,15 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "findings.html",
     "macros.html",
     "monthly.html",
+);
+
+/// The default Typst templates of the PDFs.
+pub const TYPST: &[(&str, &str)] = embed!("typst":
+    "anzen.typ",
+    "checklist.typ",
+    "document.typ",
+    "combined.typ",
+    "monthly.typ",
 );
 
 /// The default static assets (copied to `assets/`).
@@ -48,6 +59,8 @@ pub struct Theme {
     pub tera: Tera,
     /// Static assets by path under `assets/`.
     pub assets: BTreeMap<String, Vec<u8>>,
+    /// Typst templates by path (written beside the PDFs' sources).
+    pub typst: BTreeMap<String, String>,
 }
 
 /// Why a theme could not be loaded.
@@ -76,10 +89,14 @@ pub enum ThemeError {
 
 /// Loads the default theme with the project's overrides laid over it.
 pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
-    let mut templates: BTreeMap<String, String> = TEMPLATES
-        .iter()
-        .map(|(n, s)| (n.to_string(), s.to_string()))
-        .collect();
+    let texts = |defaults: &[(&str, &str)]| -> BTreeMap<String, String> {
+        defaults
+            .iter()
+            .map(|(n, s)| (n.to_string(), s.to_string()))
+            .collect()
+    };
+    let mut templates = texts(TEMPLATES);
+    let mut typst = texts(TYPST);
     let mut assets: BTreeMap<String, Vec<u8>> = ASSETS
         .iter()
         .map(|(n, b)| (n.to_string(), b.to_vec()))
@@ -89,7 +106,7 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
         if !dir.is_dir() {
             return Err(ThemeError::Missing(dir.display().to_string()));
         }
-        for (sub, is_template) in [("templates", true), ("static", false)] {
+        for sub in ["templates", "static", "typst"] {
             let base = dir.join(sub);
             // A theme folder (or `themes/` itself) that is a link out of the
             // project would copy outside files into the site and the zip.
@@ -110,10 +127,16 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
                     path: entry.path().display().to_string(),
                     source,
                 };
-                if is_template {
-                    templates.insert(rel, std::fs::read_to_string(entry.path()).map_err(io)?);
-                } else {
-                    assets.insert(rel, std::fs::read(entry.path()).map_err(io)?);
+                match sub {
+                    "templates" => {
+                        templates.insert(rel, std::fs::read_to_string(entry.path()).map_err(io)?);
+                    }
+                    "typst" => {
+                        typst.insert(rel, std::fs::read_to_string(entry.path()).map_err(io)?);
+                    }
+                    _ => {
+                        assets.insert(rel, std::fs::read(entry.path()).map_err(io)?);
+                    }
                 }
             }
         }
@@ -127,7 +150,11 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
     // request: nothing in them may read the environment (where the package
     // password can be).
     tera.register_function("get_env", no_environment);
-    Ok(Theme { tera, assets })
+    Ok(Theme {
+        tera,
+        assets,
+        typst,
+    })
 }
 
 /// Stands in for tera's `get_env`: always an error.

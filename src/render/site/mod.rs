@@ -3,11 +3,8 @@
 //! site in memory (pages rendered in parallel with tera); the build stage
 //! writes them out. Links are relative, so the site opens from disk.
 
-pub mod links;
 pub mod markdown;
-pub mod pages;
 pub mod search;
-pub mod theme;
 
 use std::collections::BTreeMap;
 
@@ -21,7 +18,8 @@ use crate::diag::{Finding, Severity};
 use crate::git::Revision;
 use crate::model::Document;
 use crate::progress::Event;
-use pages::Pages;
+use crate::view::pages::{self, Pages};
+use crate::view::{links, theme};
 
 /// Options of a site build.
 #[derive(Debug, Clone, Default)]
@@ -75,7 +73,7 @@ pub fn render(
     options: &SiteOptions,
 ) -> Result<SiteFiles, SiteError> {
     let statuses = status::statuses(cx.project, cx.standard, findings);
-    let p = Pages::new(cx, findings, &statuses, options);
+    let p = Pages::new(cx, findings, &statuses, options.mask_personal);
     let info = p.site_info(revision);
     let base = |root: &str, nav: &str, title: &str| base_context(&info, root, nav, title);
     let rows = pages::requirement_rows(&p);
@@ -250,7 +248,7 @@ pub fn render_documents(
     content_paths: &[&str],
 ) -> Result<SiteFiles, SiteError> {
     let statuses = status::statuses(cx.project, cx.standard, findings);
-    let p = Pages::new(cx, findings, &statuses, options);
+    let p = Pages::new(cx, findings, &statuses, options.mask_personal);
     let info = p.site_info(revision);
     let docs: Vec<&Document> = cx
         .project

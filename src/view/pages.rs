@@ -92,18 +92,18 @@ pub struct Pages<'a> {
 pub const MASK: &str = "＊＊＊";
 
 impl<'a> Pages<'a> {
-    /// The pages of a site rendered with `options`.
+    /// The pages of a checked project; `mask` hides personal data.
     pub fn new(
         cx: &'a Context<'a>,
         findings: &'a [Finding],
         statuses: &'a BTreeMap<String, Status>,
-        options: &super::SiteOptions,
+        mask: bool,
     ) -> Self {
         Pages {
             cx,
             findings,
             statuses,
-            mask: options.mask_personal,
+            mask,
         }
     }
 
@@ -277,7 +277,7 @@ pub fn short_title(r: &Requirement) -> String {
         .title
         .clone()
         .unwrap_or_else(|| r.text.split("\n\n").next().unwrap_or("").to_string());
-    super::search::excerpt(&t, 60)
+    excerpt(&t, 60)
 }
 
 /// One row of the checklist.
@@ -891,7 +891,7 @@ pub fn requirement(p: &Pages, r: &Requirement) -> RequirementView {
                 .unwrap_or_default();
             (
                 LinkView {
-                    label: format!("{} {}", i.id, super::search::excerpt(&i.text, 40)),
+                    label: format!("{} {}", i.id, excerpt(&i.text, 40)),
                     url: format!("checklist.html#item-{}", i.id),
                     ok: true,
                 },
@@ -939,4 +939,14 @@ pub fn requirement(p: &Pages, r: &Requirement) -> RequirementView {
                     .is_some_and(|i| i.requirements.contains(&r.id))
         }),
     }
+}
+
+/// The first `n` characters of `text` on one line, with `…` when cut.
+pub fn excerpt(text: &str, n: usize) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut s: String = one_line.chars().take(n).collect();
+    if one_line.chars().count() > n {
+        s.push('…');
+    }
+    s
 }

@@ -15,7 +15,7 @@ use super::typst::{self, CompileJob, Typst};
 use crate::check::Context;
 use crate::diag::Finding;
 use crate::git::Revision;
-use crate::site::pages::{self, Pages};
+use crate::view::pages::{self, Pages};
 
 /// Default Mincho families: Linux, Windows, macOS.
 pub const SERIF_FONTS: &[&str] = &[
@@ -53,30 +53,6 @@ pub const FALLBACK_FONTS: &[&str] = &[
     "Noto Sans Symbols",
     "Noto Sans Symbols 2",
     "Symbola",
-];
-
-/// The default typst templates (themes/default/typst/).
-pub const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "anzen.typ",
-        include_str!("../../themes/default/typst/anzen.typ"),
-    ),
-    (
-        "checklist.typ",
-        include_str!("../../themes/default/typst/checklist.typ"),
-    ),
-    (
-        "document.typ",
-        include_str!("../../themes/default/typst/document.typ"),
-    ),
-    (
-        "combined.typ",
-        include_str!("../../themes/default/typst/combined.typ"),
-    ),
-    (
-        "monthly.typ",
-        include_str!("../../themes/default/typst/monthly.typ"),
-    ),
 ];
 
 /// Why PDFs could not be made.
@@ -275,7 +251,11 @@ fn remove_stale_work_folders() {
 
 /// Finds typst and a Japanese font, and writes the templates and the
 /// shared metadata into a fresh work folder.
-pub fn prepare(cx: &Context, revision: Option<&Revision>) -> Result<Workspace, PdfError> {
+pub fn prepare(
+    cx: &Context,
+    theme: &crate::view::theme::Theme,
+    revision: Option<&Revision>,
+) -> Result<Workspace, PdfError> {
     let project = cx.project;
     let config = &project.config.pdf;
     let root = &project.root;
@@ -369,8 +349,8 @@ pub fn prepare(cx: &Context, revision: Option<&Revision>) -> Result<Workspace, P
         _lock: lock,
         timestamp: timestamp(project.as_of),
     };
-    for (name, text) in templates(root, project.config.theme.as_deref())? {
-        ws.write(&name, text.as_bytes())?;
+    for (name, text) in &theme.typst {
+        ws.write(name, text.as_bytes())?;
     }
 
     let c = &project.config;
@@ -401,12 +381,13 @@ pub fn prepare(cx: &Context, revision: Option<&Revision>) -> Result<Workspace, P
 
 pub fn render(
     cx: &Context,
+    theme: &crate::view::theme::Theme,
     findings: &[Finding],
     revision: Option<&Revision>,
     options: &PdfOptions,
 ) -> Result<PdfFiles, PdfError> {
     let project = cx.project;
-    let ws = prepare(cx, revision)?;
+    let ws = prepare(cx, theme, revision)?;
     let write = |rel: &str, bytes: &[u8]| ws.write(rel, bytes);
     let statuses = crate::check::status::statuses(project, cx.standard, findings);
     let p = Pages {
@@ -427,7 +408,7 @@ pub fn render(
     // its typst source, as on the site (see `names::page_owners`).
     let owners = crate::names::page_owners(project.documents.iter().map(|d| d.meta.id.as_str()));
     for (d, _) in project.documents.iter().zip(owners).filter(|(_, own)| *own) {
-        let slug = crate::site::links::slug(&d.meta.id);
+        let slug = crate::view::links::slug(&d.meta.id);
         // The title block repeats the front matter's title: a first `# 同じ題`
         // is dropped (its line kept blank so lines still map), and the body's
         // `##` headings then sit right under the title.
@@ -611,46 +592,6 @@ fn map_diagnostics(
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// The typst templates: the defaults with the project theme's `typst/`
-/// files laid over them.
-fn templates(root: &Path, theme: Option<&str>) -> Result<Vec<(String, String)>, PdfError> {
-    let mut out: BTreeMap<String, String> = TEMPLATES
-        .iter()
-        .map(|(n, t)| (n.to_string(), t.to_string()))
-        .collect();
-    if let Some(name) = theme.filter(|n| *n != "default") {
-        let dir = root.join("themes").join(name).join("typst");
-        if dir.exists() && !crate::load::source::resolves_inside(root, &dir) {
-            return Err(PdfError::Io {
-                path: dir.display().to_string(),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::PermissionDenied,
-                    "the theme folder leads outside the project (a symbolic link); themes are read only from inside it",
-                ),
-            });
-        }
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir)
-                .follow_links(false)
-                .sort_by_file_name()
-                .into_iter()
-                .flatten()
-            {
-                if entry.file_type().is_file() {
-                    let rel = crate::diag::rel_path(&dir, entry.path());
-                    let text =
-                        std::fs::read_to_string(entry.path()).map_err(|source| PdfError::Io {
-                            path: entry.path().display().to_string(),
-                            source,
-                        })?;
-                    out.insert(rel, text);
-                }
-            }
-        }
-    }
-    Ok(out.into_iter().collect())
 }
 
 /// Pretty JSON for the typst data files.

@@ -247,15 +247,7 @@ pub fn sections_text(body: &str) -> Vec<(Option<usize>, String)> {
     out
 }
 
-/// The first `n` characters of `text`, on one line.
-pub fn excerpt(text: &str, n: usize) -> String {
-    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut s: String = one_line.chars().take(n).collect();
-    if one_line.chars().count() > n {
-        s.push('…');
-    }
-    s
-}
+pub use crate::view::pages::excerpt;
 
 #[cfg(test)]
 mod tests {
