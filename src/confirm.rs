@@ -10,12 +10,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::check::{Context, evidence};
+use crate::check::evidence;
 use crate::i18n::Text;
 use crate::load::{self, LoadOptions};
-use crate::standard::LedgerKinds;
 use crate::terminal;
 use crate::tr;
+use crate::workspace::{OpenError, Workspace};
 use crate::write::{self, WriteError};
 use crate::yaml::{self, Extent, Key, Node, NodeKind};
 
@@ -156,7 +156,11 @@ pub fn confirm(
     load_options: &LoadOptions,
     items: &[String],
 ) -> Result<ConfirmReport, ConfirmError> {
-    let (project, _) = load::load(root, load_options)?;
+    let ws = Workspace::load(root, load_options).map_err(|e| match e {
+        OpenError::Load(e) => ConfirmError::Load(e),
+        OpenError::Standard(_) => ConfirmError::Standard,
+    })?;
+    let project = &ws.project;
     // The loader never follows a link in the content folder, so a linked
     // answers file reads as missing: say what it is instead.
     let expected = root
@@ -165,10 +169,7 @@ pub fn confirm(
     if write::is_link(&expected) {
         return Err(ConfirmError::Symlink(expected));
     }
-    let std = crate::load::standards::resolve(root, &project.config.standards)
-        .map_err(|_| ConfirmError::Standard)?;
-    let kinds = LedgerKinds::bundled();
-    let cx = Context::new(&project, &std, &kinds);
+    let cx = ws.context();
     let answers = project.answers.as_ref().ok_or(ConfirmError::NoAnswers)?;
     let wanted: Vec<String> = if items.is_empty() {
         answers.answers.iter().map(|a| a.item.clone()).collect()

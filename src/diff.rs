@@ -23,10 +23,9 @@ use crate::diag::{Finding, Severity};
 use crate::git;
 use crate::i18n::Text;
 use crate::load::{self, LoadError, LoadOptions};
-use crate::model::Project;
-use crate::standard::{LedgerKinds, Standard};
 use crate::terminal;
 use crate::tr;
+use crate::workspace::{OpenError, Workspace};
 use crate::write::{self, WriteError};
 
 /// Why a diff could not be made.
@@ -97,13 +96,6 @@ impl From<git::Failure> for DiffError {
     fn from(f: git::Failure) -> Self {
         DiffError::Git(f.0)
     }
-}
-
-/// One side of the comparison.
-struct Side {
-    project: Project,
-    standard: Standard,
-    findings: Vec<Finding>,
 }
 
 /// The compliance difference between two revisions.
@@ -363,26 +355,18 @@ fn load_message(e: LoadError, root: &Path) -> Text {
     }
 }
 
-fn side(root: &Path, rev: &str, as_of: Date) -> Result<Side, DiffError> {
+fn side(root: &Path, rev: &str, as_of: Date) -> Result<Workspace, DiffError> {
     let options = LoadOptions { as_of: Some(as_of) };
     let fail = |message: Text| DiffError::Load {
         rev: rev.to_string(),
         message,
     };
-    let (project, mut findings) =
-        load::load(root, &options).map_err(|e| fail(load_message(e, root)))?;
-    let standard =
-        crate::load::standards::resolve(root, &project.config.standards).map_err(|_| {
-            fail(tr!(
-                "基準にエラーがあります（anzen check で確認してください）",
-                "the standard has errors (see anzen check)"
-            ))
-        })?;
-    findings.extend(check::run(&project, &standard, &LedgerKinds::bundled()));
-    Ok(Side {
-        project,
-        standard,
-        findings,
+    Workspace::open(root, &options).map_err(|e| match e {
+        OpenError::Load(e) => fail(load_message(e, root)),
+        OpenError::Standard(_) => fail(tr!(
+            "基準にエラーがあります（anzen check で確認してください）",
+            "the standard has errors (see anzen check)"
+        )),
     })
 }
 
@@ -444,7 +428,7 @@ fn finding_key(f: &Finding) -> (String, String, String) {
     )
 }
 
-fn compare(base: &str, head: &str, as_of: Date, b: &Side, h: &Side) -> Diff {
+fn compare(base: &str, head: &str, as_of: Date, b: &Workspace, h: &Workspace) -> Diff {
     let mut d = Diff {
         base: base.into(),
         head: head.into(),
@@ -456,7 +440,7 @@ fn compare(base: &str, head: &str, as_of: Date, b: &Side, h: &Side) -> Diff {
         check::Summary::of(&h.findings),
     ];
 
-    let answers = |s: &Side| -> BTreeMap<String, String> {
+    let answers = |s: &Workspace| -> BTreeMap<String, String> {
         s.project
             .answers
             .iter()
@@ -504,11 +488,7 @@ fn compare(base: &str, head: &str, as_of: Date, b: &Side, h: &Side) -> Diff {
         .map(finding_line)
         .collect();
 
-    let kinds = LedgerKinds::bundled();
-    let (cb, ch) = (
-        Context::new(&b.project, &b.standard, &kinds),
-        Context::new(&h.project, &h.standard, &kinds),
-    );
+    let (cb, ch) = (b.context(), h.context());
     for (id, doc) in &ch.docs {
         match cb.docs.get(id) {
             None => d

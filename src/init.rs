@@ -63,6 +63,28 @@ pub enum InitError {
     },
 }
 
+impl InitError {
+    /// The message in both languages.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::terminal::path;
+        use crate::tr;
+        match self {
+            InitError::Write(e) => e.text(),
+            InitError::NotEmpty(p) => tr!(
+                "{}: フォルダが空ではありません。既存のファイルを上書きせずに書き足すには --force を付けてください",
+                "{}: the folder is not empty; use --force to add the scaffold without overwriting existing files";
+                path(p)
+            ),
+            InitError::NotADirectory(p) => {
+                tr!("{}: フォルダではありません", "{}: not a folder"; path(p))
+            }
+            InitError::Io { path: p, source } => tr!(
+                "{}: 書き込めません: {}", "{}: cannot write: {}"; path(p), source
+            ),
+        }
+    }
+}
+
 /// One file of the scaffold: path relative to the project root, contents.
 #[derive(Debug, Clone)]
 pub struct ScaffoldFile {

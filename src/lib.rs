@@ -11,9 +11,9 @@
 // never on a hot path; boxing them would only add noise.
 #![allow(clippy::result_large_err)]
 
-pub mod build;
 pub mod check;
 pub mod cjk;
+pub mod cli;
 pub mod confirm;
 pub mod date;
 pub mod diag;
@@ -25,6 +25,7 @@ pub mod init;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod output;
 pub mod package;
 pub mod progress;
 pub mod render;
@@ -34,5 +35,6 @@ pub mod serve;
 pub mod standard;
 pub mod terminal;
 pub mod view;
+pub mod workspace;
 pub mod write;
 pub mod yaml;

@@ -1,25 +1,24 @@
-//! The `anzen` command: parses arguments, calls the library, prints, and
-//! sets the exit code (0 no error-level finding, 1 findings, 2 usage or
-//! I/O failure).
+//! The `anzen` command: parses the arguments and hands each command to its
+//! driver in [`anzen::cli`], which does the work through the library and
+//! prints. Exit codes: 0 no error-level finding, 1 findings (or a refused
+//! package, a zip that does not match), 2 usage or I/O failure.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anzen::check::{self, Summary};
+use anzen::cli::check::Format as CheckFormat;
+use anzen::cli::diff::Format as DiffFormat;
+use anzen::cli::verify::Format as StandardFormat;
+use anzen::cli::{self, Global, build::PackageArgs as Package};
 use anzen::date::Date;
-use anzen::diag::Finding;
 use anzen::i18n::Lang;
-use anzen::load::{self, LoadError, LoadOptions};
+use clap::{Parser, Subcommand};
 
 /// jemalloc instead of glibc's malloc (a fifth of the site build's time
 /// went to malloc and free); Windows with MSVC keeps the system allocator.
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
-use anzen::report::{explain, human, json};
-use anzen::standard::{LedgerKinds, Rules, Standard};
-use clap::{Parser, Subcommand, ValueEnum};
 
 /// 個人情報取扱安全管理基準への適合を検査し、提出書類一式を作るツール。
 /// Checks a vendor's personal-information compliance package against the
@@ -157,18 +156,6 @@ struct PackageArgs {
     password_file: Option<PathBuf>,
 }
 
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-enum CheckFormat {
-    /// For people (人向け)
-    Human,
-    /// Machine-readable findings (JSON)
-    Json,
-    /// GitHub Actions annotations (::error file=…,line=…::…)
-    Github,
-    /// SARIF 2.1.0 for code scanning
-    Sarif,
-}
-
 #[derive(Subcommand)]
 enum ReportKind {
     /// 個人情報取扱状況報告書 for one month, as HTML and PDF in output/reports/
@@ -189,38 +176,31 @@ fn parse_month(s: &str) -> Result<anzen::date::Month, String> {
     anzen::date::Month::parse(s).map_err(|t| format!("{} / {}", t.ja, t.en))
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum DiffFormat {
-    /// Markdown (pull-request comment)
-    Markdown,
-    /// JSON
-    Json,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum StandardFormat {
-    Text,
-    Json,
-}
-
 fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).map_err(|t| format!("{} / {}", t.ja, t.en))
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(&cli) {
+    let g = Global {
+        root: cli.root.clone(),
+        lang: cli.lang,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+        as_of: cli.as_of,
+    };
+    match run(&g, cli.command) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("anzen: {message}");
+            eprintln!("anzen: {}", message.get(g.lang));
             ExitCode::from(2)
         }
     }
 }
 
-fn run(cli: &Cli) -> Result<ExitCode, String> {
-    match &cli.command {
-        Command::Check { format } => check_cmd(cli, *format),
+fn run(g: &Global, command: Command) -> cli::Outcome {
+    match command {
+        Command::Check { format } => cli::check::run(g, format),
         Command::Build {
             out,
             mask_personal,
@@ -228,567 +208,48 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             pdf_a,
             no_package,
             package,
-        } => build_cmd(
-            cli,
-            anzen::build::BuildOptions {
-                out: out.clone(),
+        } => cli::build::build(
+            g,
+            anzen::workspace::BuildOptions {
+                out,
                 site: anzen::render::site::SiteOptions {
-                    mask_personal: *mask_personal,
+                    mask_personal,
                     progress: None,
                 },
                 pdf: !no_pdf,
                 pdf_options: anzen::render::pdf::PdfOptions {
-                    pdf_a: *pdf_a,
+                    pdf_a,
                     progress: None,
                 },
                 progress: None,
                 package: !no_package,
-                package_options: package_options(package, cli.lang)?,
+                package_options: package_args(&package).options()?,
             },
         ),
         Command::Package { out, package } => {
-            package_cmd(cli, out.clone(), package_options(package, cli.lang)?)
+            cli::build::package(g, out.as_deref(), &package_args(&package).options()?)
         }
         Command::Report {
             kind: ReportKind::Monthly { month, out, no_pdf },
-        } => {
-            match anzen::build::report_monthly(
-                &cli.root,
-                &LoadOptions { as_of: cli.as_of },
-                *month,
-                out.clone(),
-                !no_pdf,
-            ) {
-                Ok(o) => {
-                    let s = Summary::of(&o.findings);
-                    if s.errors > 0 {
-                        eprintln!(
-                            "{}",
-                            match cli.lang {
-                                Lang::Ja => format!(
-                                    "注意: anzen check にエラーが {} 件あります。報告書の内容を確認してください",
-                                    s.errors
-                                ),
-                                Lang::En => format!(
-                                    "note: anzen check has {} error(s); review the report",
-                                    s.errors
-                                ),
-                            }
-                        );
-                    }
-                    for f in &o.files {
-                        println!("{}", anzen::terminal::path(f));
-                    }
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => Err(e.text().get(cli.lang).to_string()),
-            }
-        }
-        Command::Diff { base, head, format } => {
-            match anzen::diff::diff(&cli.root, base, head.as_deref(), cli.as_of) {
-                Ok(d) => {
-                    match format {
-                        DiffFormat::Markdown => {
-                            print!("{}", anzen::terminal::lines(&anzen::diff::markdown(&d)))
-                        }
-                        DiffFormat::Json => println!(
-                            "{}",
-                            serde_json::to_string_pretty(&d).map_err(|e| e.to_string())?
-                        ),
-                    }
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => Err(e.text().get(cli.lang).to_string()),
-            }
-        }
-        Command::Confirm { items } => {
-            match anzen::confirm::confirm(&cli.root, &LoadOptions { as_of: cli.as_of }, items) {
-                Ok(report) => {
-                    for (item, fp) in &report.confirmed {
-                        println!("{item}: {fp}");
-                    }
-                    let ja = cli.lang == Lang::Ja;
-                    if !report.skipped.is_empty() {
-                        println!(
-                            "{}: {}",
-                            if ja {
-                                "文書の節を根拠にしていないため記録しなかった項目"
-                            } else {
-                                "not recorded (no document section cited)"
-                            },
-                            report.skipped.join(", ")
-                        );
-                    }
-                    println!(
-                        "{}",
-                        if ja {
-                            format!(
-                                "{} 件の確認を {} に記録しました",
-                                report.confirmed.len(),
-                                anzen::terminal::path(&report.file)
-                            )
-                        } else {
-                            format!(
-                                "recorded {} confirmation(s) in {}",
-                                report.confirmed.len(),
-                                anzen::terminal::path(&report.file)
-                            )
-                        }
-                    );
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => Err(e.text().get(cli.lang).to_string()),
-            }
-        }
-        Command::Init { dir, force } => {
-            let dir = dir.clone().unwrap_or_else(|| cli.root.clone());
-            match anzen::init::init(&dir, &anzen::init::InitOptions { force: *force }) {
-                Ok(report) => {
-                    for f in &report.written {
-                        println!("{}", anzen::terminal::path(f));
-                    }
-                    println!(
-                        "{}",
-                        match cli.lang {
-                            Lang::Ja => format!(
-                                "{} ファイルを作成しました。次は `anzen --root {} check` で埋めるべき箇所を確認してください",
-                                report.written.len(),
-                                anzen::terminal::path(&dir)
-                            ),
-                            Lang::En => format!(
-                                "created {} files; run `anzen --root {} check` to see what to fill in",
-                                report.written.len(),
-                                anzen::terminal::path(&dir)
-                            ),
-                        }
-                    );
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(anzen::init::InitError::Write(e)) => Err(e.text().get(cli.lang).to_string()),
-                Err(e) => Err(e.to_string()),
-            }
-        }
-        Command::Serve { port, no_open } => {
-            let options = anzen::serve::ServeOptions {
-                port: *port,
-                open: !no_open,
-                lang: cli.lang,
-                as_of: cli.as_of,
-            };
-            anzen::serve::run(&cli.root, &options)
-                .map(|_| ExitCode::SUCCESS)
-                .map_err(|e| e.to_string())
-        }
+        } => cli::report::monthly(g, month, out.as_deref(), !no_pdf),
+        Command::Diff { base, head, format } => cli::diff::run(g, &base, head.as_deref(), format),
+        Command::Confirm { items } => cli::confirm::run(g, &items),
+        Command::Init { dir, force } => cli::init::run(g, dir.as_deref().unwrap_or(&g.root), force),
+        Command::Serve { port, no_open } => cli::serve::run(g, port, !no_open),
         Command::Verify {
             zip,
             password_file,
             format,
-        } => verify_cmd(cli, zip, password_file.as_deref(), *format),
-        Command::Standard { format } => {
-            let std = project_standard(cli)?;
-            match format {
-                StandardFormat::Text => print!("{}", explain::standard(&std, cli.lang)),
-                StandardFormat::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&std).map_err(|e| e.to_string())?
-                ),
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Explain { id } => {
-            let std = project_standard(cli)?;
-            match explain::explain(
-                id,
-                &std,
-                &Rules::bundled(),
-                &LedgerKinds::bundled(),
-                cli.lang,
-            ) {
-                explain::Explained::Found(text) => {
-                    print!("{text}");
-                    Ok(ExitCode::SUCCESS)
-                }
-                explain::Explained::NotFound(close) => {
-                    let hint = close.first().map(|c| match cli.lang {
-                        Lang::Ja => format!("（「{c}」の誤りではありませんか）"),
-                        Lang::En => format!(" (did you mean '{c}'?)"),
-                    });
-                    Err(match cli.lang {
-                        Lang::Ja => format!(
-                            "「{id}」に当たる項目・要件・規則・台帳の種類はありません{}",
-                            hint.unwrap_or_default()
-                        ),
-                        Lang::En => format!(
-                            "no checklist item, requirement, rule or ledger kind '{id}'{}",
-                            hint.unwrap_or_default()
-                        ),
-                    })
-                }
-            }
-        }
+        } => cli::verify::run(g, &zip, password_file.as_deref(), format),
+        Command::Standard { format } => cli::standard::list(g, format),
+        Command::Explain { id } => cli::standard::explain(g, &id),
     }
 }
 
-/// The standard of the project at --root, or the bundled one when there is
-/// no project there.
-fn project_standard(cli: &Cli) -> Result<Standard, String> {
-    match load::load_config(&cli.root) {
-        Ok(config) => anzen::load::standards::resolve(&cli.root, &config.standards)
-            .map_err(|f| first_message(&f, cli.lang)),
-        Err(LoadError::ConfigMissing(_)) => {
-            Ok(Standard::bundled("municipal-standard").expect("bundled standard"))
-        }
-        Err(e) => Err(load_error(e, cli.lang)),
-    }
-}
-
-fn first_message(findings: &[Finding], lang: Lang) -> String {
-    human::findings(findings, lang).trim_end().to_string()
-}
-
-fn load_error(e: LoadError, lang: Lang) -> String {
-    e.text().get(lang).to_string()
-}
-
-fn check_cmd(cli: &Cli, format: CheckFormat) -> Result<ExitCode, String> {
-    let options = LoadOptions { as_of: cli.as_of };
-    let started = std::time::Instant::now();
-    let (project, mut findings) = match load::load(&cli.root, &options) {
-        Ok(v) => v,
-        Err(LoadError::ConfigInvalid(f)) => return Ok(print_findings(cli, format, &f, None, "-")),
-        Err(e) => return Err(load_error(e, cli.lang)),
-    };
-    let std = match anzen::load::standards::resolve(&cli.root, &project.config.standards) {
-        Ok(s) => s,
-        Err(f) => return Ok(print_findings(cli, format, &f, None, "-")),
-    };
-    let loaded = started.elapsed();
-    findings.extend(check::run(&project, &std, &LedgerKinds::bundled()));
-    anzen::diag::sort(&mut findings);
-    if cli.verbose {
-        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
-        let (load_ms, check_ms) = (ms(loaded), ms(started.elapsed() - loaded));
-        eprintln!(
-            "{}",
-            match cli.lang {
-                Lang::Ja => format!("読込 {load_ms:.0} ms、検査 {check_ms:.0} ms"),
-                Lang::En => format!("load {load_ms:.0} ms, check {check_ms:.0} ms"),
-            }
-        );
-    }
-    let code = print_findings(cli, format, &findings, Some(project.as_of), &std.id);
-    // The process ends here: freeing a million ledger entries one by one
-    // would take longer than the whole check (the OS takes the memory back).
-    std::mem::forget(project);
-    Ok(code)
-}
-
-fn build_cmd(cli: &Cli, mut options: anzen::build::BuildOptions) -> Result<ExitCode, String> {
-    let started = std::time::Instant::now();
-    let (progress, bar) = progress(cli, started);
-    options.progress = progress.clone();
-    options.pdf_options.progress = progress;
-    let result = anzen::build::build(&cli.root, &LoadOptions { as_of: cli.as_of }, &options);
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    report_build(cli, result, started)
-}
-
-/// A progress reporter: a bar on a terminal, stage lines with --verbose,
-/// nothing with --quiet or when output is not a terminal.
-fn progress(
-    cli: &Cli,
-    started: std::time::Instant,
-) -> (
-    Option<anzen::progress::Progress>,
-    Option<indicatif::ProgressBar>,
-) {
-    use anzen::progress::{Event, Progress};
-    use std::io::IsTerminal;
-    use std::sync::Arc;
-    if cli.quiet {
-        return (None, None);
-    }
-    let ja = cli.lang == Lang::Ja;
-    if std::io::stderr().is_terminal() && !cli.verbose {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        let b = bar.clone();
-        let report = Progress(Arc::new(move |e: Event| match e {
-            Event::Stage(j, en) => b.set_message(if ja { j } else { en }.to_string()),
-            Event::PdfTotal(n) => {
-                b.set_style(
-                    indicatif::ProgressStyle::with_template(
-                        "{spinner} {msg} [{bar:30}] {pos}/{len}",
-                    )
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-                );
-                b.set_length(n as u64);
-            }
-            Event::PdfDone(_) => b.inc(1),
-        }));
-        return (Some(report), Some(bar));
-    }
-    if cli.verbose {
-        let report = Progress(Arc::new(move |e: Event| match e {
-            Event::Stage(j, en) => eprintln!(
-                "[{:6.2}s] {}",
-                started.elapsed().as_secs_f64(),
-                if ja { j } else { en }
-            ),
-            Event::PdfTotal(n) => eprintln!("[{:6.2}s] PDF × {n}", started.elapsed().as_secs_f64()),
-            Event::PdfDone(name) => {
-                eprintln!("[{:6.2}s]   {name}", started.elapsed().as_secs_f64())
-            }
-        }));
-        return (Some(report), None);
-    }
-    (None, None)
-}
-
-fn package_cmd(
-    cli: &Cli,
-    out: Option<PathBuf>,
-    options: anzen::package::PackageOptions,
-) -> Result<ExitCode, String> {
-    let started = std::time::Instant::now();
-    let result =
-        anzen::build::package_only(&cli.root, &LoadOptions { as_of: cli.as_of }, out, &options);
-    report_build(cli, result, started)
-}
-
-fn read_password(
-    file: Option<&std::path::Path>,
-    lang: Lang,
-) -> Result<Option<anzen::secret::Password>, String> {
-    anzen::secret::read(file).map_err(|t| t.get(lang).to_string())
-}
-
-fn package_options(
-    args: &PackageArgs,
-    lang: Lang,
-) -> Result<anzen::package::PackageOptions, String> {
-    let password = if args.encrypt {
-        match read_password(args.password_file.as_deref(), lang)? {
-            Some(p) => Some(p),
-            None => return Err(anzen::secret::missing().get(lang).to_string()),
-        }
-    } else {
-        None
-    };
-    Ok(anzen::package::PackageOptions {
-        allow_findings: args.allow_findings,
-        password,
-    })
-}
-
-fn report_build(
-    cli: &Cli,
-    result: Result<anzen::build::BuildReport, anzen::build::BuildError>,
-    started: std::time::Instant,
-) -> Result<ExitCode, String> {
-    let ja = cli.lang == Lang::Ja;
-    let report = match result {
-        Ok(r) => r,
-        Err(anzen::build::BuildError::Load(LoadError::ConfigInvalid(f)))
-        | Err(anzen::build::BuildError::Standard(f)) => {
-            print!("{}", human::findings(&f, cli.lang));
-            return Ok(ExitCode::from(1));
-        }
-        Err(anzen::build::BuildError::Load(e)) => return Err(load_error(e, cli.lang)),
-        Err(e) => {
-            return Err(if ja {
-                format!(
-                    "ビルドに失敗しました（以前の出力はそのままです）: {}",
-                    e.text().ja
-                )
-            } else {
-                format!(
-                    "build failed (previous output left untouched): {}",
-                    e.text().en
-                )
-            });
-        }
-    };
-    let summary = Summary::of(&report.findings);
-    if !report.in_git && !cli.quiet {
-        eprintln!(
-            "{}",
-            if ja {
-                "注意: git リポジトリではないため、改訂履歴と版の情報なしで作成します"
-            } else {
-                "note: not in a git repository; building without revision history"
-            }
-        );
-    }
-    if summary.errors + summary.warnings > 0 {
-        eprintln!("{}", human::summary(summary, &report.as_of, cli.lang));
-    }
-    let say = |line: String| {
-        if !cli.quiet {
-            println!("{line}");
-        }
-    };
-    if report.site_files > 0 {
-        say(format!(
-            "{} {}/index.html（{} files）",
-            if ja { "サイト:" } else { "site:" },
-            anzen::terminal::path(&report.site_dir),
-            report.site_files
-        ));
-    }
-    if let Some(dir) = &report.pdf_dir {
-        say(format!(
-            "PDF: {}（{} files）",
-            anzen::terminal::path(dir),
-            report.pdf_files
-        ));
-    }
-    let mut code = ExitCode::SUCCESS;
-    match &report.package {
-        Some(Ok(path)) => say(format!(
-            "{} {}",
-            if ja { "提出用 zip:" } else { "package:" },
-            anzen::terminal::path(path)
-        )),
-        Some(Err(anzen::package::PackageError::Refused(n))) => {
-            eprintln!(
-                "{}",
-                if ja {
-                    format!(
-                        "エラーが {n} 件あるため提出用 zip は作りませんでした。直すか、--allow-findings で作成してください（その場合 manifest.json に記録されます）"
-                    )
-                } else {
-                    format!(
-                        "package not written: {n} error-level finding(s); fix them or use --allow-findings (they are then recorded in manifest.json)"
-                    )
-                }
-            );
-            code = ExitCode::from(1);
-        }
-        Some(Err(e)) => return Err(e.to_string()),
-        None => {}
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    say(if ja {
-        format!("完了（{elapsed:.2} 秒）")
-    } else {
-        format!("done ({elapsed:.2} s)")
-    });
-    Ok(code)
-}
-
-/// `anzen verify`: exit 0 when the zip matches its manifest, 1 when files
-/// were added, removed or altered, 2 when it cannot be verified at all
-/// (every `VerifyError`, tampering such as `../` names included). Every
-/// name printed goes through `terminal::text`.
-fn verify_cmd(
-    cli: &Cli,
-    zip: &std::path::Path,
-    password_file: Option<&std::path::Path>,
-    format: StandardFormat,
-) -> Result<ExitCode, String> {
-    use anzen::terminal;
-    let password = read_password(password_file, cli.lang)?;
-    let v = anzen::package::verify::verify(zip, password.as_ref().map(|p| p.0.as_bytes()))
-        .map_err(|e| format!("{}: {}", terminal::path(zip), e.text().get(cli.lang)))?;
-    match format {
-        StandardFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
-        ),
-        StandardFormat::Text => {
-            let ja = cli.lang == Lang::Ja;
-            for (label_ja, label_en, list) in [
-                ("追加", "added", &v.added),
-                ("欠落", "missing", &v.missing),
-                ("改変", "altered", &v.altered),
-            ] {
-                for f in list {
-                    println!(
-                        "{}: {}",
-                        if ja { label_ja } else { label_en },
-                        terminal::text(f)
-                    );
-                }
-            }
-            if v.ok() {
-                println!(
-                    "{}",
-                    if ja {
-                        format!("manifest.json と一致しました（{} ファイル）", v.listed)
-                    } else {
-                        format!("matches manifest.json ({} files)", v.listed)
-                    }
-                );
-            } else {
-                println!(
-                    "{}",
-                    if ja {
-                        format!(
-                            "manifest.json と一致しません: 追加 {}、欠落 {}、改変 {}",
-                            v.added.len(),
-                            v.missing.len(),
-                            v.altered.len()
-                        )
-                    } else {
-                        format!(
-                            "does not match manifest.json: {} added, {} missing, {} altered",
-                            v.added.len(),
-                            v.missing.len(),
-                            v.altered.len()
-                        )
-                    }
-                );
-            }
-        }
-    }
-    Ok(if v.ok() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
-}
-
-fn print_findings(
-    cli: &Cli,
-    format: CheckFormat,
-    findings: &[Finding],
-    as_of: Option<Date>,
-    standard: &str,
-) -> ExitCode {
-    let summary = Summary::of(findings);
-    let as_of = as_of.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
-    match format {
-        CheckFormat::Human => {
-            print!("{}", human::findings(findings, cli.lang));
-            if !cli.quiet {
-                println!("{}", human::summary(summary, &as_of, cli.lang));
-            }
-        }
-        CheckFormat::Json => {
-            let report = json::CheckReport {
-                tool_version: env!("CARGO_PKG_VERSION"),
-                as_of,
-                standard,
-                summary,
-                findings,
-            };
-            println!("{}", json::check_report(&report));
-        }
-        CheckFormat::Github => {
-            print!("{}", anzen::report::github::annotations(findings, cli.lang));
-            println!("{}", human::summary(summary, &as_of, cli.lang));
-        }
-        CheckFormat::Sarif => {
-            let log = anzen::report::sarif::log(findings, &Rules::bundled(), cli.lang);
-            println!("{}", serde_json::to_string_pretty(&log).unwrap_or_default());
-        }
-    }
-    if summary.errors > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+fn package_args(a: &PackageArgs) -> Package {
+    Package {
+        allow_findings: a.allow_findings,
+        encrypt: a.encrypt,
+        password_file: a.password_file.clone(),
     }
 }

@@ -104,7 +104,11 @@ pub struct LoadOptions {
 }
 
 /// Loads the project at `root`: the project and every problem found.
-pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>), LoadError> {
+pub fn load(
+    root: &Path,
+    options: &LoadOptions,
+    kinds: &LedgerKinds,
+) -> Result<(Project, Vec<Finding>), LoadError> {
     let mut findings = Vec::new();
     let config = load_config(root)?;
     let as_of = options.as_of.or(config.as_of).unwrap_or_else(Date::today);
@@ -118,7 +122,6 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
     if !source::resolves_inside(root, &content) {
         return Err(LoadError::ContentOutside(content));
     }
-    let kinds = LedgerKinds::bundled();
     let mut documents = Vec::new();
     let mut ledgers = Vec::new();
     let mut answers = None;
@@ -204,7 +207,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<(Project, Vec<Finding>
             let out = match role {
                 Role::Document => document::parse(&text, rel, content_rel, &mut findings)
                     .map_or(Parsed::Nothing, |d| Parsed::Document(Box::new(d))),
-                Role::Ledger => ledger::parse(&text, &kinds, rel, content_rel, &mut findings)
+                Role::Ledger => ledger::parse(&text, kinds, rel, content_rel, &mut findings)
                     .map_or(Parsed::Nothing, |l| Parsed::Ledger(Box::new(l))),
                 Role::Answers => answers::parse(&text, rel, &mut findings)
                     .map_or(Parsed::Nothing, |(a, invalid)| Parsed::Answers(a, invalid)),

@@ -207,8 +207,9 @@ fn no_option_takes_the_password_on_the_command_line() {
 /// Every value of a personal-data field (per the ledger schemas) in the
 /// sample's ledgers.
 fn personal_values(root: &Path) -> Vec<String> {
-    let (project, _) = anzen::load::load(root, &anzen::load::LoadOptions::default()).unwrap();
     let kinds = anzen::standard::LedgerKinds::bundled();
+    let (project, _) =
+        anzen::load::load(root, &anzen::load::LoadOptions::default(), &kinds).unwrap();
     let mut values = Vec::new();
     for l in &project.ledgers {
         let kind = kinds.get(&l.kind).unwrap();

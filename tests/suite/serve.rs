@@ -514,7 +514,7 @@ fn reload_file_matches_a_full_load() {
     let kinds = LedgerKinds::bundled();
     let options = LoadOptions::default();
     let full = || {
-        let (p, mut found) = load::load(f.path(), &options).unwrap();
+        let (p, mut found) = load::load(f.path(), &options, &kinds).unwrap();
         anzen::diag::sort(&mut found);
         (serde_json::to_value(&p).unwrap(), found)
     };
@@ -534,7 +534,7 @@ fn reload_file_matches_a_full_load() {
         v
     };
 
-    let (mut project, _) = load::load(f.path(), &options).unwrap();
+    let (mut project, _) = load::load(f.path(), &options, &kinds).unwrap();
     let files: Vec<String> = project.files.iter().cloned().collect();
     for rel in &files {
         reload(&mut project, rel);

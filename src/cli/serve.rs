@@ -1,0 +1,18 @@
+//! `anzen serve`: the preview server, until Ctrl-C.
+
+use std::process::ExitCode;
+
+use super::{Global, Outcome};
+
+/// Runs `anzen serve`.
+pub fn run(g: &Global, port: u16, open: bool) -> Outcome {
+    let options = crate::serve::ServeOptions {
+        port,
+        open,
+        lang: g.lang,
+        as_of: g.as_of,
+    };
+    crate::serve::run(&g.root, &options)
+        .map(|_| ExitCode::SUCCESS)
+        .map_err(|e| crate::i18n::Text::new(e.to_string(), e.to_string()))
+}
