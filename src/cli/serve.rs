@@ -14,5 +14,5 @@ pub fn run(g: &Global, port: u16, open: bool) -> Outcome {
     };
     crate::serve::run(&g.root, &options)
         .map(|_| ExitCode::SUCCESS)
-        .map_err(|e| crate::i18n::Text::new(e.to_string(), e.to_string()))
+        .map_err(|e| e.text())
 }

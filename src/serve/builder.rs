@@ -19,6 +19,7 @@ use crate::i18n::Lang;
 use crate::load::LoadOptions;
 use crate::render::site::{SiteFiles, SiteOptions};
 use crate::report::human;
+use crate::tr;
 use crate::view::theme::Theme;
 use crate::workspace::Workspace;
 
@@ -251,14 +252,12 @@ impl Builder {
         drop(s);
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         let stamp = chrono::Local::now().format("%H:%M:%S");
-        let line = match self.lang {
-            Lang::Ja => format!(
-                "[{stamp}] 先行表示 {ms:.1} ms（文書 {changed} ページ、検査と全体の描画はこのあと）\n"
-            ),
-            Lang::En => format!(
-                "[{stamp}] shown ahead in {ms:.1} ms ({changed} document page(s); checks and the whole site follow)\n"
-            ),
-        };
+        let line = tr!(
+            "[{}] 先行表示 {:.1} ms（文書 {} ページ、検査と全体の描画はこのあと）\n",
+            "[{}] shown ahead in {:.1} ms ({} document page(s); checks and the whole site follow)\n";
+            stamp, ms, changed
+        );
+        let line = line.get(self.lang);
         let mut stdout = std::io::stdout().lock();
         let _ = stdout.write_all(line.as_bytes());
         let _ = stdout.flush();
@@ -272,7 +271,7 @@ impl Builder {
         elapsed: Duration,
         shared: &Shared,
     ) {
-        let ja = self.lang == Lang::Ja;
+        let say = |t: crate::i18n::Text| t.get(self.lang).to_string();
         let mut out = String::new();
         let stamp = chrono::Local::now().format("%H:%M:%S");
         if !plan.changed.is_empty() {
@@ -280,24 +279,20 @@ impl Builder {
             if plan.changed.len() > 5 {
                 names.push("…");
             }
-            out.push_str(&format!(
-                "[{stamp}] {} {}\n",
-                if ja { "変更:" } else { "changed:" },
-                names.join(", ")
-            ));
+            out.push_str(&say(tr!(
+                "[{}] 変更: {}\n",
+                "[{}] changed: {}\n";
+                stamp, crate::terminal::text(&names.join(", "))
+            )));
         }
         match result {
             Err(message) => {
                 let message = message.trim_end().to_string();
-                out.push_str(&if ja {
-                    format!(
-                        "[{stamp}] ビルドに失敗しました（直前に成功したサイトを表示し続けます）:\n{message}\n"
-                    )
-                } else {
-                    format!(
-                        "[{stamp}] build failed (the last good site is still served):\n{message}\n"
-                    )
-                });
+                out.push_str(&say(tr!(
+                    "[{}] ビルドに失敗しました（直前に成功したサイトを表示し続けます）:\n{}\n",
+                    "[{}] build failed (the last good site is still served):\n{}\n";
+                    stamp, message
+                )));
                 let mut s = shared.lock();
                 if s.error.as_deref() != Some(message.as_str()) {
                     s.error = Some(message);
@@ -338,25 +333,16 @@ impl Builder {
                 }
                 drop(s);
                 let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-                out.push_str(&if ja {
-                    format!(
-                        "[{stamp}] {} {:.1} ms（読込 {:.1} ms・検査 {:.1} ms・描画 {:.1} ms）、変わったファイル {changed_pages}\n",
-                        if plan.full { "ビルド" } else { "再構築" },
-                        ms(elapsed),
-                        ms(times.load),
-                        ms(times.check),
-                        ms(times.render)
-                    )
+                let done = say(if plan.full {
+                    tr!("ビルド", "built")
                 } else {
-                    format!(
-                        "[{stamp}] {} in {:.1} ms (load {:.1} ms, check {:.1} ms, render {:.1} ms), {changed_pages} file(s) changed\n",
-                        if plan.full { "built" } else { "rebuilt" },
-                        ms(elapsed),
-                        ms(times.load),
-                        ms(times.check),
-                        ms(times.render)
-                    )
+                    tr!("再構築", "rebuilt")
                 });
+                out.push_str(&say(tr!(
+                    "[{}] {} {:.1} ms（読込 {:.1} ms・検査 {:.1} ms・描画 {:.1} ms）、変わったファイル {}\n",
+                    "[{}] {} in {:.1} ms (load {:.1} ms, check {:.1} ms, render {:.1} ms), {} file(s) changed\n";
+                    stamp, done, ms(elapsed), ms(times.load), ms(times.check), ms(times.render), changed_pages
+                )));
             }
         }
         let mut stdout = std::io::stdout().lock();

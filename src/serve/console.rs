@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use crate::diag::Finding;
 use crate::i18n::Lang;
 use crate::report::human;
+use crate::tr;
 
 /// Every finding the first time, then only the new and fixed ones;
 /// `printed` remembers what was printed.
@@ -27,10 +28,7 @@ pub(super) fn findings_text(
             let mut text = human::findings(&new, lang);
             let fixed = before.iter().filter(|k| !now.contains(*k)).count();
             if fixed > 0 {
-                text.push_str(&match lang {
-                    Lang::Ja => format!("解消: {fixed} 件\n"),
-                    Lang::En => format!("resolved: {fixed}\n"),
-                });
+                text.push_str(tr!("解消: {} 件\n", "resolved: {}\n"; fixed).get(lang));
             }
             text
         }

@@ -43,9 +43,10 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, mpsc};
 use std::time::{Duration, Instant};
 
 use crate::date::Date;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 use crate::model::config::CONFIG_FILE;
 use crate::render::site::SiteFiles;
+use crate::tr;
 use builder::Builder;
 use plan::{Plan, Watches};
 
@@ -62,19 +63,27 @@ pub struct ServeOptions {
     pub as_of: Option<Date>,
 }
 
-/// Why serving stopped (or never started). Messages are in the language
-/// of the options.
+/// Why serving stopped (or never started), in both languages.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     /// No project at the root.
-    #[error("{0}")]
-    Config(String),
+    #[error("{}", .0.en)]
+    Config(Text),
     /// The port could not be bound.
-    #[error("{0}")]
-    Listen(String),
+    #[error("{}", .0.en)]
+    Listen(Text),
     /// The file watcher could not be started.
-    #[error("{0}")]
-    Watch(String),
+    #[error("{}", .0.en)]
+    Watch(Text),
+}
+
+impl ServeError {
+    /// The message in both languages.
+    pub fn text(&self) -> Text {
+        match self {
+            ServeError::Config(t) | ServeError::Listen(t) | ServeError::Watch(t) => t.clone(),
+        }
+    }
 }
 
 /// Quiet time after the last file event before a rebuild starts.
@@ -88,22 +97,17 @@ const LONG_POLL: Duration = Duration::from_secs(25);
 pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     let lang = options.lang;
     if !root.join(CONFIG_FILE).is_file() {
-        return Err(ServeError::Config(match lang {
-            Lang::Ja => format!(
-                "設定ファイル {} がありません。--root でプロジェクトのルートを指定してください",
-                root.join(CONFIG_FILE).display()
-            ),
-            Lang::En => format!(
-                "config file {} not found; point --root at the project root",
-                root.join(CONFIG_FILE).display()
-            ),
-        }));
+        return Err(ServeError::Config(tr!(
+            "設定ファイル {} がありません。--root でプロジェクトのルートを指定してください",
+            "config file {} not found; point --root at the project root";
+            crate::terminal::path(&root.join(CONFIG_FILE))
+        )));
     }
     let server = http::Server::bind(options.port).map_err(|e| {
-        ServeError::Listen(match lang {
-            Lang::Ja => format!("127.0.0.1:{} で待ち受けできません: {e}", options.port),
-            Lang::En => format!("cannot listen on 127.0.0.1:{}: {e}", options.port),
-        })
+        ServeError::Listen(tr!(
+            "127.0.0.1:{} で待ち受けできません: {}",
+            "cannot listen on 127.0.0.1:{}: {}"; options.port, e
+        ))
     })?;
     let port = server.port();
     let url = format!("http://127.0.0.1:{port}/");
@@ -126,10 +130,10 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         })
     }
     .map_err(|e| {
-        ServeError::Watch(match lang {
-            Lang::Ja => format!("ファイルの監視を始められません: {e}"),
-            Lang::En => format!("cannot watch files: {e}"),
-        })
+        ServeError::Watch(tr!(
+            "ファイルの監視を始められません: {}",
+            "cannot watch files: {}"; e
+        ))
     })?;
 
     let shared = Arc::new(Shared {
@@ -156,16 +160,12 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     server.start(&shared);
     println!(
         "{}",
-        match lang {
-            Lang::Ja => format!(
-                "{url} でプレビュー中。{} を監視し、変更があれば再構築してブラウザを再読み込みします（Ctrl-C で終了）",
-                watches.describe(&builder.layout)
-            ),
-            Lang::En => format!(
-                "previewing at {url}; watching {} to rebuild and reload the browser on change (Ctrl-C to stop)",
-                watches.describe(&builder.layout)
-            ),
-        }
+        tr!(
+            "{} でプレビュー中。{} を監視し、変更があれば再構築してブラウザを再読み込みします（Ctrl-C で終了）",
+            "previewing at {}; watching {} to rebuild and reload the browser on change (Ctrl-C to stop)";
+            url, watches.describe(&builder.layout)
+        )
+        .get(lang)
     );
     if options.open {
         open_browser(&url);
@@ -193,13 +193,7 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         // moved the content folder or the theme.
         watches.update(&mut watcher, &builder.layout);
     }
-    println!(
-        "{}",
-        match lang {
-            Lang::Ja => "停止しました",
-            Lang::En => "stopped",
-        }
-    );
+    println!("{}", tr!("停止しました", "stopped").get(lang));
     Ok(())
 }
 
