@@ -1,12 +1,16 @@
 //! The second half of the `markup` fuzz target: its output must compile.
 //! Running typst for every fuzz input is far too slow, so this test takes
-//! a deterministic sample of the saved corpus (`fuzz/corpus/markup/`, at
-//! most [`SAMPLE`] files, spread evenly over the sorted names) and every
-//! saved crash input (`tests/fixtures/fuzz-regressions/markup/`), converts
-//! them, and compiles them in a few large Typst documents with the real
-//! typst. Every document must compile, and the text must come out: each
+//! the committed inputs of the target — its seeds
+//! (`tests/fixtures/fuzz-seeds/markup/` and the documents `markup.include`
+//! names) and every saved crash input (`tests/fixtures/fuzz-regressions/markup/`)
+//! — and, when `ANZEN_FUZZ_CORPUS` asks for the local corpus
+//! (`fuzz/corpus/markup/`, see `fuzz_regressions`), a deterministic sample
+//! of it (at most [`SAMPLE`] files, spread evenly over the sorted names). It
+//! converts them and compiles them in a few large Typst documents with the
+//! real typst. Every document must compile, and the text must come out: each
 //! word of the shown string literals must be in the PDF's text, in the
-//! part of it that belongs to its input.
+//! part of it that belongs to its input. The open findings in
+//! `tests/fixtures/fuzz-open/` are not compiled.
 //!
 //! Needs `typst` (env `ANZEN_TYPST`, else on PATH, else ~/.cargo/bin) and
 //! `pdftotext` (env `ANZEN_PDFTOTEXT`, else on PATH); `scripts/test`
@@ -18,10 +22,11 @@ use std::process::Command;
 #[allow(dead_code)]
 use crate::harness;
 
+use crate::fuzz_regressions;
 use crate::harness::Role;
 use anzen::render::pdf::markup::{BREAK, MarkupOptions, to_typst};
 
-/// Most corpus files compiled.
+/// Most local corpus files compiled.
 const SAMPLE: usize = 200;
 /// Inputs per Typst document.
 const BATCH: usize = 50;
@@ -67,32 +72,21 @@ struct Case {
     words: Vec<String>,
 }
 
-fn sorted_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .map(|e| e.expect("directory entry").path())
-                .filter(|p| p.is_file())
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    files
-}
-
-/// The sample of the corpus and every crash input, each input once.
+/// The seeds, every crash input and a sample of the local corpus when it
+/// is asked for, each input once.
 fn cases() -> Vec<Case> {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let corpus = sorted_files(&repo.join("fuzz/corpus/markup"));
+    let seeds = fuzz_regressions::seeds("markup");
     assert!(
-        corpus.len() >= 10,
-        "fuzz/corpus/markup/ is missing or nearly empty"
+        seeds.len() >= 10,
+        "tests/fixtures/fuzz-seeds/markup/ is missing or nearly empty"
     );
-    let step = corpus.len().div_ceil(SAMPLE);
-    let mut files: Vec<PathBuf> = corpus.into_iter().step_by(step).collect();
-    files.extend(sorted_files(
-        &repo.join("tests/fixtures/fuzz-regressions/markup"),
-    ));
+    let mut files = seeds;
+    files.extend(fuzz_regressions::included("markup"));
+    files.extend(fuzz_regressions::regressions("markup"));
+    let corpus = fuzz_regressions::local_corpus("markup");
+    let step = corpus.len().div_ceil(SAMPLE).max(1);
+    files.extend(corpus.into_iter().step_by(step));
     let mut seen = std::collections::HashSet::new();
     let mut cases = Vec::new();
     for file in files {
@@ -234,7 +228,7 @@ fn check_batch(typst: &Path, pdftotext: &Path, batch: &[&Case]) -> Vec<String> {
 }
 
 #[test]
-fn the_markup_corpus_compiles_and_keeps_its_text() {
+fn the_markup_seeds_compile_and_keep_their_text() {
     let typst = find_tool("typst", "ANZEN_TYPST", true);
     let pdftotext = find_tool("pdftotext", "ANZEN_PDFTOTEXT", false);
     let cases = cases();

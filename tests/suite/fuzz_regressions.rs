@@ -1,10 +1,16 @@
-//! What fuzzing found, replayed by a plain `cargo test` (no cargo-fuzz, no
-//! nightly): every input that once failed a fuzz target
-//! (`tests/fixtures/fuzz-regressions/<target>/`) and the committed corpus of
-//! every target (`fuzz/corpus/<target>/`) go through the same checks as the
-//! fuzz targets, which are in `fuzz/src/lib.rs` and included here.
+//! What fuzzing found and started from, replayed by a plain `cargo test`
+//! (no cargo-fuzz, no nightly) through the same checks as the fuzz targets
+//! (`fuzz/src/lib.rs`, included here as `harness`): for every target, its
+//! seeds (`tests/fixtures/fuzz-seeds/<target>/` and the project files its
+//! `<target>.include` names) and every input that once failed it
+//! (`tests/fixtures/fuzz-regressions/<target>/`).
 //!
-//! How to fuzz: see the README (`cargo fuzz run <target>` in `fuzz/`).
+//! The corpus a fuzz run grows (`fuzz/corpus/<target>/`) is not in git, and
+//! a test run does not depend on it: it is replayed only when
+//! `ANZEN_FUZZ_CORPUS` asks for it ([`corpus_targets`]), which is what
+//! `scripts/fuzz replay <target>` does.
+//!
+//! How to fuzz: see the README (`scripts/fuzz <target> [seconds]`).
 
 use std::path::{Path, PathBuf};
 
@@ -14,7 +20,11 @@ use crate::harness;
 use anzen::render::pdf::markup::{MarkupOptions, to_typst};
 use anzen::yaml;
 
-const TARGETS: &[&str] = &["frontmatter", "ledger", "answers", "markup", "fast_yaml"];
+/// The fuzz targets of `fuzz/`, each with its seeds.
+pub const TARGETS: &[&str] = &["frontmatter", "ledger", "answers", "markup", "fast_yaml"];
+
+/// The environment variable that asks for the local corpus to be replayed.
+const CORPUS_ENV: &str = "ANZEN_FUZZ_CORPUS";
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -33,17 +43,122 @@ fn files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn regressions(target: &str) -> Vec<PathBuf> {
+/// The committed seeds of `target`: `tests/fixtures/fuzz-seeds/<target>/`.
+pub fn seeds(target: &str) -> Vec<PathBuf> {
+    files(&repo().join("tests/fixtures/fuzz-seeds").join(target))
+}
+
+/// The project files `tests/fixtures/fuzz-seeds/<target>.include` names (one
+/// repository path a line, a folder meaning every file in it, `#` starting
+/// a comment), which seed `target` too. A named path that does not exist,
+/// or a folder without files, fails: a moved sample file must not quietly
+/// leave a target with fewer inputs.
+pub fn included(target: &str) -> Vec<PathBuf> {
+    let list = repo()
+        .join("tests/fixtures/fuzz-seeds")
+        .join(format!("{target}.include"));
+    let Ok(text) = std::fs::read_to_string(&list) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let path = repo().join(line);
+        if path.is_dir() {
+            let found = files(&path);
+            assert!(!found.is_empty(), "{}: {line} has no files", list.display());
+            out.extend(found);
+        } else {
+            assert!(path.is_file(), "{}: {line} does not exist", list.display());
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Every input that once failed `target`:
+/// `tests/fixtures/fuzz-regressions/<target>/`.
+pub fn regressions(target: &str) -> Vec<PathBuf> {
     files(&repo().join("tests/fixtures/fuzz-regressions").join(target))
 }
 
-fn corpus(target: &str) -> Vec<PathBuf> {
-    files(&repo().join("fuzz/corpus").join(target))
+/// The targets whose local corpus (`fuzz/corpus/<target>/`) is replayed, from
+/// the value of `ANZEN_FUZZ_CORPUS`: none when it is unset, empty or `0`;
+/// every target that has a corpus for `1` or `all`; else the targets it
+/// names, separated by commas, each of which must be a target.
+pub fn corpus_targets(value: Option<&str>) -> Result<Vec<&'static str>, String> {
+    match value.map(str::trim) {
+        None | Some("" | "0") => Ok(Vec::new()),
+        Some("1" | "all") => Ok(TARGETS.to_vec()),
+        Some(list) => list
+            .split(',')
+            .map(str::trim)
+            .map(|name| {
+                TARGETS.iter().copied().find(|t| *t == name).ok_or_else(|| {
+                    format!(
+                        "{CORPUS_ENV}={list}: {name:?} is not a fuzz target ({})",
+                        TARGETS.join(", ")
+                    )
+                })
+            })
+            .collect(),
+    }
 }
 
-/// Runs `check` on every file and reports all that fail together.
-fn replay(files: &[PathBuf], check: fn(&[u8])) {
-    let failures: Vec<String> = files
+/// The local corpus of `target` when `ANZEN_FUZZ_CORPUS` asks for it, else
+/// nothing. A target named on its own must have a corpus; with `1` or
+/// `all`, a target without one is skipped (but not every one may be).
+pub fn local_corpus(target: &str) -> Vec<PathBuf> {
+    let value = std::env::var(CORPUS_ENV).ok();
+    let targets = corpus_targets(value.as_deref()).unwrap_or_else(|e| panic!("{e}"));
+    if !targets.contains(&target) {
+        return Vec::new();
+    }
+    let dir = repo().join("fuzz/corpus").join(target);
+    let corpus = files(&dir);
+    let every = matches!(value.as_deref().map(str::trim), Some("1" | "all"));
+    if every {
+        let any = TARGETS
+            .iter()
+            .any(|t| !files(&repo().join("fuzz/corpus").join(t)).is_empty());
+        assert!(
+            any,
+            "{CORPUS_ENV} is set, but no fuzz/corpus/<target>/ has files: run scripts/fuzz <target> first"
+        );
+    } else {
+        assert!(
+            !corpus.is_empty(),
+            "{CORPUS_ENV} names {target}, but {} has no files: run scripts/fuzz {target} first",
+            dir.display()
+        );
+    }
+    corpus
+}
+
+/// The inputs of `target` that `cargo test` replays: its seeds, the project
+/// files it includes, and its local corpus when asked for.
+fn inputs(target: &str) -> Vec<PathBuf> {
+    let seeds = seeds(target);
+    assert!(
+        !seeds.is_empty(),
+        "tests/fixtures/fuzz-seeds/{target}/ has no seeds"
+    );
+    let included = included(target);
+    let corpus = local_corpus(target);
+    eprintln!(
+        "{target}: {} seeds, {} project files, {} corpus inputs",
+        seeds.len(),
+        included.len(),
+        corpus.len()
+    );
+    [seeds, included, corpus].concat()
+}
+
+/// The files on which `check` panics, each with its message.
+fn failures(files: &[PathBuf], check: fn(&[u8])) -> Vec<String> {
+    files
         .iter()
         .filter_map(|file| {
             let data = std::fs::read(file).expect("readable input");
@@ -56,7 +171,12 @@ fn replay(files: &[PathBuf], check: fn(&[u8])) {
                 format!("{}: {msg}", file.display())
             })
         })
-        .collect();
+        .collect()
+}
+
+/// Runs `check` on every file and reports all that fail together.
+fn replay(files: &[PathBuf], check: fn(&[u8])) {
+    let failures = failures(files, check);
     assert!(
         failures.is_empty(),
         "{} of {} inputs failed:\n{}",
@@ -77,14 +197,61 @@ fn check_of(target: &str) -> fn(&[u8]) {
     }
 }
 
+/// Each target starts from a real set of seeds, so that its replay cannot
+/// quietly test nothing; the regressions are there too.
 #[test]
-fn every_target_has_a_corpus() {
+fn every_target_has_seeds_and_its_included_files_exist() {
     for target in TARGETS {
+        let seeds = seeds(target);
         assert!(
-            corpus(target).len() >= 10,
-            "fuzz/corpus/{target}/ is missing or nearly empty"
+            seeds.len() >= 3,
+            "tests/fixtures/fuzz-seeds/{target}/ is missing or nearly empty"
         );
+        for seed in &seeds {
+            let size = std::fs::metadata(seed).expect("a seed").len();
+            assert!(size <= 4096, "{}: a seed is small", seed.display());
+        }
     }
+    // Every list names files that are there (see `included`).
+    let included: usize = TARGETS.iter().map(|t| included(t).len()).sum();
+    assert!(included >= 20, "{included} project files included");
+    let regressions: usize = TARGETS.iter().map(|t| regressions(t).len()).sum();
+    assert!(regressions >= 5, "{regressions} regression inputs");
+}
+
+/// The local corpus is replayed only when asked for, and a target name
+/// that is not one is refused rather than ignored.
+#[test]
+fn the_local_corpus_is_replayed_only_when_asked_for() {
+    assert_eq!(corpus_targets(None), Ok(vec![]));
+    assert_eq!(corpus_targets(Some("")), Ok(vec![]));
+    assert_eq!(corpus_targets(Some("0")), Ok(vec![]));
+    assert_eq!(corpus_targets(Some("1")), Ok(TARGETS.to_vec()));
+    assert_eq!(corpus_targets(Some("all")), Ok(TARGETS.to_vec()));
+    assert_eq!(
+        corpus_targets(Some("fast_yaml, markup")),
+        Ok(vec!["fast_yaml", "markup"])
+    );
+    let e = corpus_targets(Some("fast-yaml")).unwrap_err();
+    assert!(e.contains("\"fast-yaml\" is not a fuzz target"), "{e}");
+}
+
+/// A failing input is reported, with its file and message, beside the
+/// inputs that pass.
+#[test]
+fn the_replay_reports_each_failing_input() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let good = dir.path().join("good");
+    let bad = dir.path().join("bad");
+    std::fs::write(&good, "fine").unwrap();
+    std::fs::write(&bad, "boom").unwrap();
+    let check: fn(&[u8]) = |data| assert!(data != b"boom", "found boom");
+    let failures = failures(&[good, bad.clone()], check);
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(
+        failures[0].starts_with(&bad.display().to_string()) && failures[0].contains("found boom"),
+        "{failures:?}"
+    );
 }
 
 #[test]
@@ -95,28 +262,28 @@ fn saved_crash_inputs_pass() {
 }
 
 #[test]
-fn frontmatter_corpus_passes() {
-    replay(&corpus("frontmatter"), harness::frontmatter);
+fn frontmatter_seeds_pass() {
+    replay(&inputs("frontmatter"), harness::frontmatter);
 }
 
 #[test]
-fn ledger_corpus_passes() {
-    replay(&corpus("ledger"), harness::ledger);
+fn ledger_seeds_pass() {
+    replay(&inputs("ledger"), harness::ledger);
 }
 
 #[test]
-fn answers_corpus_passes() {
-    replay(&corpus("answers"), harness::answers);
+fn answers_seeds_pass() {
+    replay(&inputs("answers"), harness::answers);
 }
 
 #[test]
-fn fast_yaml_corpus_passes() {
-    replay(&corpus("fast_yaml"), harness::fast_yaml);
+fn fast_yaml_seeds_pass() {
+    replay(&inputs("fast_yaml"), harness::fast_yaml);
 }
 
 #[test]
-fn markup_corpus_passes() {
-    replay(&corpus("markup"), harness::markup);
+fn markup_seeds_pass() {
+    replay(&inputs("markup"), harness::markup);
 }
 
 fn regression(target: &str, name: &str) -> String {
