@@ -8,6 +8,7 @@ use super::{Global, Outcome};
 use crate::check::Summary;
 use crate::date::Date;
 use crate::diag::Finding;
+use crate::model::project::AsOfSource;
 use crate::report::{human, json};
 use crate::standard::Rules;
 use crate::tr;
@@ -52,7 +53,7 @@ pub fn run(g: &Global, format: Format) -> Outcome {
         g,
         format,
         &ws.findings,
-        Some(ws.project.as_of),
+        Some((ws.project.as_of, &ws.project.as_of_source)),
         &ws.standard.id,
     );
     // The process ends here: freeing a million ledger entries one by one
@@ -66,22 +67,30 @@ pub fn print(
     g: &Global,
     format: Format,
     findings: &[Finding],
-    as_of: Option<Date>,
+    as_of: Option<(Date, &AsOfSource)>,
     standard: &str,
 ) -> ExitCode {
     let summary = Summary::of(findings);
-    let as_of = as_of.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+    let source = as_of.map(|(_, s)| s.clone());
+    let as_of = as_of
+        .map(|(d, _)| d.to_string())
+        .unwrap_or_else(|| "-".into());
+    let line = || match &source {
+        Some(s) => human::summary_from(summary, &as_of, &s.describe(), g.lang),
+        None => human::summary(summary, &as_of, g.lang),
+    };
     match format {
         Format::Human => {
             print!("{}", human::findings(findings, g.lang));
             if !g.quiet {
-                println!("{}", human::summary(summary, &as_of, g.lang));
+                println!("{}", line());
             }
         }
         Format::Json => {
             let report = json::CheckReport {
                 tool_version: env!("CARGO_PKG_VERSION"),
                 as_of,
+                as_of_source: source.as_ref(),
                 standard,
                 summary,
                 findings,
@@ -90,7 +99,7 @@ pub fn print(
         }
         Format::Github => {
             print!("{}", crate::report::github::annotations(findings, g.lang));
-            println!("{}", human::summary(summary, &as_of, g.lang));
+            println!("{}", line());
         }
         Format::Sarif => {
             let log = crate::report::sarif::log(findings, &Rules::bundled(), g.lang);

@@ -20,6 +20,7 @@ use walkdir::WalkDir;
 use crate::date::Date;
 use crate::diag::{Finding, Location, rel_path};
 use crate::model::config::CONFIG_FILE;
+use crate::model::project::AsOfSource;
 use crate::model::{Config, Project};
 use crate::standard::LedgerKinds;
 use crate::tr;
@@ -111,7 +112,7 @@ pub fn load(
 ) -> Result<(Project, Vec<Finding>), LoadError> {
     let mut findings = Vec::new();
     let config = load_config(root)?;
-    let as_of = options.as_of.or(config.as_of).unwrap_or_else(Date::today);
+    let (as_of, as_of_source) = as_of(root, options, &config);
     let content = root.join(&config.content_dir);
     if !content.is_dir() {
         return Err(LoadError::ContentMissing(content));
@@ -234,6 +235,7 @@ pub fn load(
         config,
         config_file: CONFIG_FILE.to_string(),
         as_of,
+        as_of_source,
         documents,
         ledgers,
         answers,
@@ -243,6 +245,26 @@ pub fn load(
         unreadable_dirs,
     };
     Ok((project, findings))
+}
+
+/// The as-of date and where it came from: `--as-of`, else the config's
+/// `as_of`, else the committer date of HEAD when the tracked files have no
+/// uncommitted changes (the same commit always checks the same), else today.
+fn as_of(root: &Path, options: &LoadOptions, config: &Config) -> (Date, AsOfSource) {
+    if let Some(d) = options.as_of {
+        return (d, AsOfSource::Flag);
+    }
+    if let Some(d) = config.as_of {
+        return (d, AsOfSource::Config);
+    }
+    match crate::git::revision(root) {
+        Some(r) if !r.dirty => match Date::parse(&r.date) {
+            Ok(d) => (d, AsOfSource::Commit { short: r.short }),
+            Err(_) => (Date::today(), AsOfSource::Today { in_git: true }),
+        },
+        Some(_) => (Date::today(), AsOfSource::Today { in_git: true }),
+        None => (Date::today(), AsOfSource::Today { in_git: false }),
+    }
 }
 
 /// Marks documents whose body changed in git after their approval date.

@@ -15,6 +15,52 @@ pub const DOCUMENTS_DIR: &str = "documents";
 /// Ledgers live under this folder of the content folder.
 pub const LEDGERS_DIR: &str = "ledgers";
 
+/// Where the as-of date came from: `--as-of`, `as_of` in the config, or,
+/// when neither gives one, the committer date of HEAD (a clean working
+/// tree: a build stays the same for a commit) or today (uncommitted
+/// changes, or no git).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "from")]
+pub enum AsOfSource {
+    /// `--as-of` on the command line.
+    Flag,
+    /// `as_of:` in anzen.yaml.
+    Config,
+    /// The committer date of HEAD; the tree has no uncommitted changes.
+    Commit {
+        /// The commit (short id).
+        short: String,
+    },
+    /// Today: the tree has uncommitted changes, or is not in git.
+    Today {
+        /// Whether the project is in git (with uncommitted changes).
+        in_git: bool,
+    },
+}
+
+impl AsOfSource {
+    /// Where the date came from, for the summary line.
+    pub fn describe(&self) -> crate::i18n::Text {
+        use crate::tr;
+        match self {
+            AsOfSource::Flag => tr!("--as-of で指定", "given with --as-of"),
+            AsOfSource::Config => tr!("anzen.yaml の as_of", "as_of in anzen.yaml"),
+            AsOfSource::Commit { short } => tr!(
+                "HEAD（{}）のコミット日",
+                "the commit date of HEAD ({})"; short
+            ),
+            AsOfSource::Today { in_git: true } => tr!(
+                "今日（未コミットの変更があるため）",
+                "today (the working tree has uncommitted changes)"
+            ),
+            AsOfSource::Today { in_git: false } => tr!(
+                "今日（git の外のため）",
+                "today (not in a git repository)"
+            ),
+        }
+    }
+}
+
 /// Everything loaded from a project root.
 #[derive(Debug, Clone, Serialize)]
 pub struct Project {
@@ -26,6 +72,8 @@ pub struct Project {
     pub config_file: String,
     /// The date checks are made for.
     pub as_of: Date,
+    /// Where the as-of date came from.
+    pub as_of_source: AsOfSource,
     /// Documents, sorted by path.
     pub documents: Vec<Document>,
     /// Ledgers, sorted by path.

@@ -44,7 +44,14 @@ pub fn findings(findings: &[Finding], lang: Lang) -> String {
     out
 }
 
-/// The closing line of `anzen check`.
+/// The closing line of `anzen check`, saying where the as-of date came
+/// from (`anzen.yaml`, `--as-of`, the commit date of HEAD, today).
+pub fn summary_from(s: Summary, as_of: &str, source: &crate::i18n::Text, lang: Lang) -> String {
+    let sep = if lang == Lang::Ja { "、" } else { ", " };
+    summary(s, &format!("{as_of}{sep}{}", source.get(lang)), lang)
+}
+
+/// The closing line of a command: counts and the as-of date.
 pub fn summary(s: Summary, as_of: &str, lang: Lang) -> String {
     match (s.errors + s.warnings, lang) {
         (0, Lang::Ja) => format!("問題は見つかりませんでした（基準日 {as_of}）"),

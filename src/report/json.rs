@@ -12,6 +12,9 @@ pub struct CheckReport<'a> {
     pub tool_version: &'a str,
     /// The as-of date of the checks.
     pub as_of: String,
+    /// Where it came from (`{"from": "config"}`, `commit`, `today`, `flag`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of_source: Option<&'a crate::model::project::AsOfSource>,
     /// The standard checked against.
     pub standard: &'a str,
     /// Counts.
