@@ -387,7 +387,7 @@ impl Workspace {
         let _lock = crate::write::OutputLock::take(&out).map_err(OutputError::from)?;
         let cx = self.context();
         let report = crate::view::monthly::build(&cx, month)
-            .map_err(|e| BuildError::Report(Text::new(e.to_string(), e.to_string())))?;
+            .map_err(|e| BuildError::Report(e.text()))?;
         let theme = self.theme()?;
         let mut context = tera::Context::new();
         context.insert("r", &report);

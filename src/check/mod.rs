@@ -6,6 +6,7 @@
 mod answers;
 mod certificates;
 mod coverage;
+mod dates;
 mod documents;
 pub mod evidence;
 mod names;
@@ -44,6 +45,8 @@ pub struct Context<'a> {
     /// What failed to load (its own finding says why), so that it is not
     /// reported again as missing.
     pub unloaded: Unloaded,
+    /// The phase of the contract on the as-of date.
+    pub phase: crate::standard::Phase,
 }
 
 /// Document, ledger and answers files that exist but could not be loaded
@@ -115,6 +118,7 @@ impl<'a> Context<'a> {
             ledgers: project.ledgers_by_id(),
             staff,
             unloaded: Unloaded::of(project),
+            phase: project.phase(),
         }
     }
 
@@ -189,7 +193,8 @@ pub fn run(project: &Project, standard: &Standard, kinds: &LedgerKinds) -> Vec<F
     // The groups are independent: run in parallel, their findings joined
     // in this order (so the same finding is always the one kept by dedup).
     type Group = fn(&Context, &mut Vec<Finding>);
-    const GROUPS: [Group; 7] = [
+    const GROUPS: [Group; 8] = [
+        dates::check,
         documents::check,
         names::check,
         references::check,

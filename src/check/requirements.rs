@@ -9,7 +9,7 @@ use crate::standard::Check;
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     for req in &cx.standard.requirements {
-        for c in &req.checks {
+        for c in req.checks.iter().filter(|c| c.applies_in(cx.phase)) {
             let mut found = Vec::new();
             run(cx, &req.id, c, &mut found);
             out.extend(found.into_iter().map(|f| {
@@ -31,7 +31,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
         if na {
             continue;
         }
-        for c in &item.checks {
+        for c in item.checks.iter().filter(|c| c.applies_in(cx.phase)) {
             let mut found = Vec::new();
             run(cx, &item.id, c, &mut found);
             out.extend(found.into_iter().map(|f| f.item(&item.id)));

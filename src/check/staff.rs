@@ -7,14 +7,15 @@ use crate::diag::{Finding, Location};
 use crate::model::Entry;
 use crate::tr;
 
-/// Roster entries still working on the as-of date.
+/// Roster entries working on the roster day: the as-of date, or, before
+/// work starts, the work start date (those who start with the work count).
 fn active<'a>(cx: &'a Context) -> impl Iterator<Item = &'a Entry> + 'a {
-    let as_of = cx.project.as_of;
+    let day = cx.project.roster_day();
     cx.project
         .entries_of("staff")
         .map(|(_, e)| e)
         .filter(move |e| {
-            e.date("left").is_none_or(|l| l >= as_of) && e.date("joined").is_none_or(|j| j <= as_of)
+            e.date("left").is_none_or(|l| l >= day) && e.date("joined").is_none_or(|j| j <= day)
         })
 }
 

@@ -149,7 +149,7 @@ pub fn document_stubs(standard: &Standard) -> Vec<DocumentStub> {
         .collect();
     for r in &standard.requirements {
         for check in &r.checks {
-            let Check::Document { kinds, .. } = check else {
+            let Check::Document { kinds, .. } = &check.check else {
                 continue;
             };
             let already = stubs.iter().any(|s| {
@@ -412,7 +412,7 @@ fn retention_kinds(standard: &Standard) -> BTreeSet<String> {
         .iter()
         .flat_map(|r| &r.checks)
         .chain(standard.checklist.items.iter().flat_map(|i| &i.checks))
-        .filter_map(|c| match c {
+        .filter_map(|c| match &c.check {
             Check::Retention { ledger, .. } => Some(ledger.clone()),
             _ => None,
         })
@@ -426,7 +426,7 @@ fn retention_years(standard: &Standard, kind: &str) -> u32 {
         .iter()
         .flat_map(|r| &r.checks)
         .chain(standard.checklist.items.iter().flat_map(|i| &i.checks))
-        .filter_map(|c| match c {
+        .filter_map(|c| match &c.check {
             Check::Retention {
                 ledger,
                 years,

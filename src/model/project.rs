@@ -112,6 +112,18 @@ impl Project {
         map
     }
 
+    /// The phase of the contract on the as-of date.
+    pub fn phase(&self) -> crate::standard::Phase {
+        let c = &self.config.contract;
+        crate::standard::Phase::on(self.as_of, c.work_start, c.end)
+    }
+
+    /// The day whose roster counts: the as-of date, or, before work
+    /// starts, the work start date (staff joining on it count already).
+    pub fn roster_day(&self) -> Date {
+        self.as_of.max(self.config.contract.work_start)
+    }
+
     /// All ledgers of a kind.
     pub fn ledgers_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Ledger> + 'a {
         self.ledgers.iter().filter(move |l| l.kind == kind)

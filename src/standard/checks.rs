@@ -9,6 +9,89 @@ use crate::date::Date;
 use crate::diag::Severity;
 use crate::model::DocKind;
 
+/// The phases of a contract a check is made in, from the as-of date and
+/// the contract's dates: before work starts (着手前, the pre-work
+/// submission), while the work runs (履行中), and after the contract ends
+/// (終了後: deletion and return, retention).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Before `contract.work_start`.
+    BeforeWork,
+    /// From `work_start` to `contract.end`.
+    InProgress,
+    /// After `contract.end`.
+    AfterEnd,
+}
+
+impl Phase {
+    /// Every phase, in order.
+    pub const ALL: [Phase; 3] = [Phase::BeforeWork, Phase::InProgress, Phase::AfterEnd];
+
+    /// The phase of a contract on `as_of`.
+    pub fn on(as_of: Date, work_start: Date, end: Date) -> Phase {
+        if as_of < work_start {
+            Phase::BeforeWork
+        } else if as_of > end {
+            Phase::AfterEnd
+        } else {
+            Phase::InProgress
+        }
+    }
+
+    /// The name shown to people.
+    pub fn label(self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            Phase::BeforeWork => Text::new("着手前", "before work starts"),
+            Phase::InProgress => Text::new("履行中", "in progress"),
+            Phase::AfterEnd => Text::new("終了後", "after the contract ends"),
+        }
+    }
+}
+
+/// A check with the phases of the contract it is made in (all of them
+/// when `phases` is not given).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct CheckSpec {
+    /// The phases it applies to; every phase when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phases: Option<Vec<Phase>>,
+    /// The check.
+    #[serde(flatten)]
+    pub check: Check,
+}
+
+impl CheckSpec {
+    /// Whether the check is made in `phase`.
+    pub fn applies_in(&self, phase: Phase) -> bool {
+        self.phases.as_ref().is_none_or(|p| p.contains(&phase))
+    }
+
+    /// What the check demands, with its phases when they are limited.
+    pub fn describe(&self) -> crate::i18n::Text {
+        let base = self.check.describe();
+        match &self.phases {
+            None => base,
+            Some(p) => {
+                let ja: Vec<String> = p.iter().map(|x| x.label().ja).collect();
+                let en: Vec<String> = p.iter().map(|x| x.label().en).collect();
+                crate::i18n::Text::new(
+                    format!("{}（{}）", base.ja, ja.join("・")),
+                    format!("{} ({})", base.en, en.join(", ")),
+                )
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for CheckSpec {
+    type Target = Check;
+    fn deref(&self) -> &Check {
+        &self.check
+    }
+}
+
 /// One declarative check.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(tag = "check", rename_all = "snake_case", deny_unknown_fields)]

@@ -44,6 +44,10 @@ pub struct FieldSpec {
     /// Holds personal data (names, signatures).
     #[serde(default)]
     pub personal: bool,
+    /// A date that may lie after the as-of date (a planned start, an
+    /// expiry); other dates record what happened and may not.
+    #[serde(default)]
+    pub planned: bool,
     /// Column title (Japanese).
     pub title: String,
     /// Allowed values, for enums.

@@ -9,7 +9,7 @@ pub mod rules;
 
 use serde::{Deserialize, Serialize};
 
-pub use checks::Check;
+pub use checks::{Check, CheckSpec, Phase};
 pub use kinds::{FieldSpec, FieldType, LedgerKind, LedgerKinds};
 pub use rules::{RuleInfo, Rules};
 
@@ -90,7 +90,7 @@ pub struct ChecklistItem {
     pub requirements: Vec<String>,
     /// Checks that apply to this item.
     #[serde(default)]
-    pub checks: Vec<Check>,
+    pub checks: Vec<CheckSpec>,
     /// Ledger contents that contradict a 該当無 answer.
     #[serde(default)]
     pub na_contradicted_by: Vec<checks::LedgerCondition>,
@@ -123,7 +123,7 @@ pub struct Requirement {
     pub source: Option<String>,
     /// Checks that apply.
     #[serde(default)]
-    pub checks: Vec<Check>,
+    pub checks: Vec<CheckSpec>,
 }
 
 impl Standard {

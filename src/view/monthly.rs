@@ -68,6 +68,32 @@ pub enum MonthlyError {
         /// Contract end.
         end: String,
     },
+    /// The month has not ended on the as-of date: its report would leave
+    /// out what is still to come.
+    #[error("{month} has not ended yet (as of {as_of})")]
+    NotEnded {
+        /// The month.
+        month: String,
+        /// The as-of date.
+        as_of: String,
+    },
+}
+
+impl MonthlyError {
+    /// The message in both languages.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::tr;
+        match self {
+            MonthlyError::OutsideContract { month, start, end } => tr!(
+                "{} は契約期間（{} 〜 {}）の外です",
+                "{} is outside the contract period {} to {}"; month, start, end
+            ),
+            MonthlyError::NotEnded { month, as_of } => tr!(
+                "{} はまだ終わっていません（基準日 {}）。月が終わってから報告書を作ってください",
+                "{} has not ended yet (as of {}); make its report once the month is over"; month, as_of
+            ),
+        }
+    }
 }
 
 fn month_ja(m: Month) -> String {
@@ -87,6 +113,12 @@ pub fn build(cx: &Context, month: Month) -> Result<MonthlyReport, MonthlyError> 
             month: month.to_string(),
             start: c.contract.start.to_string(),
             end: c.contract.end.to_string(),
+        });
+    }
+    if cx.project.as_of.month() <= month {
+        return Err(MonthlyError::NotEnded {
+            month: month.to_string(),
+            as_of: cx.project.as_of.to_string(),
         });
     }
     let in_month = |e: &Entry, field: &str| e.date(field).is_some_and(|d| d >= from && d <= to);
