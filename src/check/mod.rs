@@ -15,6 +15,7 @@ mod records;
 pub(crate) mod references;
 mod requirements;
 mod staff;
+mod substance;
 pub mod status;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -193,7 +194,8 @@ pub fn run(project: &Project, standard: &Standard, kinds: &LedgerKinds) -> Vec<F
     // The groups are independent: run in parallel, their findings joined
     // in this order (so the same finding is always the one kept by dedup).
     type Group = fn(&Context, &mut Vec<Finding>);
-    const GROUPS: [Group; 8] = [
+    const GROUPS: [Group; 9] = [
+        substance::check,
         dates::check,
         documents::check,
         names::check,

@@ -121,6 +121,14 @@ pub fn config() -> Value {
             "content_dir": text("内容のフォルダ", "既定は content"),
             "theme": text("テーマ", "themes/ の下のフォルダ名。既定のテーマを部分的に置き換える"),
             "allow_pii": texts("個人データに見えるが問題ない文字列", "会社の代表番号など。pii.* の検査が無視する"),
+            "check": object(
+                "検査のしきい値",
+                "anzen check の判断に使う値",
+                &[],
+                json!({
+                    "na_reason_min_chars": {"type": "integer", "minimum": 0, "title": "該当無の理由の最小文字数", "description": "これより短い理由は answer.na-reason-empty（既定 10）"},
+                }),
+            ),
             "site": object(
                 "サイトの設定",
                 "anzen build が作るサイト",

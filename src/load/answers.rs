@@ -165,5 +165,11 @@ fn answer(raw: AnswerEntry, node: &Node, file: &str) -> Answer {
         confirmed_location: node
             .key("confirmed")
             .map(|k| Location::new(file, k.line, k.column)),
+        reason_location: node.get("reason").map(at),
+        note_location: node.get("note").map(at),
+        plan_location: node
+            .get("remediation")
+            .and_then(|r| r.get("plan"))
+            .map(at),
     }
 }

@@ -130,6 +130,7 @@ pub fn load(
     let mut unreadable_dirs = BTreeSet::new();
     let mut answered_invalid = Vec::new();
     let mut pending = Vec::new();
+    let mut evidence = std::collections::BTreeMap::new();
 
     // Symlinks are never followed; the canonical content folder tells the
     // ones that point out of it (reported) from those that stay inside.
@@ -176,16 +177,19 @@ pub fn load(
                 continue;
             }
             Kind::Evidence => {
-                // Evidence: only its existence matters to the checks, but the
+                // Evidence: its size and first bytes for the checks; the
                 // site copies it, so say now if it cannot be read.
-                if let Err(e) = std::fs::File::open(path) {
-                    findings.push(
+                match evidence_file(path) {
+                    Ok(e) => {
+                        evidence.insert(content_rel, e);
+                    }
+                    Err(e) => findings.push(
                         Finding::error(
                             "file.unreadable",
                             tr!("読み込めません: {}", "cannot read: {}"; e),
                         )
                         .at(Location::file(&rel)),
-                    );
+                    ),
                 }
                 continue;
             }
@@ -228,6 +232,7 @@ pub fn load(
             }
         }
     }
+    digest_lookalikes(&content, &mut evidence);
     let history = crate::load::history::read(root);
     mark_edited_after_approval(root, &history, &as_of.to_string(), &mut documents);
     let project = Project {
@@ -243,6 +248,7 @@ pub fn load(
         history,
         files,
         unreadable_dirs,
+        evidence,
     };
     Ok((project, findings))
 }
@@ -281,6 +287,57 @@ fn mark_edited_after_approval(
         if let Some(approved) = d.meta.approval.as_ref().map(|a| a.date.to_string()) {
             d.edited_after_approval =
                 crate::load::history::last_body_change(root, history, &d.file, &approved, as_of);
+        }
+    }
+}
+
+/// The size and first bytes of an evidence file.
+fn evidence_file(path: &Path) -> std::io::Result<crate::model::project::EvidenceFile> {
+    use std::io::Read;
+    let f = std::fs::File::open(path)?;
+    let size = f.metadata()?.len();
+    let mut head = Vec::with_capacity(crate::model::project::EvidenceFile::HEAD);
+    f.take(crate::model::project::EvidenceFile::HEAD as u64)
+        .read_to_end(&mut head)?;
+    Ok(crate::model::project::EvidenceFile {
+        size,
+        head,
+        digest: None,
+    })
+}
+
+/// Hashes the evidence files that share their size with another (only
+/// they can be copies of each other), in parallel; a file that cannot be
+/// read now keeps no digest.
+fn digest_lookalikes(
+    content: &Path,
+    evidence: &mut std::collections::BTreeMap<String, crate::model::project::EvidenceFile>,
+) {
+    use rayon::prelude::*;
+    use sha2::Digest;
+    let mut by_size: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    for e in evidence.values().filter(|e| e.size > 0) {
+        *by_size.entry(e.size).or_default() += 1;
+    }
+    let wanted: Vec<String> = evidence
+        .iter()
+        .filter(|(_, e)| e.digest.is_none() && e.size > 0 && by_size[&e.size] > 1)
+        .map(|(k, _)| k.clone())
+        .collect();
+    let digests: Vec<(String, Option<[u8; 32]>)> = wanted
+        .into_par_iter()
+        .map(|rel| {
+            let digest = std::fs::File::open(content.join(&rel)).ok().and_then(|mut f| {
+                let mut h = sha2::Sha256::new();
+                std::io::copy(&mut f, &mut h).ok()?;
+                Some(h.finalize().into())
+            });
+            (rel, digest)
+        })
+        .collect();
+    for (rel, d) in digests {
+        if let Some(e) = evidence.get_mut(&rel) {
+            e.digest = d;
         }
     }
 }
@@ -592,6 +649,7 @@ pub fn reload_file(project: &mut Project, kinds: &LedgerKinds, content_rel: &str
         project.answered_invalid.clear();
     }
     project.files.remove(content_rel);
+    project.evidence.remove(content_rel);
     // As in `load`: links are reported when they lead out, never followed;
     // only regular files are read.
     let Ok(meta) = std::fs::symlink_metadata(&path) else {
@@ -613,14 +671,18 @@ pub fn reload_file(project: &mut Project, kinds: &LedgerKinds, content_rel: &str
             return findings;
         }
         Kind::Evidence => {
-            if let Err(e) = std::fs::File::open(&path) {
-                findings.push(
+            match evidence_file(&path) {
+                Ok(e) => {
+                    project.evidence.insert(content_rel.to_string(), e);
+                    digest_lookalikes(&content, &mut project.evidence);
+                }
+                Err(e) => findings.push(
                     Finding::error(
                         "file.unreadable",
                         tr!("読み込めません: {}", "cannot read: {}"; e),
                     )
                     .at(Location::file(&rel)),
-                );
+                ),
             }
             return findings;
         }

@@ -111,6 +111,12 @@ pub struct Answer {
     pub confirmed: Option<Confirmed>,
     /// Position of the `confirmed` key, if any.
     pub confirmed_location: Option<Location>,
+    /// Position of the `reason` value, if any.
+    pub reason_location: Option<Location>,
+    /// Position of the `note` value, if any.
+    pub note_location: Option<Location>,
+    /// Position of the remediation's `plan` value, if any.
+    pub plan_location: Option<Location>,
 }
 
 /// The raw YAML shape of one answer entry.

@@ -39,11 +39,30 @@ pub struct Config {
     /// Submission package options.
     #[serde(default)]
     pub package: PackageConfig,
+    /// Thresholds of the checks.
+    #[serde(default)]
+    pub check: CheckConfig,
     /// Numbers and addresses that look like personal data but are not (a
     /// made-up My Number in an example, the company's switchboard): the
     /// `pii.*` checks leave them alone.
     #[serde(default)]
     pub allow_pii: Vec<String>,
+}
+
+/// Thresholds of the checks (`check:` in anzen.yaml).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckConfig {
+    /// The shortest reason a 該当無 may give, in characters (default 10).
+    pub na_reason_min_chars: usize,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            na_reason_min_chars: 10,
+        }
+    }
 }
 
 /// Options of the submission zip.

@@ -91,6 +91,31 @@ pub struct Project {
     /// Folders under the content folder that could not be listed (reported
     /// as `file.unreadable`), relative to it: what they hold is unknown.
     pub unreadable_dirs: BTreeSet<String>,
+    /// What the checks know of each evidence file (every file that is not a
+    /// document, ledger or the answers), by path relative to the content
+    /// folder.
+    pub evidence: BTreeMap<String, EvidenceFile>,
+}
+
+/// An evidence file as the load stage saw it: enough to tell an empty
+/// file, a file whose bytes are not what its name says, and two files
+/// that are copies of each other, without holding the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvidenceFile {
+    /// Size in bytes.
+    pub size: u64,
+    /// The first bytes (up to [`EvidenceFile::HEAD`]): the file's magic number.
+    #[serde(skip)]
+    pub head: Vec<u8>,
+    /// SHA-256 of the content, when another evidence file has the same
+    /// size (only then can it be a copy).
+    #[serde(skip)]
+    pub digest: Option<[u8; 32]>,
+}
+
+impl EvidenceFile {
+    /// How many leading bytes are kept.
+    pub const HEAD: usize = 8;
 }
 
 impl Project {
