@@ -79,6 +79,24 @@ impl Date {
         )
     }
 
+    /// The date `days` days later (or earlier, when negative).
+    pub fn plus_days(self, days: i64) -> Date {
+        Date(
+            self.0
+                .checked_add_signed(chrono::TimeDelta::days(days))
+                .unwrap_or(if days < 0 {
+                    NaiveDate::MIN
+                } else {
+                    NaiveDate::MAX
+                }),
+        )
+    }
+
+    /// Days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: Date) -> i64 {
+        (later.0 - self.0).num_days()
+    }
+
     /// The month this date falls in.
     pub fn month(self) -> Month {
         Month {

@@ -113,6 +113,13 @@ pub struct Diff {
     pub answers: Vec<(String, String, String)>,
     /// Requirements whose status changed: id, before, after.
     pub requirements: Vec<(String, String, String)>,
+    /// Evidence references of answers that changed (a removed reference
+    /// weakens an answer even when no finding changes).
+    pub evidence: Vec<EvidenceChange>,
+    /// Remediation plans of いいえ answers that changed: item, before, after.
+    pub remediations: Vec<(String, String, String)>,
+    /// Requirements that documents claim (`satisfies`) that changed.
+    pub satisfies: Vec<SatisfiesChange>,
     /// Findings in head and not in base.
     pub introduced: Vec<FindingLine>,
     /// Findings in base and not in head.
@@ -125,6 +132,30 @@ pub struct Diff {
     pub documents_changed: Vec<DocumentChange>,
     /// Ledgers that changed.
     pub ledgers: Vec<LedgerChange>,
+}
+
+/// How the evidence an answer cites changed.
+#[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
+pub struct EvidenceChange {
+    /// The checklist item.
+    pub item: String,
+    /// References added.
+    pub added: Vec<String>,
+    /// References removed.
+    pub removed: Vec<String>,
+}
+
+/// How the requirements a document claims changed.
+#[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
+pub struct SatisfiesChange {
+    /// The document.
+    pub id: String,
+    /// Its title (head, else base).
+    pub title: String,
+    /// Claims added (`S4(2) → entry-exit`).
+    pub added: Vec<String>,
+    /// Claims removed.
+    pub removed: Vec<String>,
 }
 
 /// A finding, as listed in a diff.
@@ -179,6 +210,9 @@ impl Diff {
     pub fn is_empty(&self) -> bool {
         self.answers.is_empty()
             && self.requirements.is_empty()
+            && self.evidence.is_empty()
+            && self.remediations.is_empty()
+            && self.satisfies.is_empty()
             && self.introduced.is_empty()
             && self.fixed.is_empty()
             && self.documents_added.is_empty()
@@ -459,6 +493,86 @@ fn compare(base: &str, head: &str, as_of: Date, b: &Workspace, h: &Workspace) ->
         }
     }
 
+    // What each answer cites, and its remediation plan.
+    let answer_map = |s: &Workspace| -> BTreeMap<String, crate::model::Answer> {
+        s.project
+            .answers
+            .iter()
+            .flat_map(|a| &a.answers)
+            .map(|a| (a.item.clone(), a.clone()))
+            .collect()
+    };
+    let (mb, mh) = (answer_map(b), answer_map(h));
+    for item in h.standard.checklist.items.iter().map(|i| &i.id) {
+        let refs = |m: &BTreeMap<String, crate::model::Answer>| -> BTreeSet<String> {
+            m.get(item)
+                .map(|a| a.evidence.iter().map(|r| r.target.clone()).collect())
+                .unwrap_or_default()
+        };
+        let (rb, rh) = (refs(&mb), refs(&mh));
+        if rb != rh {
+            d.evidence.push(EvidenceChange {
+                item: item.clone(),
+                added: rh.difference(&rb).cloned().collect(),
+                removed: rb.difference(&rh).cloned().collect(),
+            });
+        }
+        let plan = |m: &BTreeMap<String, crate::model::Answer>| -> String {
+            m.get(item)
+                .and_then(|a| a.remediation.as_ref())
+                .map(|r| {
+                    let done = r
+                        .completed
+                        .map(|c| format!("、完了 {c}"))
+                        .unwrap_or_default();
+                    format!("{}（担当 {}、期限 {}{done}）", r.plan, r.owner, r.due)
+                })
+                .unwrap_or_else(|| "―".into())
+        };
+        let (pb, ph) = (plan(&mb), plan(&mh));
+        if pb != ph {
+            d.remediations.push((item.clone(), pb, ph));
+        }
+    }
+    let claims = |s: &Workspace| -> BTreeMap<String, (String, BTreeSet<String>)> {
+        s.project
+            .documents
+            .iter()
+            .map(|doc| {
+                let c = doc
+                    .meta
+                    .satisfies
+                    .iter()
+                    .map(|x| match &x.section {
+                        Some(sec) => format!("{} → {sec}", x.requirement),
+                        None => x.requirement.clone(),
+                    })
+                    .collect();
+                (doc.meta.id.clone(), (doc.meta.title.clone(), c))
+            })
+            .collect()
+    };
+    let (cb, ch) = (claims(b), claims(h));
+    let ids: BTreeSet<&String> = cb.keys().chain(ch.keys()).collect();
+    for id in ids {
+        let empty = (String::new(), BTreeSet::new());
+        let (tb, xb) = cb.get(id).unwrap_or(&empty);
+        let (th, xh) = ch.get(id).unwrap_or(&empty);
+        // A document added or removed whole is listed as such.
+        if xb != xh && cb.contains_key(id) && ch.contains_key(id) {
+            d.satisfies.push(SatisfiesChange {
+                id: id.clone(),
+                title: if th.is_empty() {
+                    tb.clone()
+                } else {
+                    th.clone()
+                },
+                added: xh.difference(xb).cloned().collect(),
+                removed: xb.difference(xh).cloned().collect(),
+            });
+        }
+    }
+
     let (sb, sh) = (
         status::statuses(&b.project, &b.standard, &b.findings),
         status::statuses(&h.project, &h.standard, &h.findings),
@@ -641,6 +755,70 @@ pub fn markdown(d: &Diff) -> String {
         o.push_str("### チェックシートの回答\n\n| 項目 | 変更前 | 変更後 |\n|---|---|---|\n");
         for (i, x, y) in &d.answers {
             o.push_str(&format!("| {i} | {x} | **{y}** |\n"));
+        }
+        o.push('\n');
+    }
+    if !d.evidence.is_empty() {
+        o.push_str("### 回答の根拠\n\n| 項目 | 追加 | 削除 |\n|---|---|---|\n");
+        let list = |v: &[String]| {
+            if v.is_empty() {
+                "―".to_string()
+            } else {
+                v.iter()
+                    .map(|x| format!("`{}`", md_escape(x)))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            }
+        };
+        for e in &d.evidence {
+            let removed = if e.removed.is_empty() {
+                list(&e.removed)
+            } else {
+                format!("**{}**", list(&e.removed))
+            };
+            o.push_str(&format!(
+                "| {} | {} | {removed} |\n",
+                e.item,
+                list(&e.added)
+            ));
+        }
+        o.push('\n');
+    }
+    if !d.remediations.is_empty() {
+        o.push_str("### 「いいえ」の対策計画\n\n| 項目 | 変更前 | 変更後 |\n|---|---|---|\n");
+        for (i, x, y) in &d.remediations {
+            o.push_str(&format!(
+                "| {i} | {} | **{}** |\n",
+                md_escape(x),
+                md_escape(y)
+            ));
+        }
+        o.push('\n');
+    }
+    if !d.satisfies.is_empty() {
+        o.push_str("### 文書が満たす要件（satisfies）\n\n| 文書 | 追加 | 削除 |\n|---|---|---|\n");
+        for c in &d.satisfies {
+            let join = |v: &[String]| {
+                if v.is_empty() {
+                    "―".to_string()
+                } else {
+                    v.iter()
+                        .map(|x| md_escape(x))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                }
+            };
+            let removed = if c.removed.is_empty() {
+                join(&c.removed)
+            } else {
+                format!("**{}**", join(&c.removed))
+            };
+            o.push_str(&format!(
+                "| {}（`{}`） | {} | {removed} |\n",
+                md_escape(&c.title),
+                c.id,
+                join(&c.added)
+            ));
         }
         o.push('\n');
     }

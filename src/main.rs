@@ -107,6 +107,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
         format: DiffFormat,
     },
+    /// List the dates that fall due (review, training, certificates, reports...) (期限が近いもの)
+    Due {
+        /// Window from the as-of date: 90d, 12w, 6m, 1y (期間)
+        #[arg(long, default_value = "90d", value_parser = cli::due::Window::parse)]
+        within: cli::due::Window,
+        /// Output format: text, JSON, or iCalendar for Outlook / Google Calendar
+        #[arg(long, value_enum, default_value_t = cli::due::Format::Text)]
+        format: cli::due::Format,
+    },
     /// Record that answers' evidence was re-read (根拠を確認したことを記録する)
     Confirm {
         /// Checklist items, e.g. 2-1 4-4; all answered items when none is given
@@ -233,6 +242,7 @@ fn run(g: &Global, command: Command) -> cli::Outcome {
             kind: ReportKind::Monthly { month, out, no_pdf },
         } => cli::report::monthly(g, month, out.as_deref(), !no_pdf),
         Command::Diff { base, head, format } => cli::diff::run(g, &base, head.as_deref(), format),
+        Command::Due { within, format } => cli::due::run(g, within, format),
         Command::Confirm { items } => cli::confirm::run(g, &items),
         Command::Init { dir, force } => cli::init::run(g, dir.as_deref().unwrap_or(&g.root), force),
         Command::Serve { port, no_open } => cli::serve::run(g, port, !no_open),

@@ -386,8 +386,8 @@ impl Workspace {
         let out = self.output_folder(out)?;
         let _lock = crate::write::OutputLock::take(&out).map_err(OutputError::from)?;
         let cx = self.context();
-        let report = crate::view::monthly::build(&cx, month)
-            .map_err(|e| BuildError::Report(e.text()))?;
+        let report =
+            crate::view::monthly::build(&cx, month).map_err(|e| BuildError::Report(e.text()))?;
         let theme = self.theme()?;
         let mut context = tera::Context::new();
         context.insert("r", &report);

@@ -103,7 +103,10 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                         "item {} is confirmed on {}, after the as-of date {}"; a.item, c.date, as_of
                     ),
                 )
-                .at(a.confirmed_location.clone().unwrap_or_else(|| a.location.clone()))
+                .at(a
+                    .confirmed_location
+                    .clone()
+                    .unwrap_or_else(|| a.location.clone()))
                 .item(&a.item),
             );
         }

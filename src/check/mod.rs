@@ -8,6 +8,7 @@ mod certificates;
 mod coverage;
 mod dates;
 mod documents;
+pub mod due;
 pub mod evidence;
 mod names;
 pub mod pii;
@@ -15,8 +16,8 @@ mod records;
 pub(crate) mod references;
 mod requirements;
 mod staff;
-mod substance;
 pub mod status;
+mod substance;
 
 use std::collections::{BTreeMap, BTreeSet};
 

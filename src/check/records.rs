@@ -194,6 +194,7 @@ pub(super) fn recent_entry(
 /// (`due_day` of the next month) has come by the as-of date.
 pub(super) fn monthly_reports(cx: &Context, kind: &str, due_day: u32, out: &mut Vec<Finding>) {
     let c = &cx.project.config.contract;
+    let due_day = c.monthly_report_due_day.unwrap_or(due_day);
     let as_of = cx.project.as_of;
     let at = cx
         .project

@@ -19,6 +19,11 @@ fn active<'a>(cx: &'a Context) -> impl Iterator<Item = &'a Entry> + 'a {
         })
 }
 
+/// The designated workers on the roster day.
+pub(super) fn designated_workers<'a>(cx: &'a Context) -> impl Iterator<Item = &'a Entry> + 'a {
+    active(cx).filter(|e| e.bool("designated") == Some(true))
+}
+
 fn name(e: &Entry) -> String {
     e.text("name")
         .map(|n| format!("{}（{}）", n, e.id))

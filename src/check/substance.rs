@@ -99,8 +99,13 @@ fn config(cx: &Context, out: &mut Vec<Finding>) {
     for (i, line) in text.lines().enumerate() {
         let value = before_comment(line);
         if let Some(found) = placeholder(value) {
-            let column = value.find(found).map_or(1, |b| value[..b].chars().count() + 1);
-            out.push(placeholder_finding(found, Location::new(file, i + 1, column)));
+            let column = value
+                .find(found)
+                .map_or(1, |b| value[..b].chars().count() + 1);
+            out.push(placeholder_finding(
+                found,
+                Location::new(file, i + 1, column),
+            ));
         }
     }
 }
@@ -151,7 +156,10 @@ fn documents(cx: &Context, out: &mut Vec<Finding>) {
         let m = &d.meta;
         let fields = [
             (Some(m.title.as_str()), d.id_line),
-            (m.approval.as_ref().map(|a| a.approver.as_str()), d.approval_line),
+            (
+                m.approval.as_ref().map(|a| a.approver.as_str()),
+                d.approval_line,
+            ),
         ];
         for (value, line) in fields {
             if let Some(found) = value.and_then(placeholder) {
@@ -161,15 +169,22 @@ fn documents(cx: &Context, out: &mut Vec<Finding>) {
         let lines = prose_lines(&d.body, d.body_line);
         for (n, line) in &lines {
             if let Some(found) = placeholder(line) {
-                let column = line.find(found).map_or(1, |b| line[..b].chars().count() + 1);
-                out.push(placeholder_finding(found, Location::new(&d.file, *n, column)));
+                let column = line
+                    .find(found)
+                    .map_or(1, |b| line[..b].chars().count() + 1);
+                out.push(placeholder_finding(
+                    found,
+                    Location::new(&d.file, *n, column),
+                ));
             }
         }
         // Sections claimed for a requirement must say something of their own.
         let mut seen = BTreeSet::new();
         for s in &m.satisfies {
             let Some(id) = &s.section else { continue };
-            let Some(section) = d.section(id) else { continue };
+            let Some(section) = d.section(id) else {
+                continue;
+            };
             if !seen.insert(id.as_str()) {
                 continue;
             }
@@ -228,12 +243,7 @@ fn ledgers(cx: &Context, out: &mut Vec<Finding>) {
         let texts: BTreeSet<&str> = kind
             .fields
             .iter()
-            .filter(|f| {
-                matches!(
-                    f.ty,
-                    FieldType::String | FieldType::Text | FieldType::List
-                )
-            })
+            .filter(|f| matches!(f.ty, FieldType::String | FieldType::Text | FieldType::List))
             .map(|f| f.name.as_str())
             .collect();
         for e in &l.entries {
@@ -261,8 +271,25 @@ fn ledgers(cx: &Context, out: &mut Vec<Finding>) {
 
 /// Reasons that give no reason.
 const EMPTY_REASONS: &[&str] = &[
-    "なし", "無し", "特になし", "特に無し", "該当なし", "該当無し", "該当無", "無", "ない",
-    "-", "ー", "―", "－", "n/a", "na", "none", "nothing", "なし。", "特になし。",
+    "なし",
+    "無し",
+    "特になし",
+    "特に無し",
+    "該当なし",
+    "該当無し",
+    "該当無",
+    "無",
+    "ない",
+    "-",
+    "ー",
+    "―",
+    "－",
+    "n/a",
+    "na",
+    "none",
+    "nothing",
+    "なし。",
+    "特になし。",
 ];
 
 fn answers(cx: &Context, out: &mut Vec<Finding>) {
@@ -293,10 +320,7 @@ fn answers(cx: &Context, out: &mut Vec<Finding>) {
             .clone()
             .unwrap_or_else(|| a.answer_location.clone());
         if let Some(reason) = &a.reason {
-            let bare: String = reason
-                .trim()
-                .trim_end_matches(['。', '.'])
-                .to_lowercase();
+            let bare: String = reason.trim().trim_end_matches(['。', '.']).to_lowercase();
             let says_nothing = EMPTY_REASONS.contains(&bare.as_str());
             let chars = reason.trim().chars().count();
             if says_nothing || chars < min {
@@ -363,9 +387,18 @@ fn evidence_files(cx: &Context, out: &mut Vec<Finding>) {
     for (rel, e) in &cx.project.evidence {
         if e.size == 0 {
             out.push(
-                Finding::error("evidence.empty", tr!("根拠ファイルが空です（0 バイト）", "the evidence file is empty (0 bytes)"))
-                    .at(at(rel))
-                    .hint(tr!("スキャンや写しそのものを置いてください", "put the scan or copy itself there")),
+                Finding::error(
+                    "evidence.empty",
+                    tr!(
+                        "根拠ファイルが空です（0 バイト）",
+                        "the evidence file is empty (0 bytes)"
+                    ),
+                )
+                .at(at(rel))
+                .hint(tr!(
+                    "スキャンや写しそのものを置いてください",
+                    "put the scan or copy itself there"
+                )),
             );
             continue;
         }
@@ -474,7 +507,10 @@ mod tests {
     #[test]
     fn placeholders_are_found_and_words_that_merely_contain_them_are_not() {
         assert_eq!(placeholder("株式会社〇〇"), Some("〇〇"));
-        assert_eq!(placeholder("（ここに、管理体制についての当社の定めを記載してください）"), Some("（ここに…を記載してください）"));
+        assert_eq!(
+            placeholder("（ここに、管理体制についての当社の定めを記載してください）"),
+            Some("（ここに…を記載してください）")
+        );
         assert_eq!(placeholder("TODO: 書く"), Some("TODO"));
         assert_eq!(placeholder("承認者 XX"), Some("XX"));
         assert_eq!(placeholder("サイズ XXL の制服"), None);
@@ -484,8 +520,14 @@ mod tests {
 
     #[test]
     fn yaml_comments_are_not_values() {
-        assert_eq!(before_comment("  name: 株式会社〇〇  # 受注者"), "  name: 株式会社〇〇  ");
+        assert_eq!(
+            before_comment("  name: 株式会社〇〇  # 受注者"),
+            "  name: 株式会社〇〇  "
+        );
         assert_eq!(before_comment("# 〇〇 を書き換えてください"), "");
-        assert_eq!(before_comment("  name: \"A # B\" # c"), "  name: \"A # B\" ");
+        assert_eq!(
+            before_comment("  name: \"A # B\" # c"),
+            "  name: \"A # B\" "
+        );
     }
 }

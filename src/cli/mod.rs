@@ -8,6 +8,7 @@ pub mod build;
 pub mod check;
 pub mod confirm;
 pub mod diff;
+pub mod due;
 pub mod init;
 pub mod report;
 pub mod serve;

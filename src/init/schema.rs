@@ -108,6 +108,7 @@ pub fn config() -> Value {
                         "特定個人情報を扱うか",
                         "個人番号（マイナンバー）を扱うなら true（チェック項目 1・2-8 の追加要件）",
                     ),
+                    "monthly_report_due_day": {"type": "integer", "minimum": 1, "maximum": 31, "title": "月次報告の提出期限（翌月の日）", "description": "契約が定める、個人情報取扱状況報告書の提出期限の日（翌月）。省略時は基準の 10 日"},
                 }),
             ),
             "standards": {

@@ -167,9 +167,6 @@ fn answer(raw: AnswerEntry, node: &Node, file: &str) -> Answer {
             .map(|k| Location::new(file, k.line, k.column)),
         reason_location: node.get("reason").map(at),
         note_location: node.get("note").map(at),
-        plan_location: node
-            .get("remediation")
-            .and_then(|r| r.get("plan"))
-            .map(at),
+        plan_location: node.get("remediation").and_then(|r| r.get("plan")).map(at),
     }
 }

@@ -327,11 +327,13 @@ fn digest_lookalikes(
     let digests: Vec<(String, Option<[u8; 32]>)> = wanted
         .into_par_iter()
         .map(|rel| {
-            let digest = std::fs::File::open(content.join(&rel)).ok().and_then(|mut f| {
-                let mut h = sha2::Sha256::new();
-                std::io::copy(&mut f, &mut h).ok()?;
-                Some(h.finalize().into())
-            });
+            let digest = std::fs::File::open(content.join(&rel))
+                .ok()
+                .and_then(|mut f| {
+                    let mut h = sha2::Sha256::new();
+                    std::io::copy(&mut f, &mut h).ok()?;
+                    Some(h.finalize().into())
+                });
             (rel, digest)
         })
         .collect();

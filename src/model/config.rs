@@ -193,6 +193,10 @@ pub struct Contract {
     /// Whether the work handles 特定個人情報 (My Number).
     #[serde(default)]
     pub specific_personal_info: bool,
+    /// The day of the following month by which each monthly status report
+    /// is due, as the contract sets it (else the standard's, the 10th).
+    #[serde(default)]
+    pub monthly_report_due_day: Option<u32>,
 }
 
 fn default_standards() -> Vec<String> {

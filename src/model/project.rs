@@ -53,10 +53,9 @@ impl AsOfSource {
                 "今日（未コミットの変更があるため）",
                 "today (the working tree has uncommitted changes)"
             ),
-            AsOfSource::Today { in_git: false } => tr!(
-                "今日（git の外のため）",
-                "today (not in a git repository)"
-            ),
+            AsOfSource::Today { in_git: false } => {
+                tr!("今日（git の外のため）", "today (not in a git repository)")
+            }
         }
     }
 }

@@ -40,6 +40,42 @@ pub struct SiteInfo {
     pub tool_version: String,
     /// Whether personal data is masked.
     pub masked: bool,
+    /// The phase of the contract checked (着手前・履行中・終了後).
+    pub phase: String,
+    /// Its key (`before_work`, `in_progress`, `after_end`).
+    pub phase_key: String,
+}
+
+/// A date that falls due, for the dashboard.
+#[derive(Debug, Clone, Serialize)]
+pub struct DueView {
+    /// YYYY-MM-DD.
+    pub date: String,
+    /// What falls due.
+    pub what: String,
+    /// The checklist item or requirement concerned.
+    pub concerns: Option<String>,
+    /// Who is responsible.
+    pub owner: Option<String>,
+}
+
+/// The next `n` dates that fall due within a year of the as-of date.
+pub fn due(p: &Pages, n: usize) -> Vec<DueView> {
+    let cx = p.cx;
+    let until = cx.project.as_of.plus_months(12);
+    crate::check::due::due(cx, until)
+        .into_iter()
+        .take(n)
+        .map(|d| DueView {
+            date: d.date.to_string(),
+            what: d.what.ja,
+            concerns: d
+                .item
+                .map(|i| format!("チェック項目 {i}"))
+                .or(d.requirement.map(|r| format!("要件 {r}"))),
+            owner: d.owner.map(|o| if p.mask { MASK.to_string() } else { o }),
+        })
+        .collect()
 }
 
 /// A finding as pages show it.
@@ -176,6 +212,8 @@ impl<'a> Pages<'a> {
             },
             tool_version: env!("CARGO_PKG_VERSION").into(),
             masked: self.mask,
+            phase: self.cx.phase.label().ja,
+            phase_key: format!("{:?}", self.cx.phase),
         }
     }
 

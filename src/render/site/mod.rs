@@ -94,6 +94,7 @@ pub fn render(
     );
     c.insert("requirements", &rows);
     c.insert("matrix", &pages::matrix(&p));
+    c.insert("due", &pages::due(&p, 10));
     // The first findings of each severity, and a link to the full list: a
     // project with 100,000 findings would otherwise make the dashboard as
     // large as findings.html.
