@@ -35,12 +35,9 @@ pub fn placeholder(text: &str) -> Option<&'static str> {
     {
         return Some("（ここに…を記載してください）");
     }
-    for word in ["TODO", "TBD", "FIXME", "XXX", "XX"] {
-        if has_word(text, word) {
-            return Some(word);
-        }
-    }
-    None
+    ["TODO", "TBD", "FIXME", "XXX", "XX"]
+        .into_iter()
+        .find(|word| has_word(text, word))
 }
 
 /// Whether `word` stands in `text` on its own (not inside a longer ASCII

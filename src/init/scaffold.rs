@@ -627,7 +627,7 @@ mod tests {
         let stubs = document_stubs(&s);
         for r in &s.requirements {
             for c in &r.checks {
-                if let Check::Document { kinds, .. } = c {
+                if let Check::Document { kinds, .. } = &c.check {
                     assert!(
                         stubs.iter().any(|st| kinds.contains(&st.kind)
                             && st.satisfies.iter().any(|(req, _)| *req == r.id)),
