@@ -161,7 +161,7 @@ fn checks_name_only_known_ledger_kinds_and_fields() {
                 c.name()
             );
         }
-        if let anzen::standard::Check::FieldRequired { ledger, field, .. } = c {
+        if let anzen::standard::Check::FieldRequired { ledger, field, .. } = &c.check {
             assert!(
                 kinds.get(ledger).unwrap().field(field).is_some(),
                 "{ledger}.{field}"
