@@ -228,3 +228,77 @@ pub(super) fn monthly_reports(cx: &Context, kind: &str, due_day: u32, out: &mut 
         month = month.next();
     }
 }
+
+/// `assets_closed`: a returned or disposed asset says when (not before it
+/// was received, not after the as-of date) and with what; with
+/// `all_closed`, every asset is returned or disposed.
+pub(super) fn assets_closed(cx: &Context, kind: &str, all_closed: bool, out: &mut Vec<Finding>) {
+    for (ledger, e) in cx.project.entries_of(kind) {
+        let status = e.text("status").unwrap_or("in_use");
+        let name = e.text("name").unwrap_or(&e.id);
+        if status == "in_use" {
+            if all_closed {
+                out.push(
+                    Finding::error(
+                        "asset.not-closed",
+                        tr!(
+                            "契約は終了しましたが、{}の資産「{}」（{}）の返却・廃棄が記録されていません",
+                            "the contract has ended but asset '{}' ({}) of {} is not recorded as returned or disposed";
+                            ledger.id, e.id, name
+                        )
+                        .with_en(format!(
+                            "the contract has ended but asset '{}' ({}) of {} is not recorded as returned or disposed",
+                            e.id, name, ledger.id
+                        )),
+                    )
+                    .at(e.at("status"))
+                    .hint(tr!(
+                        "返却・廃棄したら status: returned か disposed、closed_on:、closed_evidence:（授受記録・削除証明書）を記入してください",
+                        "once returned or disposed, set status: returned or disposed, closed_on: and closed_evidence: (the exchange record, the deletion certificate)"
+                    )),
+                );
+            }
+            continue;
+        }
+        match e.date("closed_on") {
+            None => out.push(
+                Finding::error(
+                    "record.field-missing",
+                    tr!(
+                        "{}の資産「{}」は返却・廃棄済ですが、返却・廃棄日がありません",
+                        "asset '{}' of {} is returned or disposed but says not when"; e.id, ledger.id
+                    ),
+                )
+                .at(e.at("status"))
+                .hint(tr!("closed_on: YYYY-MM-DD を記入してください", "fill in closed_on: YYYY-MM-DD")),
+            ),
+            Some(closed) if e.date("received").is_some_and(|r| closed < r) => out.push(
+                Finding::error(
+                    "record.date-order",
+                    tr!(
+                        "{}の資産「{}」の返却・廃棄日 {} が受領日より前です",
+                        "asset '{}' of {}: closed on {}, before it was received"; e.id, ledger.id, closed
+                    ),
+                )
+                .at(e.at("closed_on")),
+            ),
+            Some(_) => {}
+        }
+        if !e.has("closed_evidence") {
+            out.push(
+                Finding::error(
+                    "record.field-missing",
+                    tr!(
+                        "{}の資産「{}」の返却・廃棄の証跡がありません",
+                        "asset '{}' of {} has no evidence of its return or disposal"; e.id, ledger.id
+                    ),
+                )
+                .at(e.at("status"))
+                .hint(tr!(
+                    "closed_evidence: に授受記録（exchanges#記録ID）や削除・廃棄証明書を書いてください",
+                    "set closed_evidence: to the exchange record (exchanges#id) or the deletion certificate"
+                )),
+            );
+        }
+    }
+}

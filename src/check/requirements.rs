@@ -120,6 +120,9 @@ fn run(cx: &Context, owner: &str, check: &Check, out: &mut Vec<Finding>) {
         Check::MonthlyReports { ledger, due_day } => {
             records::monthly_reports(cx, ledger, *due_day, out)
         }
+        Check::AssetsClosed { ledger, all_closed } => {
+            records::assets_closed(cx, ledger, *all_closed, out)
+        }
         Check::Certificates {
             holders,
             schemes,

@@ -53,7 +53,11 @@ pub fn run(g: &Global, format: Format) -> Outcome {
         g,
         format,
         &ws.findings,
-        Some((ws.project.as_of, &ws.project.as_of_source)),
+        Some((
+            ws.project.as_of,
+            &ws.project.as_of_source,
+            ws.project.phase(),
+        )),
         &ws.standard.id,
     );
     // The process ends here: freeing a million ledger entries one by one
@@ -67,17 +71,25 @@ pub fn print(
     g: &Global,
     format: Format,
     findings: &[Finding],
-    as_of: Option<(Date, &AsOfSource)>,
+    as_of: Option<(Date, &AsOfSource, crate::standard::Phase)>,
     standard: &str,
 ) -> ExitCode {
     let summary = Summary::of(findings);
-    let source = as_of.map(|(_, s)| s.clone());
+    let source = as_of.map(|(_, s, _)| s.clone());
+    let phase = as_of.map(|(_, _, p)| p);
     let as_of = as_of
-        .map(|(d, _)| d.to_string())
+        .map(|(d, _, _)| d.to_string())
         .unwrap_or_else(|| "-".into());
-    let line = || match &source {
-        Some(s) => human::summary_from(summary, &as_of, &s.describe(), g.lang),
-        None => human::summary(summary, &as_of, g.lang),
+    let line = || match (&source, phase) {
+        (Some(s), Some(p)) => {
+            let (d, c) = (s.describe(), p.checked_as());
+            let how = crate::i18n::Text::new(
+                format!("{}。{}", d.ja, c.ja),
+                format!("{}; {}", d.en, c.en),
+            );
+            human::summary_from(summary, &as_of, &how, g.lang)
+        }
+        _ => human::summary(summary, &as_of, g.lang),
     };
     match format {
         Format::Human => {
@@ -91,6 +103,7 @@ pub fn print(
                 tool_version: env!("CARGO_PKG_VERSION"),
                 as_of,
                 as_of_source: source.as_ref(),
+                phase,
                 standard,
                 summary,
                 findings,

@@ -288,15 +288,13 @@ pub fn config(today: Date) -> String {
             &format!("standards: [{}]", super::STANDARD_ID),
             "同梱の基準",
         ),
-        l(
-            &format!("as_of: {today}"),
-            "基準日（提出する時点の日付に。省略時は今日）",
-        ),
     ];
     format!(
         "# yaml-language-server: $schema={}/{}
 # anzen の設定ファイル（anzen init が作成）。〇〇 の箇所と日付を、実際の契約に合わせて書き換えてください。
 # 日付はすべて YYYY-MM-DD。ID・番号は文字列として扱います。
+# 基準日（as_of）は書きません: git でコミットした状態なら HEAD のコミット日、未コミットの変更があれば今日で検査します
+# （ある日付の状態を再現したいときだけ、as_of: YYYY-MM-DD を書くか --as-of を付けてください）。
 {}",
         super::SCHEMAS_DIR,
         schema::CONFIG_SCHEMA,

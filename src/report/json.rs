@@ -15,6 +15,9 @@ pub struct CheckReport<'a> {
     /// Where it came from (`{"from": "config"}`, `commit`, `today`, `flag`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub as_of_source: Option<&'a crate::model::project::AsOfSource>,
+    /// The phase of the contract checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phase: Option<crate::standard::Phase>,
     /// The standard checked against.
     pub standard: &'a str,
     /// Counts.

@@ -39,6 +39,18 @@ impl Phase {
         }
     }
 
+    /// How a check made in this phase says so (`業務着手前として検査`).
+    pub fn checked_as(self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            Phase::BeforeWork => Text::new("業務着手前として検査", "checked as before work starts"),
+            Phase::InProgress => Text::new("履行中として検査", "checked as work in progress"),
+            Phase::AfterEnd => {
+                Text::new("契約終了後として検査", "checked as after the contract ends")
+            }
+        }
+    }
+
     /// The name shown to people.
     pub fn label(self) -> crate::i18n::Text {
         use crate::i18n::Text;
@@ -200,6 +212,17 @@ pub enum Check {
         /// Known editions of the standards behind the schemes.
         editions: Vec<Edition>,
     },
+    /// Every asset of the register is accounted for: one returned or
+    /// disposed says when (`closed_on`, not before it was received) and
+    /// with what evidence (`closed_evidence`); with `all_closed`, none may
+    /// still be in use (after the contract ends).
+    AssetsClosed {
+        /// Ledger kind (`assets`).
+        ledger: String,
+        /// Every asset must be returned or disposed.
+        #[serde(default)]
+        all_closed: bool,
+    },
     /// A report for every month of the contract, due on `due_day` of the
     /// following month, up to the as-of date.
     MonthlyReports {
@@ -282,6 +305,7 @@ impl Check {
             Check::RecentEntry { .. } => "recent_entry",
             Check::Certificates { .. } => "certificates",
             Check::MonthlyReports { .. } => "monthly_reports",
+            Check::AssetsClosed { .. } => "assets_closed",
         }
     }
 
@@ -296,7 +320,8 @@ impl Check {
             | Check::FieldRequired { ledger, .. }
             | Check::DateOrder { ledger, .. }
             | Check::RecentEntry { ledger, .. }
-            | Check::MonthlyReports { ledger, .. } => vec![ledger],
+            | Check::MonthlyReports { ledger, .. }
+            | Check::AssetsClosed { ledger, .. } => vec![ledger],
             Check::Certificates { .. } => vec!["certifications", "subcontractors"],
             Check::Document { .. } => vec![],
         }
@@ -462,6 +487,24 @@ impl Check {
                 format!(
                     "the vendor and each subcontractor hold a certificate ({}) valid on the as-of date, on a current edition",
                     schemes.join(", ")
+                ),
+            ),
+            Check::AssetsClosed { ledger, all_closed } => Text::new(
+                format!(
+                    "台帳 {ledger} の返却済・廃棄済の資産に返却・廃棄日と証跡がある{}",
+                    if *all_closed {
+                        "。すべての資産が返却済か廃棄済"
+                    } else {
+                        ""
+                    }
+                ),
+                format!(
+                    "every returned or disposed asset of {ledger} says when and with what evidence{}",
+                    if *all_closed {
+                        "; every asset is returned or disposed"
+                    } else {
+                        ""
+                    }
                 ),
             ),
             Check::MonthlyReports { ledger, due_day } => Text::new(

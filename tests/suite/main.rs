@@ -22,6 +22,7 @@ mod fuzz_regressions;
 mod history;
 mod hostile;
 mod init;
+mod lifecycle;
 mod monthly;
 mod output_safety;
 mod package;
