@@ -270,7 +270,7 @@ fn not_applicable_contradicted_by_a_dispatched_worker() {
     f.edit(
         CHECKLIST,
         "  - item: \"3-2\"\n    answer: はい\n    evidence:\n      - staff#S007\n      - evidence/dispatch/架空スタッフサービス_機密保持契約書.pdf\n      - pledges#PL-S007\n      - training#TR-2026-01\n      - work-rules#dispatched\n",
-        "  - item: \"3-2\"\n    answer: 該当無\n    reason: 派遣社員はいない。\n",
+        "  - item: \"3-2\"\n    answer: 該当無\n    reason: 本業務では派遣社員を使用していない。\n",
     );
     let check = f.check();
     let at = line(&f, "- item: \"3-2\"") + 1;

@@ -126,7 +126,15 @@ fn check_json_has_the_documented_shape() {
         .collect();
     assert_eq!(
         keys,
-        BTreeSet::from(["tool_version", "as_of", "standard", "summary", "findings"])
+        BTreeSet::from([
+            "tool_version",
+            "as_of",
+            "as_of_source",
+            "phase",
+            "standard",
+            "summary",
+            "findings"
+        ])
     );
     assert_eq!(json["tool_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(json["as_of"], "2026-11-20");

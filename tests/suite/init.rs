@@ -170,6 +170,8 @@ const FILL_IN: &[&str] = &[
     "training.never",
     "certificate.missing",
     "monthly.missing",
+    "content.placeholder",
+    "document.section-empty",
 ];
 
 #[test]
@@ -289,14 +291,15 @@ fn filling_in_the_scaffold_reaches_a_clean_check() {
         ("start", "2026-04-01"),
         ("end", "2027-03-31"),
         ("work_start", "2026-04-01"),
-        ("as_of", "2026-11-20"),
         ("specific_personal_info", "true"),
     ] {
         config = set_key(&config, key, value);
     }
     let config = config
         .replace("株式会社〇〇", "株式会社みなと情報サービス")
-        .replace("〇〇市", "架空市");
+        .replace("〇〇市", "架空市")
+        .replace("〇〇", "架空")
+        + "as_of: 2026-11-20\n";
     std::fs::write(dir.join("anzen.yaml"), config).unwrap();
 
     // The documents: written and approved.

@@ -51,12 +51,11 @@ fn sample_as_of(day: &str) -> Fixture {
             continue;
         };
         entries.retain(|e| {
-            let later =
-                dates.iter().any(|d| {
-                    e[d.as_str()]
-                        .as_str()
-                        .is_some_and(|v| if v.len() == 7 { v >= month } else { v > day })
-                });
+            let later = dates.iter().any(|d| {
+                e[d.as_str()]
+                    .as_str()
+                    .is_some_and(|v| if v.len() == 7 { v >= month } else { v > day })
+            });
             if later {
                 removed.insert(format!("{id}#{}", e["id"].as_str().unwrap()));
             }

@@ -82,3 +82,49 @@ fn readme_lists_every_rule() {
         );
     }
 }
+
+/// The README's content-model tables, as the ledger kinds make them.
+fn ledger_tables() -> String {
+    let kinds = anzen::standard::LedgerKinds::bundled();
+    let mut out = String::new();
+    for k in &kinds.kinds {
+        out.push_str(&format!(
+            "#### `{}` — {} ({})\n\n| キー | 型 | 必須 | 個人データ | 項目 |\n|---|---|---|---|---|\n",
+            k.kind, k.title, k.title_en
+        ));
+        for f in &k.fields {
+            let ty = match f.ty {
+                anzen::standard::FieldType::Enum => format!("enum: {}", f.values.join(" / ")),
+                other => serde_json::to_value(other)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            };
+            let title = if f.planned {
+                format!("{}（予定の日付。基準日より後でもよい）", f.title)
+            } else {
+                f.title.clone()
+            };
+            out.push_str(&format!(
+                "| `{}` | {ty} | {} | {} | {title} |\n",
+                f.name,
+                if f.required { "✓" } else { "" },
+                if f.personal { "✓" } else { "" },
+            ));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_readme_documents_every_ledger_kind_and_field_as_the_kinds_define_them() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let tables = ledger_tables();
+    assert!(
+        readme.contains(&tables),
+        "README's ledger tables differ from src/standard/data/ledger-kinds.yaml; they should read:\n\n{tables}"
+    );
+}
