@@ -252,6 +252,9 @@ impl<'a> Reader<'a, '_, '_> {
         self.count()?;
         let (line, column) = (first.no, indent + 1);
         let mut pairs: Vec<(KeyRef<'a>, NodeRef<'a>)> = Vec::new();
+        // Keys seen, for a mapping too long to search by scanning (a
+        // 100,000-key mapping was quadratic).
+        let mut seen: std::collections::HashSet<&'a str> = std::collections::HashSet::new();
         while let Some(l) = self.peek() {
             if l.indent < indent {
                 break;
@@ -260,7 +263,15 @@ impl<'a> Reader<'a, '_, '_> {
                 return None;
             }
             let (key, rest) = key_of(l.text)?;
-            if pairs.iter().any(|(k, _)| k.text == key) {
+            let repeated = if pairs.len() < 16 {
+                pairs.iter().any(|(k, _)| k.text == key)
+            } else {
+                if seen.is_empty() {
+                    seen.extend(pairs.iter().map(|(k, _)| k.text));
+                }
+                !seen.insert(key)
+            };
+            if repeated {
                 return None;
             }
             self.count()?;
