@@ -240,14 +240,14 @@ impl Serialize for Month {
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Date::parse(&s).map_err(|e| serde::de::Error::custom(format!("{} / {}", e.ja, e.en)))
+        Date::parse(&s).map_err(crate::yaml::text_error)
     }
 }
 
 impl<'de> Deserialize<'de> for Month {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Month::parse(&s).map_err(|e| serde::de::Error::custom(format!("{} / {}", e.ja, e.en)))
+        Month::parse(&s).map_err(crate::yaml::text_error)
     }
 }
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::date::Date;
 use crate::diag::Location;
+use crate::tr;
 
 /// The three answers of the municipality's form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -53,9 +54,10 @@ impl<'de> Deserialize<'de> for AnswerValue {
                     .trim()
                     .to_string(),
             };
-            serde::de::Error::custom(format!(
-                "回答「{shown}」は使えません。はい・いいえ・該当無（yes・no・na）のいずれかです / \
-                 answer '{shown}' is invalid; use はい, いいえ or 該当無 (yes, no, na)"
+            crate::yaml::text_error(tr!(
+                "回答「{}」は使えません。はい・いいえ・該当無（yes・no・na）のいずれかです",
+                "answer '{}' is invalid; use はい, いいえ or 該当無 (yes, no, na)";
+                shown
             ))
         })
     }

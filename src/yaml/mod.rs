@@ -16,7 +16,7 @@ pub mod fast;
 pub mod saphyr;
 pub mod tree;
 
-pub use de::{deserialize, did_you_mean};
+pub use de::{NodeDeserializer, deserialize, did_you_mean, text_error};
 pub use extent::{Extent, extents};
 pub use saphyr::{parse_saphyr, parse_streaming};
 pub use tree::{
