@@ -356,3 +356,294 @@ fn two_builds_give_byte_identical_workbooks_and_zip() {
         "zips differ"
     );
 }
+
+/// Rows of a city's form, as the test writes them: where the edits are.
+struct CityForm {
+    duplicate_row: u32,
+    unnumbered_row: u32,
+    bad_number_row: u32,
+    date_row: u32,
+}
+
+const CHANGED_5_11: &str = "重要な情報に対するアクセス権限の設定を行っていますか? また、アクセス記録は保管期限(7年)を定め取得し、保管していますか。";
+const NEW_5_13: &str =
+    "テレワークで個人情報を取り扱う場合の規程を定め、従事者に遵守させていますか?";
+
+/// A city's checklist workbook laid out as the bundled form (text column
+/// headed チェック内容, numbers left of it, はい/いいえ/該当無 right of
+/// it, item 1 without a number), with edits: 5-11 reworded, a new 5-13, a
+/// second 2-3, a note row without a number, a number out of pattern, 3-2
+/// typed so that Excel made it a date, and no 6-2.
+fn city_form(path: &Path) -> CityForm {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let std = anzen::standard::Standard::bundled("municipal-standard").unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("様式").unwrap();
+    let date = Format::new().set_num_format("m月d日");
+    ws.write_string(0, 0, "情報セキュリティチェックシート（架空市）")
+        .unwrap();
+    ws.write_string(2, 0, "チェック内容").unwrap();
+    for (c, h) in [(2, "はい"), (3, "いいえ"), (4, "該当無")] {
+        ws.write_string(2, c, h).unwrap();
+    }
+    let mut r: u32 = 3;
+    let mut form = CityForm {
+        duplicate_row: 0,
+        unnumbered_row: 0,
+        bad_number_row: 0,
+        date_row: 0,
+    };
+    let item = |ws: &mut rust_xlsxwriter::Worksheet, r: &mut u32, id: &str, text: &str| {
+        if id != "1" {
+            ws.write_string(*r, 0, id).unwrap();
+        }
+        ws.write_string(*r, 1, text).unwrap();
+        for c in 2..5 {
+            ws.write_string(*r, c, "☐").unwrap();
+        }
+        *r += 1;
+    };
+    for s in &std.checklist.sections {
+        ws.write_string(r, 0, format!("{}. {}", s.id, s.title))
+            .unwrap();
+        r += 1;
+        let mut sub = None;
+        for i in std.checklist.items.iter().filter(|i| i.section == s.id) {
+            if i.subsection != sub {
+                sub = i.subsection.clone();
+                let title = &s
+                    .subsections
+                    .iter()
+                    .find(|x| Some(&x.id) == sub.as_ref())
+                    .unwrap()
+                    .title;
+                ws.write_string(r, 0, title).unwrap();
+                r += 1;
+            }
+            match i.id.as_str() {
+                "5-11" => item(ws, &mut r, "5-11", CHANGED_5_11),
+                "6-2" => {}
+                "3-2" => {
+                    form.date_row = r + 1;
+                    let d = ExcelDateTime::from_ymd(2026, 3, 2).unwrap();
+                    ws.write_datetime_with_format(r, 0, &d, &date).unwrap();
+                    ws.write_string(r, 1, &i.text).unwrap();
+                    r += 1;
+                }
+                id => item(ws, &mut r, id, &i.text),
+            }
+            match i.id.as_str() {
+                "2-3" => {
+                    form.duplicate_row = r + 1;
+                    item(ws, &mut r, "2-3", "重複した行です");
+                    form.bad_number_row = r + 1;
+                    item(ws, &mut r, "2-X", "番号の形が違う行です");
+                }
+                "4-2" => {
+                    form.unnumbered_row = r + 1;
+                    ws.write_string(r, 1, "持出しの記録は5年保管すること")
+                        .unwrap();
+                    r += 1;
+                }
+                "5-12" => item(ws, &mut r, "5-13", NEW_5_13),
+                _ => {}
+            }
+        }
+    }
+    r += 1;
+    for note in &std.checklist.notes {
+        ws.write_string(r, 0, note).unwrap();
+        r += 1;
+    }
+    wb.save(path).unwrap();
+    form
+}
+
+#[test]
+fn a_city_form_imports_into_a_variant_that_the_project_layers_with_its_edits() {
+    let f = Fixture::sample();
+    let book = f.path().join("city-checklist.xlsx");
+    let form = city_form(&book);
+    let run = f.run(&[
+        "standard",
+        "import",
+        book.to_str().unwrap(),
+        "--out",
+        f.path().join("standards/city.yaml").to_str().unwrap(),
+    ]);
+    // The folder does not exist: a clear error, nothing written.
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("出力先のフォルダ") && run.stderr.contains("standards がありません"),
+        "{}",
+        run.stderr
+    );
+    std::fs::create_dir(f.path().join("standards")).unwrap();
+    let run = f.run(&[
+        "standard",
+        "import",
+        book.to_str().unwrap(),
+        "--out",
+        f.path().join("standards/city.yaml").to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("警告: "))
+        .collect();
+    let at = |row: u32| format!("警告: シート「様式」{row} 行目: ");
+    let expect = [
+        (form.duplicate_row, "番号 2-3 は"),
+        (form.bad_number_row, "番号「2-X」は項目番号の形"),
+        (
+            form.date_row,
+            "番号が日付として保存されていました（3-2 と読みました）",
+        ),
+        (
+            form.unnumbered_row,
+            "番号のない行です（取り込みません）: 「持出しの記録",
+        ),
+    ];
+    for (row, what) in expect {
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.starts_with(&at(row)) && w.contains(what)),
+            "row {row}: {what}\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        warnings.contains(
+            &"警告: 同梱の基準の項目 6-2 が様式にありません（基準を重ねても同梱の項目は残ります）"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(warnings.len(), expect.len() + 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("31 項目を取り込みました（同梱と同じ 29、本文の変更 1、新規 1）"),
+        "{}",
+        run.stderr
+    );
+    let yaml = std::fs::read_to_string(f.path().join("standards/city.yaml")).unwrap();
+    assert!(
+        yaml.contains("# 変更: 同梱の項目 5-11 と本文が違います"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("# 新規: 同梱の基準にない項目です"), "{yaml}");
+
+    // The same warnings in English.
+    let en = f.run(&["--lang", "en", "standard", "import", book.to_str().unwrap()]);
+    assert_eq!(en.code, 0);
+    assert!(
+        en.stderr.contains(&format!(
+            "warning: sheet '様式' row {}: item 2-3 is also on row",
+            form.duplicate_row
+        )),
+        "{}",
+        en.stderr
+    );
+    assert_eq!(en.stdout, yaml, "standard output holds the same file");
+
+    // Layered on the bundled standard, the project's standard shows the edits.
+    f.edit(
+        "anzen.yaml",
+        "standards: [municipal-standard]",
+        "standards: [municipal-standard, standards/city.yaml]",
+    );
+    let run = f.run(&["standard", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let std: Value = serde_json::from_str(&run.stdout).unwrap();
+    let items = std["checklist"]["items"].as_array().unwrap();
+    let item = |id: &str| items.iter().find(|i| i["id"] == id).cloned();
+    assert_eq!(items.len(), 32);
+    let bundled = anzen::standard::Standard::bundled("municipal-standard").unwrap();
+    let b511 = bundled.item("5-11").unwrap();
+    let i511 = item("5-11").unwrap();
+    assert_eq!(i511["text"], CHANGED_5_11);
+    assert_eq!(
+        i511["requirements"],
+        serde_json::to_value(&b511.requirements).unwrap(),
+        "the changed item keeps its requirements"
+    );
+    assert_eq!(i511["checks"], serde_json::json!([]), "but not its checks");
+    let i513 = item("5-13").unwrap();
+    assert_eq!(i513["text"], NEW_5_13);
+    assert_eq!(i513["subsection"], "5(2)");
+    assert_eq!(
+        item("2-5").unwrap()["checks"],
+        serde_json::to_value(&bundled.item("2-5").unwrap().checks).unwrap(),
+        "an unchanged item keeps its checks"
+    );
+    assert_eq!(item("1").unwrap()["text"], bundled.item("1").unwrap().text);
+    assert_eq!(std["id"], "municipal-standard+city-checklist");
+    // The check runs with it: the new item wants an answer.
+    let check = f.check();
+    let missing = check.of("answer.missing");
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert_eq!(missing[0].item.as_deref(), Some("5-13"));
+}
+
+#[test]
+fn the_package_checklist_workbook_imports_as_the_bundled_form_without_warnings() {
+    let (_out, dir) = unzipped(&repo());
+    let run = run_anzen(
+        &repo(),
+        &[
+            "standard",
+            "import",
+            dir.path().join(CHECKLIST).to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("警告: "), "{}", run.stderr);
+    assert!(run.stderr.contains("警告 0 件"), "{}", run.stderr);
+    let variant = anzen::standard::Standard::from_yaml(&run.stdout).unwrap();
+    let bundled = anzen::standard::Standard::bundled("municipal-standard").unwrap();
+    assert_eq!(
+        serde_json::to_value(&variant.checklist.items).unwrap(),
+        serde_json::to_value(&bundled.checklist.items).unwrap()
+    );
+    assert_eq!(variant.checklist.notes, bundled.checklist.notes);
+    assert_eq!(
+        serde_json::to_value(&variant.checklist.sections).unwrap(),
+        serde_json::to_value(&bundled.checklist.sections).unwrap()
+    );
+}
+
+#[test]
+fn a_workbook_without_a_checklist_header_is_refused_naming_its_sheets() {
+    let f = Fixture::sample();
+    let book = f.path().join("other.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet()
+        .set_name("一覧")
+        .unwrap()
+        .write_string(0, 0, "台帳")
+        .unwrap();
+    wb.save(&book).unwrap();
+    let run = f.run(&["standard", "import", book.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("「チェック内容」などの見出しのあるシートがありません（シート: 一覧）"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty());
+    let run = f.run(&[
+        "standard",
+        "import",
+        f.path().join("anzen.yaml").to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("ブック（.xlsx）として読めません"),
+        "{}",
+        run.stderr
+    );
+}
