@@ -29,19 +29,15 @@ pub fn ledgers(p: &Pages, created: i64) -> Result<Option<Vec<u8>>, XlsxError> {
     }
     let views: Vec<_> = ledgers.iter().map(|l| pages::ledger(p, l)).collect();
     // One sheet per ledger, more for a ledger longer than a sheet.
-    let mut sheets: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
-    for (i, v) in views.iter().enumerate() {
-        let n = v.rows.len();
-        let mut start = 0;
-        loop {
-            let end = (start + ROWS_PER_SHEET).min(n);
-            sheets.push((i, start..end));
-            start = end;
-            if start >= n {
-                break;
-            }
-        }
-    }
+    let sheets: Vec<(usize, std::ops::Range<usize>)> = views
+        .iter()
+        .enumerate()
+        .flat_map(|(i, v)| {
+            chunks(v.rows.len(), ROWS_PER_SHEET)
+                .into_iter()
+                .map(move |r| (i, r))
+        })
+        .collect();
     let names = sheet_names(
         sheets
             .iter()
@@ -144,6 +140,17 @@ pub fn ledgers(p: &Pages, created: i64) -> Result<Option<Vec<u8>>, XlsxError> {
     wb.save_to_buffer().map(Some)
 }
 
+/// The rows of each sheet for `n` rows, at most `per_sheet` a sheet: one
+/// sheet (maybe empty) at least.
+fn chunks(n: usize, per_sheet: usize) -> Vec<std::ops::Range<usize>> {
+    let mut out = vec![0..n.min(per_sheet)];
+    while out.last().is_some_and(|r| r.end < n) {
+        let start = out.last().map_or(0, |r| r.end);
+        out.push(start..(start + per_sheet).min(n));
+    }
+    out
+}
+
 /// Widens column `col` to at least `w`.
 fn grow(widths: &mut [usize], col: usize, w: usize) {
     if let Some(x) = widths.get_mut(col) {
@@ -164,23 +171,25 @@ fn excel_date(text: &str) -> Option<ExcelDateTime> {
 }
 
 /// Sheet names for `(id, title)` items in order: the title made a valid
-/// sheet name; a title several items share takes `_<id>` on each of them
-/// (as the CSV names do); a name still taken, or cut to the same 31
+/// sheet name; a title several ledgers share takes `_<id>` on each of them
+/// (as the CSV names do); a name still taken (a ledger's next sheet), or cut to the same 31
 /// characters, takes ` (2)`, ` (3)`... Compared as Excel compares names
 /// (ignoring case and width).
 pub fn sheet_names<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<String> {
     let items: Vec<(&str, &str)> = items.into_iter().collect();
     let key = |s: &str| -> String { s.nfkc().flat_map(char::to_lowercase).collect() };
-    let mut count: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for (_, title) in &items {
-        *count.entry(key(&clean(title))).or_default() += 1;
+    // The ids holding each title (a ledger's continuation sheets share its id).
+    let mut holders: std::collections::HashMap<String, std::collections::HashSet<&str>> =
+        std::collections::HashMap::new();
+    for (id, title) in &items {
+        holders.entry(key(&clean(title))).or_default().insert(id);
     }
     let mut taken = std::collections::HashSet::new();
     items
         .iter()
         .map(|(id, title)| {
             let base = clean(title);
-            let base = if count[&key(&base)] > 1 {
+            let base = if holders[&key(&base)].len() > 1 {
                 clean(&format!("{base}_{id}"))
             } else {
                 base
@@ -247,7 +256,16 @@ fn cut(s: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::sheet_names;
+    use super::{chunks, sheet_names};
+
+    #[test]
+    fn a_ledger_longer_than_a_sheet_continues_on_the_next() {
+        assert_eq!(chunks(0, 3), [0..0]);
+        assert_eq!(chunks(3, 3), [0..3]);
+        assert_eq!(chunks(7, 3), [0..3, 3..6, 6..7]);
+        let names = sheet_names([("a", "入退室記録"), ("a", "入退室記録")]);
+        assert_eq!(names, ["入退室記録", "入退室記録 (2)"]);
+    }
 
     fn valid(name: &str) -> bool {
         !name.is_empty()
