@@ -143,7 +143,8 @@ pub fn ledgers(p: &Pages, created: i64) -> Result<Option<Vec<u8>>, XlsxError> {
 /// The rows of each sheet for `n` rows, at most `per_sheet` a sheet: one
 /// sheet (maybe empty) at least.
 fn chunks(n: usize, per_sheet: usize) -> Vec<std::ops::Range<usize>> {
-    let mut out = vec![0..n.min(per_sheet)];
+    let mut out = Vec::new();
+    out.push(0..n.min(per_sheet));
     while out.last().is_some_and(|r| r.end < n) {
         let start = out.last().map_or(0, |r| r.end);
         out.push(start..(start + per_sheet).min(n));
@@ -260,9 +261,12 @@ mod tests {
 
     #[test]
     fn a_ledger_longer_than_a_sheet_continues_on_the_next() {
-        assert_eq!(chunks(0, 3), [0..0]);
-        assert_eq!(chunks(3, 3), [0..3]);
-        assert_eq!(chunks(7, 3), [0..3, 3..6, 6..7]);
+        let bounds = |n, per| -> Vec<(usize, usize)> {
+            chunks(n, per).iter().map(|r| (r.start, r.end)).collect()
+        };
+        assert_eq!(bounds(0, 3), [(0, 0)]);
+        assert_eq!(bounds(3, 3), [(0, 3)]);
+        assert_eq!(bounds(7, 3), [(0, 3), (3, 6), (6, 7)]);
         let names = sheet_names([("a", "入退室記録"), ("a", "入退室記録")]);
         assert_eq!(names, ["入退室記録", "入退室記録 (2)"]);
     }
