@@ -829,6 +829,73 @@ mod tests {
         assert_eq!(sub_heading("(a) x"), None);
     }
 
+    /// A workbook of `rows` (each a list of (column, text)), header first.
+    fn book(rows: &[&[(u16, &str)]]) -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, t) in *row {
+                ws.write_string(r as u32, *c, *t).unwrap();
+            }
+        }
+        wb.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn headings_split_over_two_cells_and_items_under_another_heading_are_read() {
+        let b = bundled();
+        let bytes = book(&[
+            &[(0, "No."), (1, "確認内容"), (2, "回答")],
+            &[(0, "2-1"), (1, &b.item("2-1").unwrap().text), (2, "はい")],
+            &[(0, "5."), (1, "技術的安全管理")],
+            &[(0, "（２）"), (1, "アクセス制御")],
+            &[(0, "5-10"), (1, "本文")],
+            &[(0, "3-1"), (1, "別の見出しの項目")],
+            &[(1, "番号のない本文その1")],
+            &[(1, "※ 注記")],
+        ]);
+        let got = import(&bytes, "市.xlsx", &b).unwrap();
+        let s = &got.standard.checklist;
+        let ids: Vec<(&str, &str, Option<&str>)> = s
+            .items
+            .iter()
+            .map(|i| (i.id.as_str(), i.section.as_str(), i.subsection.as_deref()))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("2-1", "2", None),
+                ("5-10", "5", Some("5(2)")),
+                ("3-1", "5", Some("5(2)"))
+            ]
+        );
+        assert_eq!(s.sections[0].id, "2", "a section from the first number");
+        assert_eq!(s.sections[1].title, "技術的安全管理");
+        assert_eq!(s.sections[1].subsections[0].title, "（２） アクセス制御");
+        assert_eq!(s.notes, ["※ 注記"]);
+        assert_eq!(
+            s.columns, b.checklist.columns,
+            "the form names no mark columns"
+        );
+        assert_eq!(got.unchanged, 1);
+        assert_eq!(got.changed, ["5-10", "3-1"]);
+        let rows: Vec<(Option<u32>, String)> = got
+            .warnings
+            .iter()
+            .filter(|w| w.row.is_some())
+            .map(|w| (w.row, w.message.en.clone()))
+            .collect();
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(rows[0].0, Some(6));
+        assert!(
+            rows[0].1.contains("item 3-1 is under heading 5"),
+            "{rows:?}"
+        );
+        assert_eq!(rows[1].0, Some(7));
+        assert!(rows[1].1.contains("no item number"), "{rows:?}");
+        assert_eq!(got.standard.id, "市");
+    }
+
     #[test]
     fn every_bundled_item_round_trips_through_the_variant_yaml() {
         let b = bundled();
