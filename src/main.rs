@@ -139,10 +139,13 @@ enum Command {
         no_open: bool,
     },
     /// List every checklist item and requirement with its text and checks (基準の一覧)
+    #[command(args_conflicts_with_subcommands = true)]
     Standard {
         /// Output format (出力形式)
         #[arg(long, value_enum, default_value_t = StandardFormat::Text)]
         format: StandardFormat,
+        #[command(subcommand)]
+        action: Option<StandardAction>,
     },
     /// Show one checklist item, requirement, rule or ledger kind in full (項目・要件・規則の説明)
     Explain {
@@ -163,6 +166,21 @@ struct PackageArgs {
     /// File holding the password for --encrypt (パスワードを書いたファイル)
     #[arg(long, value_name = "FILE", requires = "encrypt")]
     password_file: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum StandardAction {
+    /// Read a city's own checklist workbook into a standard variant file (自治体のチェックシートの様式を基準の差分ファイルに取り込む)
+    #[command(
+        long_about = "Read a city's own checklist workbook (.xlsx; also .xls, .xlsb, .ods) into a standard variant file: the item numbers, texts, sections, sub-headings and notes under the header row holding チェック内容. List the file under standards: in anzen.yaml after municipal-standard; its items replace the bundled items of the same number. Items whose text is the bundled one keep its requirements and checks; changed texts keep the requirements only (a comment in the file says so); new numbers get none. Rows that cannot be placed (text without a number, a number out of pattern, a duplicate number) are listed as warnings with sheet and row.\n\n自治体のチェックシート（.xlsx など）の「チェック内容」の見出し行の下にある項目番号・本文・見出し・注記を、基準の差分ファイル（YAML）にします。anzen.yaml の standards: で municipal-standard の後に挙げると、同じ番号の項目を置き換えます。本文が同梱と同じ項目は同梱の要件と検査を、本文の変わった項目は要件だけを引き継ぎ（ファイル内のコメントで示します）、新しい番号の項目は要件なしになります。番号のない行、番号の形が違う行、重複した番号はシートと行を示して警告します。"
+    )]
+    Import {
+        /// The workbook (ブック)
+        workbook: PathBuf,
+        /// Write the variant file here instead of standard output (出力先のファイル)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -251,7 +269,14 @@ fn run(g: &Global, command: Command) -> cli::Outcome {
             password_file,
             format,
         } => cli::verify::run(g, &zip, password_file.as_deref(), format),
-        Command::Standard { format } => cli::standard::list(g, format),
+        Command::Standard {
+            action: Some(StandardAction::Import { workbook, out }),
+            ..
+        } => cli::standard::import(g, &workbook, out.as_deref()),
+        Command::Standard {
+            format,
+            action: None,
+        } => cli::standard::list(g, format),
         Command::Explain { id } => cli::standard::explain(g, &id),
     }
 }

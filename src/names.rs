@@ -17,6 +17,12 @@ pub const CHECKLIST_PDF: &str = "情報セキュリティチェックシート.p
 pub const COMBINED_PDF: &str = "提出書類一式.pdf";
 /// The checklist answers as CSV, beside the checklist PDF.
 pub const CHECKLIST_CSV: &str = "チェックシート回答.csv";
+/// The checklist as an Excel workbook laid out as the form, beside the
+/// checklist PDF.
+pub const CHECKLIST_XLSX: &str = "情報セキュリティチェックシート.xlsx";
+/// The ledgers as one Excel workbook (a sheet per ledger), beside their
+/// CSVs. Ledger files are named `<title>.csv`, so no ledger can take it.
+pub const LEDGERS_XLSX: &str = "台帳一覧.xlsx";
 
 /// Longest id, in characters.
 pub const MAX_ID: usize = 100;

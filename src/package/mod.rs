@@ -1,5 +1,5 @@
 //! Stage 4 of the pipeline: the submission package. Lays the PDFs, the
-//! checklist and ledgers as CSV for Excel, optionally the site, and a
+//! checklist and ledgers as CSV and as Excel workbooks, optionally the site, and a
 //! manifest of hashes into a zip with Japanese folder names (NFC, UTF-8
 //! flag), entries sorted, timestamps and permissions fixed, so the same
 //! input gives the same bytes; optionally AES-256 encrypted.
@@ -7,6 +7,7 @@
 pub mod csv;
 pub mod manifest;
 pub mod verify;
+pub mod xlsx;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -18,7 +19,7 @@ use zip::{CompressionMethod, DateTime, System};
 use crate::check::Context;
 use crate::diag::{Finding, Severity};
 use crate::git::Revision;
-use crate::names::{CHECKLIST_PDF, COMBINED_PDF, file_name};
+use crate::names::{CHECKLIST_PDF, CHECKLIST_XLSX, COMBINED_PDF, LEDGERS_XLSX, file_name};
 use crate::view::pages::Pages;
 use manifest::{CheckSummary, FileEntry, FindingEntry, MANIFEST, Manifest, sha256};
 
@@ -159,6 +160,16 @@ pub fn package(
         format!("{}/{}", folders.checklist, crate::names::CHECKLIST_CSV),
         csv::checklist(&p),
     );
+    // The workbooks, created at the zip's own fixed time.
+    let created = crate::render::pdf::render::timestamp(cx.project.as_of);
+    let xlsx_err = |e: rust_xlsxwriter::XlsxError| PackageError::Zip(format!("xlsx: {e}"));
+    put(
+        format!("{}/{CHECKLIST_XLSX}", folders.checklist),
+        xlsx::checklist(&p, created).map_err(xlsx_err)?,
+    );
+    if let Some(book) = xlsx::ledgers(&p, created).map_err(xlsx_err)? {
+        put(format!("{}/{LEDGERS_XLSX}", folders.ledgers), book);
+    }
     let ledgers = &cx.project.ledgers;
     let titles: Vec<String> = ledgers.iter().map(|l| p.ledger_title(l)).collect();
     let csv_names = crate::names::by_title(

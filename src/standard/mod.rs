@@ -4,6 +4,7 @@
 //! override standards with files of the same format.
 
 pub mod checks;
+pub mod import;
 pub mod kinds;
 pub mod rules;
 

@@ -40,4 +40,5 @@ mod standard_override;
 mod standard_seeds;
 mod typst_markup;
 mod workflow;
+mod xlsx;
 mod xss;
