@@ -1,7 +1,8 @@
 //! The integration tests, as one test binary (one link instead of one per
 //! file): each module is one area of behaviour, run against the real
 //! `anzen` binary and, where the area needs them, the real typst, Chromium
-//! and unzip tools. Fixture projects live under `tests/fixtures/`.
+//! and unzip tools. Fixture projects live under `tests/fixtures/`;
+//! `common::Project` builds a broken copy of one in a line or two.
 
 mod common;
 mod support;
