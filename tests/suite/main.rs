@@ -1,8 +1,9 @@
 //! The integration tests, as one test binary (one link instead of one per
 //! file): each module is one area of behaviour, run against the real
 //! `anzen` binary and, where the area needs them, the real typst, Chromium
-//! and unzip tools. Fixture projects live under `tests/fixtures/`;
-//! `common::Project` builds a broken copy of one in a line or two.
+//! and unzip tools. Fixture projects live under `tests/fixtures/`
+//! (`fixture_projects` checks each against the findings listed beside
+//! it); `common::Project` builds a broken copy of one in a line or two.
 
 mod common;
 mod support;
@@ -18,6 +19,7 @@ mod check_rules;
 mod check_sample;
 mod cli_output;
 mod diff;
+mod fixture_projects;
 mod fuzz_markup_compiles;
 mod fuzz_regressions;
 mod history;
