@@ -3,7 +3,8 @@
 //! `anzen` binary and, where the area needs them, the real typst, Chromium
 //! and unzip tools. Fixture projects live under `tests/fixtures/`
 //! (`fixture_projects` checks each against the findings listed beside
-//! it); `common::Project` builds a broken copy of one in a line or two.
+//! it); `common::Project` builds a broken copy of one in a line or two;
+//! `snapshots` compares output with `tests/suite/snapshots/`.
 
 mod common;
 mod support;
@@ -38,6 +39,7 @@ mod security_serve;
 mod security_verify;
 mod serve;
 mod site;
+mod snapshots;
 mod standard_override;
 mod standard_seeds;
 mod typst_markup;
