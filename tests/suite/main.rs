@@ -4,7 +4,8 @@
 //! and unzip tools. Fixture projects live under `tests/fixtures/`
 //! (`fixture_projects` checks each against the findings listed beside
 //! it); `common::Project` builds a broken copy of one in a line or two;
-//! `snapshots` compares output with `tests/suite/snapshots/`.
+//! `snapshots` compares output with `tests/suite/snapshots/`; `regression`
+//! has one test per past bug.
 
 mod common;
 mod support;
@@ -30,6 +31,7 @@ mod monthly;
 mod output_safety;
 mod package;
 mod pdf;
+mod regression;
 mod rule_catalogue;
 mod secrets;
 mod security;
