@@ -2,20 +2,17 @@
 //! once, with its rule, at the line of the answer concerned.
 
 use crate::common;
-use crate::common::{Check, Fixture};
+use crate::common::{Check, Fixture, Project};
 use crate::support;
 use crate::support::{exactly, only};
 
 const CHECKLIST: &str = "content/checklist.yaml";
 const STAFF: &str = "content/ledgers/staff.yaml";
-const SUBCONTRACTORS: &str = "content/ledgers/subcontractors.yaml";
 
 /// The sample's answer to 5-8 (該当無 with a reason).
 const ANSWER_5_8: &str = "  - item: \"5-8\"\n    answer: 該当無\n";
-/// The reason of 5-8.
-const REASON_5_8: &str = "    reason: 無線LANを設置・使用していない。業務LAN・事務LANとも有線のみで構成し、端末の無線LAN機能は無効化している（情報システム運用規程 第5条）。\n";
-/// The answer to 2-6 (該当無: no subcontracting).
-const ANSWER_2_6: &str = "    answer: 該当無\n    reason: 本業務では再委託を行わない。入力・照合・搬送の全工程を当社の従事者のみで実施する（再委託先一覧は空）。\n";
+/// The evidence of 5-9 that the reference tests break.
+const EVIDENCE_5_9: &str = "answers[item=5-9].evidence[=system-operation-rules#email]";
 
 fn line(f: &Fixture, needle: &str) -> u64 {
     Check::line_of(f.path(), CHECKLIST, needle)
@@ -23,13 +20,7 @@ fn line(f: &Fixture, needle: &str) -> u64 {
 
 #[test]
 fn an_unanswered_item_is_reported_for_that_item() {
-    let f = Fixture::sample();
-    f.edit(
-        CHECKLIST,
-        "  - item: \"2-2\"\n    answer: はい\n    evidence:\n      - handling-procedure#lifecycle\n      - handling-procedure\n",
-        "",
-    );
-    let check = f.check();
+    let check = Project::sample().unanswered("2-2").check();
     // Unanswered is about the whole file: no line.
     let found = only(&check, "answer.missing", CHECKLIST, 0);
     assert_eq!(found.item.as_deref(), Some("2-2"));
@@ -79,14 +70,9 @@ fn an_answer_to_an_unknown_item_is_reported_with_the_closest_item() {
 
 #[test]
 fn an_invalid_answer_value_is_reported_at_the_answer_and_not_as_unanswered() {
-    let f = Fixture::sample();
-    f.edit(
-        CHECKLIST,
-        ANSWER_5_8,
-        "  - item: \"5-8\"\n    answer: maybe\n",
-    );
-    let check = f.check();
-    let at = line(&f, "answer: maybe");
+    let p = Project::sample().answer("5-8", "answer: maybe");
+    let check = p.check();
+    let at = p.at(CHECKLIST, "answers[item=5-8].answer");
     let found = only(&check, "yaml.invalid-value", CHECKLIST, at);
     assert_eq!(found.column, 13, "at the value");
     assert_eq!(found.item.as_deref(), Some("5-8"));
@@ -97,14 +83,9 @@ fn an_invalid_answer_value_is_reported_at_the_answer_and_not_as_unanswered() {
 
 #[test]
 fn yes_without_evidence_is_an_error_at_the_answer() {
-    let f = Fixture::sample();
-    f.edit(
-        CHECKLIST,
-        "  - item: \"5-9\"\n    answer: はい\n    evidence:\n      - system-operation-rules#email\n",
-        "  - item: \"5-9\"\n    answer: はい\n",
-    );
-    let check = f.check();
-    let at = line(&f, "- item: \"5-9\"") + 1;
+    let p = Project::sample().answer("5-9", "answer: はい");
+    let check = p.check();
+    let at = p.at(CHECKLIST, "answers[item=5-9].answer");
     let found = only(&check, "answer.yes-without-evidence", CHECKLIST, at);
     assert_eq!(found.item.as_deref(), Some("5-9"));
 }
@@ -112,14 +93,9 @@ fn yes_without_evidence_is_an_error_at_the_answer() {
 /// Replaces the evidence of 5-9 with `target`; the one finding is
 /// reference.unresolved at that evidence line.
 fn unresolved_evidence(target: &str) -> common::F {
-    let f = Fixture::sample();
-    f.edit(
-        CHECKLIST,
-        "      - system-operation-rules#email\n  # 5.",
-        &format!("      - {target}\n  # 5."),
-    );
-    let check = f.check();
-    let at = line(&f, &format!("      - {target}"));
+    let p = Project::sample().set(CHECKLIST, EVIDENCE_5_9, target);
+    let check = p.check();
+    let at = p.at(CHECKLIST, &format!("answers[item=5-9].evidence[={target}]"));
     let found = only(&check, "reference.unresolved", CHECKLIST, at);
     assert_eq!(found.item.as_deref(), Some("5-9"));
     assert_eq!(found.column, 9, "at the reference");
@@ -155,14 +131,11 @@ fn evidence_naming_a_missing_file_is_unresolved_at_the_evidence_line() {
     unresolved_evidence("evidence/mail/送信ログ.pdf");
 }
 
-const REMEDIATION_4_4: &str = "    remediation:\n      plan: 管理区域A（データ入力室）及び管理区域C（保管庫）の出入口・室内への監視カメラの設置（録画90日保存）。整理整頓（クリアデスク）と確実な廃棄は実施済み。\n      owner: S001\n      due: 2026-03-25\n      completed: 2026-03-24\n";
-
 #[test]
 fn no_without_a_remediation_plan_is_an_error_at_the_answer() {
-    let f = Fixture::sample();
-    f.edit(CHECKLIST, REMEDIATION_4_4, "");
-    let check = f.check();
-    let at = line(&f, "answer: いいえ");
+    let p = Project::sample().unset(CHECKLIST, "answers[item=4-4].remediation");
+    let check = p.check();
+    let at = p.at(CHECKLIST, "answers[item=4-4].answer");
     let found = only(&check, "answer.no-without-remediation", CHECKLIST, at);
     assert_eq!(found.item.as_deref(), Some("4-4"));
     assert!(found.hint.unwrap().contains("2026-04-01"));
@@ -170,14 +143,13 @@ fn no_without_a_remediation_plan_is_an_error_at_the_answer() {
 
 #[test]
 fn a_remediation_due_after_work_start_is_late_at_the_remediation() {
-    let f = Fixture::sample();
-    f.edit(CHECKLIST, "due: 2026-03-25", "due: 2026-04-15");
-    let check = f.check();
+    let p = Project::sample().set(CHECKLIST, "answers[item=4-4].remediation.due", "2026-04-15");
+    let check = p.check();
     let found = only(
         &check,
         "answer.remediation-late",
         CHECKLIST,
-        line(&f, "    remediation:"),
+        p.at(CHECKLIST, "answers[item=4-4].remediation"),
     );
     assert_eq!(found.item.as_deref(), Some("4-4"));
     assert_eq!(found.column, 5, "at the remediation key");
@@ -186,28 +158,30 @@ fn a_remediation_due_after_work_start_is_late_at_the_remediation() {
 
 #[test]
 fn a_remediation_completed_after_work_start_is_late() {
-    let f = Fixture::sample();
-    f.edit(CHECKLIST, "completed: 2026-03-24", "completed: 2026-04-20");
-    let check = f.check();
+    let p = Project::sample().set(
+        CHECKLIST,
+        "answers[item=4-4].remediation.completed",
+        "2026-04-20",
+    );
+    let check = p.check();
     let found = only(
         &check,
         "answer.remediation-late",
         CHECKLIST,
-        line(&f, "    remediation:"),
+        p.at(CHECKLIST, "answers[item=4-4].remediation"),
     );
     assert!(found.en.contains("2026-04-20"), "{}", found.en);
 }
 
 #[test]
 fn a_remediation_past_due_and_not_completed_is_overdue() {
-    let f = Fixture::sample();
-    f.edit(CHECKLIST, "      completed: 2026-03-24\n", "");
-    let check = f.check();
+    let p = Project::sample().unset(CHECKLIST, "answers[item=4-4].remediation.completed");
+    let check = p.check();
     let found = only(
         &check,
         "answer.remediation-overdue",
         CHECKLIST,
-        line(&f, "    remediation:"),
+        p.at(CHECKLIST, "answers[item=4-4].remediation"),
     );
     assert_eq!(found.item.as_deref(), Some("4-4"));
     assert!(found.en.contains("2026-03-25"), "{}", found.en);
@@ -215,24 +189,22 @@ fn a_remediation_past_due_and_not_completed_is_overdue() {
 
 #[test]
 fn a_remediation_owner_not_on_the_roster_is_reported() {
-    let f = Fixture::sample();
-    f.edit(CHECKLIST, "      owner: S001\n", "      owner: S099\n");
-    let check = f.check();
+    let p = Project::sample().set(CHECKLIST, "answers[item=4-4].remediation.owner", "S099");
+    let check = p.check();
     let found = only(
         &check,
         "reference.unknown-staff",
         CHECKLIST,
-        line(&f, "    remediation:"),
+        p.at(CHECKLIST, "answers[item=4-4].remediation"),
     );
     assert_eq!(found.item.as_deref(), Some("4-4"));
 }
 
 #[test]
 fn not_applicable_without_a_reason_is_an_error_at_the_answer() {
-    let f = Fixture::sample();
-    f.edit(CHECKLIST, REASON_5_8, "");
-    let check = f.check();
-    let at = line(&f, "- item: \"5-8\"") + 1;
+    let p = Project::sample().answer("5-8", "answer: 該当無");
+    let check = p.check();
+    let at = p.at(CHECKLIST, "answers[item=5-8].answer");
     let found = only(&check, "answer.na-without-reason", CHECKLIST, at);
     assert_eq!(found.item.as_deref(), Some("5-8"));
 }
@@ -266,14 +238,9 @@ fn not_applicable_contradicted_by_a_subcontractor_worker_on_the_roster() {
 
 #[test]
 fn not_applicable_contradicted_by_a_dispatched_worker() {
-    let f = Fixture::sample();
-    f.edit(
-        CHECKLIST,
-        "  - item: \"3-2\"\n    answer: はい\n    evidence:\n      - staff#S007\n      - evidence/dispatch/架空スタッフサービス_機密保持契約書.pdf\n      - pledges#PL-S007\n      - training#TR-2026-01\n      - work-rules#dispatched\n",
-        "  - item: \"3-2\"\n    answer: 該当無\n    reason: 本業務では派遣社員を使用していない。\n",
-    );
-    let check = f.check();
-    let at = line(&f, "- item: \"3-2\"") + 1;
+    let p = Project::sample().answer("3-2", "answer: 該当無\nreason: 本業務では派遣社員を使用していない。");
+    let check = p.check();
+    let at = p.at(CHECKLIST, "answers[item=3-2].answer");
     let found = only(&check, "answer.na-contradicted", CHECKLIST, at);
     assert_eq!(found.item.as_deref(), Some("3-2"));
     assert!(found.en.contains("S007"), "{}", found.en);
@@ -281,59 +248,54 @@ fn not_applicable_contradicted_by_a_dispatched_worker() {
 
 #[test]
 fn a_subcontractor_in_the_register_contradicts_not_applicable_too() {
-    let f = Fixture::sample();
-    f.edit(
-        SUBCONTRACTORS,
-        "entries: []",
-        "entries:\n  - id: SUB-01\n    name: 架空データ入力株式会社\n    scope: 入力結果の照合\n    approved_on: 2026-04-10\n    starts_on: 2026-05-01\n",
-    );
-    f.edit(
-        "content/ledgers/certifications.yaml",
-        "entries:\n",
-        "entries:\n  - id: CERT-SUB-01\n    holder: SUB-01\n    scheme: pmark\n    standard: \"JIS Q 15001:2023\"\n    number: \"第29990999(01)号\"\n    expires: 2028-01-19\n    copy: evidence/certifications/プライバシーマーク登録証_写し.pdf\n",
-    );
-    let check = f.check();
-    let at = line(&f, "- item: \"2-6\"") + 1;
+    let p = Project::sample()
+        .entry(
+            "subcontractors",
+            "SUB-01",
+            "name: 架空データ入力株式会社\nscope: 入力結果の照合\napproved_on: 2026-04-10\nstarts_on: 2026-05-01",
+        )
+        .entry(
+            "certifications",
+            "CERT-SUB-01",
+            "holder: SUB-01\nscheme: pmark\nstandard: \"JIS Q 15001:2023\"\nnumber: \"第29990999(01)号\"\nexpires: 2028-01-19\ncopy: evidence/certifications/プライバシーマーク登録証_写し.pdf",
+        );
+    let check = p.check();
+    let at = p.at(CHECKLIST, "answers[item=2-6].answer");
     let found = only(&check, "answer.na-contradicted", CHECKLIST, at);
     assert!(found.en.contains("SUB-01"), "{}", found.en);
     // And once 2-6 is answered はい, the package passes.
-    f.edit(
-        CHECKLIST,
-        ANSWER_2_6,
-        "    answer: はい\n    evidence:\n      - subcontractors#SUB-01\n",
-    );
-    let check = f.check();
+    let p = p.answer("2-6", "answer: はい\nevidence:\n  - subcontractors#SUB-01");
+    let check = p.check();
     assert_eq!(check.code, 0, "{:#?}", check.findings());
 }
 
 #[test]
 fn every_answer_defect_in_one_file_is_reported_in_one_run() {
-    let f = Fixture::sample();
-    f.edit(CHECKLIST, REASON_5_8, "");
-    f.edit(CHECKLIST, "      completed: 2026-03-24\n", "");
-    f.edit(
-        CHECKLIST,
-        "      - system-operation-rules#email\n  # 5.",
-        "      - system-operation-rules#mail\n  # 5.",
-    );
-    let check = f.check();
+    let p = Project::sample()
+        .unset(CHECKLIST, "answers[item=5-8].reason")
+        .unset(CHECKLIST, "answers[item=4-4].remediation.completed")
+        .set(CHECKLIST, EVIDENCE_5_9, "system-operation-rules#mail");
+    let check = p.check();
     exactly(
         &check,
         &[
             (
                 "answer.na-without-reason",
                 CHECKLIST,
-                line(&f, "- item: \"5-8\"") + 1,
+                p.at(CHECKLIST, "answers[item=5-8].answer"),
             ),
             (
                 "answer.remediation-overdue",
                 CHECKLIST,
-                line(&f, "    remediation:"),
+                p.at(CHECKLIST, "answers[item=4-4].remediation"),
             ),
             (
                 "reference.unresolved",
                 CHECKLIST,
-                line(&f, "system-operation-rules#mail"),
+                p.at(
+                    CHECKLIST,
+                    "answers[item=5-9].evidence[=system-operation-rules#mail]",
+                ),
             ),
         ],
     );

@@ -2,7 +2,7 @@
 //! made in a copy of the sample is reported once, with its rule, its
 //! requirement or checklist item, and the line of the record concerned.
 
-use crate::common::{Check, Fixture};
+use crate::common::{Check, Fixture, Project};
 use crate::support;
 use crate::support::{exactly, no_warnings_but, only};
 
@@ -11,7 +11,6 @@ const SECURITY_RULES: &str = "content/documents/security-rules.md";
 const WORK_RULES: &str = "content/documents/work-rules.md";
 const STAFF: &str = "content/ledgers/staff.yaml";
 const TRAINING: &str = "content/ledgers/training.yaml";
-const PLEDGES: &str = "content/ledgers/pledges.yaml";
 const TAKE_OUT: &str = "content/ledgers/take_out.yaml";
 const DELETIONS: &str = "content/ledgers/deletions.yaml";
 const SUBCONTRACTORS: &str = "content/ledgers/subcontractors.yaml";
@@ -23,8 +22,17 @@ const ENTRY_EXIT: &str = "content/ledgers/entry_exit.yaml";
 const ACCESS_LOGS: &str = "content/ledgers/access_logs.yaml";
 const EXCHANGES: &str = "content/ledgers/exchanges.yaml";
 
-/// The answer to 2-6 (該当無: no subcontracting).
-const ANSWER_2_6: &str = "    answer: 該当無\n    reason: 本業務では再委託を行わない。入力・照合・搬送の全工程を当社の従事者のみで実施する（再委託先一覧は空）。\n";
+/// The answer to 2-6 (再委託) once there is a subcontractor.
+const ANSWER_2_6_YES: &str = "answer: はい\nevidence:\n  - subcontractors#SUB-01";
+/// A valid Privacy Mark of subcontractor SUB-01.
+const CERT_SUB_01: &str = "
+    holder: SUB-01
+    scheme: pmark
+    standard: \"JIS Q 15001:2023\"
+    number: \"第29990999(01)号\"
+    expires: 2028-01-19
+    copy: evidence/certifications/プライバシーマーク登録証_写し.pdf
+";
 
 fn line(f: &Fixture, file: &str, needle: &str) -> u64 {
     Check::line_of(f.path(), file, needle)
@@ -34,13 +42,9 @@ fn line(f: &Fixture, file: &str, needle: &str) -> u64 {
 
 #[test]
 fn a_requirement_nothing_satisfies_is_uncovered() {
-    let f = Fixture::sample();
-    f.edit(
-        SECURITY_RULES,
-        "  - requirement: S1(3)\n    section: physical\n",
-        "",
-    );
-    let check = f.check();
+    let p =
+        Project::sample().without_front_matter("security-rules", "satisfies[requirement=S1(3)]");
+    let check = p.check();
     // Coverage is about the whole package: no file.
     let found = only(&check, "requirement.uncovered", "", 0);
     assert_eq!(found.requirement.as_deref(), Some("S1(3)"));
@@ -50,14 +54,13 @@ fn a_requirement_nothing_satisfies_is_uncovered() {
 
 #[test]
 fn satisfies_naming_a_missing_section_is_reported_at_that_claim() {
-    let f = Fixture::sample();
-    f.edit(
-        SECURITY_RULES,
-        "    section: physical\n",
-        "    section: physcal\n",
+    let p = Project::sample().front_matter(
+        "security-rules",
+        "satisfies[requirement=S1(3)].section",
+        "physcal",
     );
-    let check = f.check();
-    let claim = line(&f, SECURITY_RULES, "  - requirement: S1(3)");
+    let check = p.check();
+    let claim = p.at(SECURITY_RULES, "satisfies[requirement=S1(3)]");
     let found = exactly(
         &check,
         &[
@@ -73,19 +76,18 @@ fn satisfies_naming_a_missing_section_is_reported_at_that_claim() {
 
 #[test]
 fn satisfies_naming_an_unknown_requirement_is_reported_with_the_closest_id() {
-    let f = Fixture::sample();
     // An extra claim, so that nothing else becomes uncovered.
-    f.edit(
-        SECURITY_RULES,
-        "  - requirement: S1(3)\n    section: physical\n",
-        "  - requirement: S1(3)\n    section: physical\n  - requirement: S13\n    section: physical\n",
+    let p = Project::sample().front_matter(
+        "security-rules",
+        "satisfies[requirement=S13]",
+        "section: physical",
     );
-    let check = f.check();
+    let check = p.check();
     let found = only(
         &check,
         "document.unknown-requirement",
         SECURITY_RULES,
-        line(&f, SECURITY_RULES, "  - requirement: S13"),
+        p.at(SECURITY_RULES, "satisfies[requirement=S13]"),
     );
     assert!(found.en.contains("S13"), "{}", found.en);
     assert!(found.hint.is_some());
@@ -95,9 +97,9 @@ fn satisfies_naming_an_unknown_requirement_is_reported_with_the_closest_id() {
 
 #[test]
 fn no_chief_protection_manager_on_the_roster_is_roles_missing() {
-    let f = Fixture::sample();
-    f.edit(STAFF, "    roles: [総括保護管理者]\n", "");
-    let check = f.check();
+    let check = Project::sample()
+        .without_field("staff", "S001", "roles")
+        .check();
     let found = only(&check, "roles.missing", STAFF, 0);
     assert_eq!(found.requirement.as_deref(), Some("S2"));
     assert!(found.ja.contains("総括保護管理者"), "{}", found.ja);
@@ -118,19 +120,20 @@ fn no_designated_worker_is_reported() {
 
 #[test]
 fn a_designated_worker_never_trained_is_reported_at_the_staff_entry() {
-    let f = Fixture::sample();
-    f.edit(
-        TRAINING,
-        "    attendees: [S010]\n",
-        "    attendees: [S009]\n",
-    );
-    f.edit(TRAINING, "S008, S009, S010]", "S008, S009]");
-    let check = f.check();
+    let p = Project::sample()
+        .field("training", "TR-2026-02", "attendees", "[S009]")
+        .field(
+            "training",
+            "TR-2026-03",
+            "attendees",
+            "[S001, S002, S003, S004, S005, S006, S007, S008, S009]",
+        );
+    let check = p.check();
     let found = only(
         &check,
         "training.never",
         STAFF,
-        line(&f, STAFF, "  - id: S010"),
+        p.entry_line("staff", "S010"),
     );
     assert_eq!(found.requirement.as_deref(), Some("S3(3)"));
     assert!(found.ja.contains("S010"), "{}", found.ja);
@@ -138,20 +141,21 @@ fn a_designated_worker_never_trained_is_reported_at_the_staff_entry() {
 
 #[test]
 fn a_worker_trained_more_than_12_months_ago_is_stale() {
-    let f = Fixture::sample();
     // S008 misses the autumn training and the first one moves to 2025.
-    f.edit(TRAINING, "    date: 2026-03-27\n", "    date: 2025-09-30\n");
-    f.edit(
-        TRAINING,
-        "S006, S007, S008, S009, S010]",
-        "S006, S007, S009, S010]",
-    );
-    let check = f.check();
+    let p = Project::sample()
+        .field("training", "TR-2026-01", "date", "2025-09-30")
+        .field(
+            "training",
+            "TR-2026-03",
+            "attendees",
+            "[S001, S002, S003, S004, S005, S006, S007, S009, S010]",
+        );
+    let check = p.check();
     let found = only(
         &check,
         "training.stale",
         STAFF,
-        line(&f, STAFF, "  - id: S008"),
+        p.entry_line("staff", "S008"),
     );
     assert_eq!(found.requirement.as_deref(), Some("S3(3)"));
     assert!(found.en.contains("2025-09-30"), "{}", found.en);
@@ -159,14 +163,9 @@ fn a_worker_trained_more_than_12_months_ago_is_stale() {
 
 #[test]
 fn a_training_record_without_signatures_is_reported_at_the_record() {
-    let f = Fixture::sample();
-    f.edit(
-        TRAINING,
-        "    signature_evidence: evidence/training/2026-05-08_新規従事者研修署名簿.pdf\n",
-        "",
-    );
-    let check = f.check();
-    let at = line(&f, TRAINING, "  - id: TR-2026-02");
+    let p = Project::sample().without_field("training", "TR-2026-02", "signature_evidence");
+    let check = p.check();
+    let at = p.entry_line("training", "TR-2026-02");
     // 基準3(3) and item 1 both ask for signed records: one finding, not two.
     let found = exactly(&check, &[("training.no-signature", TRAINING, at)]);
     assert_eq!(found[0].requirement.as_deref(), Some("S3(3)"));
@@ -174,18 +173,13 @@ fn a_training_record_without_signatures_is_reported_at_the_record() {
 
 #[test]
 fn a_worker_without_a_pledge_is_reported_at_the_staff_entry() {
-    let f = Fixture::sample();
-    f.edit(
-        PLEDGES,
-        "  - id: PL-S005\n    staff: S005\n    date: 2026-03-27\n    evidence: evidence/pledges/誓約書_S005.pdf\n",
-        "",
-    );
-    let check = f.check();
+    let p = Project::sample().without_entry("pledges", "PL-S005");
+    let check = p.check();
     let found = only(
         &check,
         "pledge.missing",
         STAFF,
-        line(&f, STAFF, "  - id: S005"),
+        p.entry_line("staff", "S005"),
     );
     assert_eq!(found.requirement.as_deref(), Some("S3(1)"));
     assert!(
@@ -197,32 +191,26 @@ fn a_worker_without_a_pledge_is_reported_at_the_staff_entry() {
 
 #[test]
 fn a_dispatched_worker_without_an_agreement_is_reported_at_the_staff_entry() {
-    let f = Fixture::sample();
-    f.edit(
-        STAFF,
-        "    dispatch_agreement: evidence/dispatch/架空スタッフサービス_機密保持契約書.pdf\n",
-        "",
-    );
-    let check = f.check();
+    let p = Project::sample().without_field("staff", "S007", "dispatch_agreement");
+    let check = p.check();
     let found = only(
         &check,
         "dispatch.no-agreement",
         STAFF,
-        line(&f, STAFF, "  - id: S007"),
+        p.entry_line("staff", "S007"),
     );
     assert_eq!(found.requirement.as_deref(), Some("S3(1)"));
 }
 
 #[test]
 fn a_staff_reference_not_on_the_roster_is_reported_at_the_field() {
-    let f = Fixture::sample();
-    f.edit(TAKE_OUT, "    approver: S003\n", "    approver: S030\n");
-    let check = f.check();
+    let p = Project::sample().field("take_out", "TO-2026-005", "approver", "S030");
+    let check = p.check();
     let found = only(
         &check,
         "reference.unknown-staff",
         TAKE_OUT,
-        line(&f, TAKE_OUT, "approver: S030"),
+        p.at(TAKE_OUT, "entries[id=TO-2026-005].approver"),
     );
     assert_eq!(found.column, 15, "at the value");
     assert!(found.hint.unwrap().contains("S003"), "did you mean S003");
@@ -232,14 +220,13 @@ fn a_staff_reference_not_on_the_roster_is_reported_at_the_field() {
 
 #[test]
 fn entry_exit_records_kept_3_years_are_too_short_at_the_retention_line() {
-    let f = Fixture::sample();
-    f.edit(ENTRY_EXIT, "  years: 5", "  years: 3");
-    let check = f.check();
+    let p = Project::sample().set(ENTRY_EXIT, "retention.years", "3");
+    let check = p.check();
     let found = only(
         &check,
         "retention.short",
         ENTRY_EXIT,
-        line(&f, ENTRY_EXIT, "retention:"),
+        p.at(ENTRY_EXIT, "retention"),
     );
     assert_eq!(found.requirement.as_deref(), Some("S4(2)"));
     assert!(found.en.contains("2029-04-06"), "{}", found.en);
@@ -247,30 +234,28 @@ fn entry_exit_records_kept_3_years_are_too_short_at_the_retention_line() {
 
 #[test]
 fn a_ledger_with_no_retention_declared_is_undeclared() {
-    let f = Fixture::sample();
-    f.edit(ENTRY_EXIT, "retention:\n  years: 5\n", "");
-    let check = f.check();
+    let p = Project::sample().unset(ENTRY_EXIT, "retention");
+    let check = p.check();
     // No retention line: the finding points at the kind.
     let found = only(
         &check,
         "retention.undeclared",
         ENTRY_EXIT,
-        line(&f, ENTRY_EXIT, "kind: entry_exit"),
+        p.at(ENTRY_EXIT, "kind"),
     );
     assert_eq!(found.requirement.as_deref(), Some("S4(2)"));
 }
 
 #[test]
 fn access_logs_kept_too_short_are_reported_once() {
-    let f = Fixture::sample();
-    f.edit(ACCESS_LOGS, "  years: 5", "  years: 1");
-    let check = f.check();
+    let p = Project::sample().set(ACCESS_LOGS, "retention.years", "1");
+    let check = p.check();
     // 基準5(6) and item 5-11 both ask for it: one finding.
     let found = only(
         &check,
         "retention.short",
         ACCESS_LOGS,
-        line(&f, ACCESS_LOGS, "retention:"),
+        p.at(ACCESS_LOGS, "retention"),
     );
     assert_eq!(found.requirement.as_deref(), Some("S5(6)"));
     // Dated by `to`, the end of the logged period.
@@ -279,14 +264,13 @@ fn access_logs_kept_too_short_are_reported_once() {
 
 #[test]
 fn retention_until_a_date_too_early_is_too_short() {
-    let f = Fixture::sample();
-    f.edit(EXCHANGES, "  years: 5", "  until: 2030-03-31");
-    let check = f.check();
+    let p = Project::sample().set(EXCHANGES, "retention", "until: 2030-03-31");
+    let check = p.check();
     let found = only(
         &check,
         "retention.short",
         EXCHANGES,
-        line(&f, EXCHANGES, "retention:"),
+        p.at(EXCHANGES, "retention"),
     );
     assert_eq!(found.item.as_deref(), Some("4-5"));
 }
@@ -295,14 +279,13 @@ fn retention_until_a_date_too_early_is_too_short() {
 
 #[test]
 fn a_take_out_without_approver_is_reported_at_the_entry() {
-    let f = Fixture::sample();
-    f.edit(TAKE_OUT, "    approver: S003\n", "");
-    let check = f.check();
+    let p = Project::sample().without_field("take_out", "TO-2026-005", "approver");
+    let check = p.check();
     let found = only(
         &check,
         "record.field-missing",
         TAKE_OUT,
-        line(&f, TAKE_OUT, "  - id: TO-2026-005"),
+        p.entry_line("take_out", "TO-2026-005"),
     );
     assert_eq!(found.requirement.as_deref(), Some("S5(7)"));
     assert!(found.en.contains("TO-2026-005"), "{}", found.en);
@@ -311,78 +294,59 @@ fn a_take_out_without_approver_is_reported_at_the_entry() {
 
 #[test]
 fn a_take_out_without_protection_is_a_warning_only() {
-    let f = Fixture::sample();
-    f.edit(
-        TAKE_OUT,
-        "    protection: 施錠搬送容器（1台）・社用車により2名で搬送、立寄りなし\n",
-        "",
-    );
-    let check = f.check();
+    let p = Project::sample().without_field("take_out", "TO-2026-006", "protection");
+    let check = p.check();
     assert_eq!(check.code, 0, "{:#?}", check.findings());
     let warnings = check.of("record.field-missing");
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     assert_eq!(warnings[0].severity, "warning");
-    assert_eq!(warnings[0].line, line(&f, TAKE_OUT, "  - id: TO-2026-006"));
+    assert_eq!(warnings[0].line, p.entry_line("take_out", "TO-2026-006"));
     assert_eq!(warnings[0].requirement.as_deref(), Some("S7"));
 }
 
 #[test]
 fn a_visitor_without_an_escort_is_reported_at_the_entry() {
-    let f = Fixture::sample();
-    f.edit(
-        ENTRY_EXIT,
-        "    time_out: \"09:50\"\n    escort: S002\n",
-        "    time_out: \"09:50\"\n",
-    );
-    let check = f.check();
+    let p = Project::sample().without_field("entry_exit", "EE-2026-0655", "escort");
+    let check = p.check();
     let found = only(
         &check,
         "record.field-missing",
         ENTRY_EXIT,
-        line(&f, ENTRY_EXIT, "  - id: EE-2026-0655"),
+        p.entry_line("entry_exit", "EE-2026-0655"),
     );
     assert_eq!(found.requirement.as_deref(), Some("S4(2)"));
 }
 
-/// A subcontractor `entry` (YAML lines), with 2-6 answered はい and a
+/// Subcontractor SUB-01 (its keys but `id`), with 2-6 answered はい and a
 /// valid certificate for it, so that only the entry's own defect remains.
-fn with_subcontractor(entry: &str) -> Fixture {
-    let f = Fixture::sample();
-    f.edit(SUBCONTRACTORS, "entries: []", &format!("entries:\n{entry}"));
-    f.edit(
-        CHECKLIST,
-        ANSWER_2_6,
-        "    answer: はい\n    evidence:\n      - subcontractors#SUB-01\n",
-    );
-    f.edit(
-        CERTIFICATIONS,
-        "entries:\n",
-        "entries:\n  - id: CERT-SUB-01\n    holder: SUB-01\n    scheme: pmark\n    standard: \"JIS Q 15001:2023\"\n    number: \"第29990999(01)号\"\n    expires: 2028-01-19\n    copy: evidence/certifications/プライバシーマーク登録証_写し.pdf\n",
-    );
-    f
+fn with_subcontractor(entry: &str) -> Project {
+    Project::sample()
+        .entry("subcontractors", "SUB-01", entry)
+        .answer("2-6", ANSWER_2_6_YES)
+        .entry("certifications", "CERT-SUB-01", CERT_SUB_01)
 }
 
 #[test]
 fn a_properly_approved_subcontractor_passes() {
-    let f = with_subcontractor(
-        "  - id: SUB-01\n    name: 架空データ入力株式会社\n    scope: 入力結果の照合\n    approved_on: 2026-04-10\n    starts_on: 2026-05-01\n",
-    );
-    let check = f.check();
+    let check = with_subcontractor(
+        "name: 架空データ入力株式会社\nscope: 入力結果の照合\napproved_on: 2026-04-10\nstarts_on: 2026-05-01",
+    )
+    .check();
     assert_eq!(check.code, 0, "{:#?}", check.findings());
     assert!(check.findings().is_empty(), "{:#?}", check.findings());
 }
 
 #[test]
 fn a_subcontractor_without_prior_approval_is_reported_at_the_entry() {
-    let f = with_subcontractor(
-        "  - id: SUB-01\n    name: 架空データ入力株式会社\n    scope: 入力結果の照合\n    starts_on: 2026-05-01\n",
+    let p = with_subcontractor(
+        "name: 架空データ入力株式会社\nscope: 入力結果の照合\nstarts_on: 2026-05-01",
     );
-    let check = f.check();
+    let check = p.check();
     let found = only(
         &check,
         "record.field-missing",
         SUBCONTRACTORS,
-        line(&f, SUBCONTRACTORS, "  - id: SUB-01"),
+        p.entry_line("subcontractors", "SUB-01"),
     );
     assert_eq!(found.requirement.as_deref(), Some("S5(12)"));
     assert!(found.hint.unwrap().contains("approved_on"));
@@ -390,15 +354,15 @@ fn a_subcontractor_without_prior_approval_is_reported_at_the_entry() {
 
 #[test]
 fn a_subcontractor_approved_after_it_started_is_out_of_order_at_the_approval() {
-    let f = with_subcontractor(
-        "  - id: SUB-01\n    name: 架空データ入力株式会社\n    scope: 入力結果の照合\n    approved_on: 2026-05-10\n    starts_on: 2026-05-01\n",
+    let p = with_subcontractor(
+        "name: 架空データ入力株式会社\nscope: 入力結果の照合\napproved_on: 2026-05-10\nstarts_on: 2026-05-01",
     );
-    let check = f.check();
+    let check = p.check();
     let found = only(
         &check,
         "record.date-order",
         SUBCONTRACTORS,
-        line(&f, SUBCONTRACTORS, "approved_on: 2026-05-10"),
+        p.at(SUBCONTRACTORS, "entries[id=SUB-01].approved_on"),
     );
     assert_eq!(found.requirement.as_deref(), Some("S5(12)"));
     assert!(found.en.contains("2026-05-10"), "{}", found.en);
@@ -406,18 +370,14 @@ fn a_subcontractor_approved_after_it_started_is_out_of_order_at_the_approval() {
 
 #[test]
 fn a_subcontractor_without_a_certificate_is_reported() {
-    let f = Fixture::sample();
-    f.edit(
-        SUBCONTRACTORS,
-        "entries: []",
-        "entries:\n  - id: SUB-01\n    name: 架空データ入力株式会社\n    scope: 入力結果の照合\n    approved_on: 2026-04-10\n    starts_on: 2026-05-01\n",
-    );
-    f.edit(
-        CHECKLIST,
-        ANSWER_2_6,
-        "    answer: はい\n    evidence:\n      - subcontractors#SUB-01\n",
-    );
-    let check = f.check();
+    let check = Project::sample()
+        .entry(
+            "subcontractors",
+            "SUB-01",
+            "name: 架空データ入力株式会社\nscope: 入力結果の照合\napproved_on: 2026-04-10\nstarts_on: 2026-05-01",
+        )
+        .answer("2-6", ANSWER_2_6_YES)
+        .check();
     // No certificate of its own: the certifications ledger is meant.
     let found = only(&check, "certificate.missing", CERTIFICATIONS, 0);
     assert_eq!(found.requirement.as_deref(), Some("S1.1"));
@@ -427,36 +387,31 @@ fn a_subcontractor_without_a_certificate_is_reported() {
 
 #[test]
 fn a_deletion_without_certificate_is_reported_at_the_entry() {
-    let f = Fixture::sample();
-    f.edit(
-        DELETIONS,
-        "    certificate: evidence/deletions/2026-07-08_削除証明書.pdf\n",
-        "",
-    );
-    let check = f.check();
+    let p = Project::sample().without_field("deletions", "DEL-2026-002", "certificate");
+    let check = p.check();
     let found = only(
         &check,
         "record.field-missing",
         DELETIONS,
-        line(&f, DELETIONS, "  - id: DEL-2026-002"),
+        p.entry_line("deletions", "DEL-2026-002"),
     );
     assert_eq!(found.requirement.as_deref(), Some("S5(10)"));
 }
 
 #[test]
 fn evidence_in_a_ledger_that_does_not_resolve_is_reported_at_the_field() {
-    let f = Fixture::sample();
-    f.edit(
-        DELETIONS,
-        "certificate: evidence/deletions/2026-07-08_削除証明書.pdf",
-        "certificate: evidence/deletions/2026-07-09_削除証明書.pdf",
+    let p = Project::sample().field(
+        "deletions",
+        "DEL-2026-002",
+        "certificate",
+        "evidence/deletions/2026-07-09_削除証明書.pdf",
     );
-    let check = f.check();
+    let check = p.check();
     let found = only(
         &check,
         "reference.unresolved",
         DELETIONS,
-        line(&f, DELETIONS, "2026-07-09_削除証明書.pdf"),
+        p.at(DELETIONS, "entries[id=DEL-2026-002].certificate"),
     );
     assert_eq!(found.column, 18, "at the value");
 }
@@ -465,15 +420,15 @@ fn evidence_in_a_ledger_that_does_not_resolve_is_reported_at_the_field() {
 
 #[test]
 fn expired_vendor_certificates_leave_no_valid_certificate() {
-    let f = Fixture::sample();
-    f.edit(CERTIFICATIONS, "expires: 2028-07-31", "expires: 2026-10-31");
-    f.edit(CERTIFICATIONS, "expires: 2028-01-19", "expires: 2026-06-30");
-    let check = f.check();
+    let p = Project::sample()
+        .field("certifications", "CERT-ISMS-01", "expires", "2026-10-31")
+        .field("certifications", "CERT-PMARK-01", "expires", "2026-06-30");
+    let check = p.check();
     let found = only(
         &check,
         "certificate.missing",
         CERTIFICATIONS,
-        line(&f, CERTIFICATIONS, "  - id: CERT-ISMS-01"),
+        p.entry_line("certifications", "CERT-ISMS-01"),
     );
     assert_eq!(found.requirement.as_deref(), Some("S1.1"));
     assert!(found.en.contains("2026-10-31"), "says why: {}", found.en);
@@ -482,10 +437,10 @@ fn expired_vendor_certificates_leave_no_valid_certificate() {
 
 #[test]
 fn a_certificate_expiring_during_the_contract_is_a_warning_at_its_expiry() {
-    let f = Fixture::sample();
-    f.edit(CERTIFICATIONS, "expires: 2028-07-31", "expires: 2027-01-31");
-    f.edit(CERTIFICATIONS, "expires: 2028-01-19", "expires: 2026-12-31");
-    let check = f.check();
+    let p = Project::sample()
+        .field("certifications", "CERT-ISMS-01", "expires", "2027-01-31")
+        .field("certifications", "CERT-PMARK-01", "expires", "2026-12-31");
+    let check = p.check();
     assert_eq!(check.code, 0, "a warning does not fail the check");
     assert!(support::errors(&check).is_empty());
     let warnings = check.of("certificate.expires-during-contract");
@@ -494,7 +449,10 @@ fn a_certificate_expiring_during_the_contract_is_a_warning_at_its_expiry() {
     assert_eq!(w.severity, "warning");
     assert_eq!(w.file, CERTIFICATIONS);
     // The one lasting longest (CERT-ISMS-01) is the one to renew.
-    assert_eq!(w.line, line(&f, CERTIFICATIONS, "expires: 2027-01-31"));
+    assert_eq!(
+        w.line,
+        p.at(CERTIFICATIONS, "entries[id=CERT-ISMS-01].expires")
+    );
     assert!(w.en.contains("CERT-ISMS-01"), "{}", w.en);
     assert_eq!(check.json["summary"]["warnings"], 1);
     no_warnings_but(&check, &["certificate.expires-during-contract"]);
@@ -502,19 +460,19 @@ fn a_certificate_expiring_during_the_contract_is_a_warning_at_its_expiry() {
 
 #[test]
 fn a_certificate_on_iso_27001_2013_is_superseded_at_its_standard() {
-    let f = Fixture::sample();
-    f.edit(
-        CERTIFICATIONS,
-        "standard: \"ISO/IEC 27001:2022\"",
-        "standard: \"ISO/IEC 27001:2013\"",
+    let p = Project::sample().field(
+        "certifications",
+        "CERT-ISMS-01",
+        "standard",
+        "\"ISO/IEC 27001:2013\"",
     );
-    let check = f.check();
+    let check = p.check();
     // The Privacy Mark is still valid: only the edition is wrong.
     let found = only(
         &check,
         "certificate.superseded",
         CERTIFICATIONS,
-        line(&f, CERTIFICATIONS, "ISO/IEC 27001:2013"),
+        p.at(CERTIFICATIONS, "entries[id=CERT-ISMS-01].standard"),
     );
     assert_eq!(found.requirement.as_deref(), Some("S1.1"));
     assert!(found.hint.unwrap().contains("ISO/IEC 27001:2022"));
@@ -522,29 +480,28 @@ fn a_certificate_on_iso_27001_2013_is_superseded_at_its_standard() {
 
 #[test]
 fn a_certificate_on_an_unknown_edition_is_a_warning() {
-    let f = Fixture::sample();
-    f.edit(
-        CERTIFICATIONS,
-        "standard: \"JIS Q 15001:2023\"",
-        "standard: \"JIS Q 15001:2017\"",
+    let p = Project::sample().field(
+        "certifications",
+        "CERT-PMARK-01",
+        "standard",
+        "\"JIS Q 15001:2017\"",
     );
-    let check = f.check();
+    let check = p.check();
     assert_eq!(check.code, 0, "{:#?}", check.findings());
     let w = &check.of("certificate.unknown-edition")[0];
-    assert_eq!(w.line, line(&f, CERTIFICATIONS, "JIS Q 15001:2017"));
+    assert_eq!(
+        w.line,
+        p.at(CERTIFICATIONS, "entries[id=CERT-PMARK-01].standard")
+    );
 }
 
 // ---- periodic records -----------------------------------------------
 
 #[test]
 fn a_missing_monthly_report_is_reported_for_that_month() {
-    let f = Fixture::sample();
-    f.edit(
-        MONTHLY,
-        "  - id: MR-2026-07\n    month: \"2026-07\"\n    submitted_on: 2026-08-07\n    summary: 第2回納品分の作業用データ削除（7月8日）。委託元立入検査（7月10日）、ISMSサーベイランス審査受審。事故なし。\n    evidence: evidence/monthly_reports/2026-07_個人情報取扱状況報告書.pdf\n",
-        "",
-    );
-    let check = f.check();
+    let check = Project::sample()
+        .without_entry("monthly_reports", "MR-2026-07")
+        .check();
     let found = only(&check, "monthly.missing", MONTHLY, 0);
     assert_eq!(found.requirement.as_deref(), Some("S10"));
     assert!(found.en.contains("2026-07"), "{}", found.en);
@@ -556,14 +513,11 @@ fn a_report_not_yet_due_is_not_missing() {
     // The November report is due on 10 December: not missing on 20 November.
     let check = Fixture::sample().check();
     assert!(check.of("monthly.missing").is_empty());
-    let run = Fixture::sample().run(&["--as-of", "2026-12-11", "check", "--format", "json"]);
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let months: Vec<&str> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "monthly.missing")
-        .map(|f| f["message"]["en"].as_str().unwrap())
+    let later = Project::sample().config("as_of", "2026-12-11").check();
+    let months: Vec<String> = later
+        .of("monthly.missing")
+        .into_iter()
+        .map(|f| f.en)
         .collect();
     assert_eq!(months.len(), 1, "{months:?}");
     assert!(months[0].contains("2026-11"), "{months:?}");
@@ -571,16 +525,16 @@ fn a_report_not_yet_due_is_not_missing() {
 
 #[test]
 fn no_internal_audit_in_the_last_12_months_is_stale() {
-    let f = Fixture::sample();
-    for (from, to) in [
-        ("date: 2026-03-10", "date: 2025-03-10"),
-        ("date: 2026-07-22", "date: 2025-07-22"),
-        ("date: 2026-09-25", "date: 2025-09-25"),
-        ("date: 2026-10-30", "date: 2025-10-30"),
+    let mut p = Project::sample();
+    for (id, date) in [
+        ("AU-2026-01", "2025-03-10"),
+        ("AU-2026-02", "2025-07-22"),
+        ("AU-2026-03", "2025-09-25"),
+        ("AU-2026-04", "2025-10-30"),
     ] {
-        f.edit(AUDITS, from, to);
+        p = p.field("audits", id, "date", date);
     }
-    let check = f.check();
+    let check = p.check();
     let found = only(&check, "record.stale", AUDITS, 0);
     assert_eq!(found.requirement.as_deref(), Some("S9"));
     assert!(found.en.contains("latest: 2025-10-30"), "{}", found.en);
@@ -588,12 +542,7 @@ fn no_internal_audit_in_the_last_12_months_is_stale() {
 
 #[test]
 fn no_drill_on_record_is_ledger_missing_for_drills() {
-    let f = Fixture::sample();
-    f.write(
-        DRILLS,
-        "kind: drills\ntitle: 訓練記録\nretention:\n  years: 5\nentries: []\n",
-    );
-    let check = f.check();
+    let check = Project::sample().ledger("drills", "[]").check();
     let found = only(&check, "ledger.missing", DRILLS, 0);
     assert_eq!(found.requirement.as_deref(), Some("S6"));
     assert!(found.en.contains("has no entries"), "{}", found.en);
@@ -602,10 +551,10 @@ fn no_drill_on_record_is_ledger_missing_for_drills() {
 
 #[test]
 fn no_drills_ledger_at_all_is_ledger_missing() {
-    let f = Fixture::sample();
-    f.remove(DRILLS);
-    f.edit(CHECKLIST, "      - drills\n", "");
-    let check = f.check();
+    let check = Project::sample()
+        .without(DRILLS)
+        .replace(CHECKLIST, "      - drills\n", "")
+        .check();
     let found = only(&check, "ledger.missing", "", 0);
     assert_eq!(found.requirement.as_deref(), Some("S6"));
     assert!(found.hint.unwrap().contains("content/ledgers/drills.yaml"));
@@ -615,88 +564,82 @@ fn no_drills_ledger_at_all_is_ledger_missing() {
 
 #[test]
 fn an_unapproved_document_is_reported() {
-    let f = Fixture::sample();
-    f.edit(
-        WORK_RULES,
-        "approval:\n  approver: 代表取締役 港 一郎\n  date: 2026-02-16\n",
-        "",
-    );
-    let check = f.check();
+    let p = Project::sample().without_front_matter("work-rules", "approval");
+    let check = p.check();
     // No approval key: the finding points at the id.
     let found = only(
         &check,
         "document.unapproved",
         WORK_RULES,
-        line(&f, WORK_RULES, "id: work-rules"),
+        p.at(WORK_RULES, "id"),
     );
     assert!(found.ja.contains("就業規則"), "{}", found.ja);
 }
 
 #[test]
 fn a_document_approved_after_the_as_of_date_is_unapproved_at_the_approval() {
-    let f = Fixture::sample();
-    f.edit(WORK_RULES, "  date: 2026-02-16", "  date: 2026-12-16");
-    let check = f.check();
+    let p = Project::sample().front_matter("work-rules", "approval.date", "2026-12-16");
+    let check = p.check();
     only(
         &check,
         "document.unapproved",
         WORK_RULES,
-        line(&f, WORK_RULES, "approval:"),
+        p.at(WORK_RULES, "approval"),
     );
 }
 
 #[test]
 fn a_document_past_its_review_date_is_overdue_at_review_by() {
-    let f = Fixture::sample();
-    f.edit(WORK_RULES, "review_by: 2027-03-31", "review_by: 2026-10-31");
-    let check = f.check();
+    let p = Project::sample().front_matter("work-rules", "review_by", "2026-10-31");
+    let check = p.check();
     let found = only(
         &check,
         "document.review-overdue",
         WORK_RULES,
-        line(&f, WORK_RULES, "review_by:"),
+        p.at(WORK_RULES, "review_by"),
     );
     assert!(found.en.contains("2026-10-31"), "{}", found.en);
 }
 
 #[test]
 fn a_document_without_a_review_date_is_a_warning() {
-    let f = Fixture::sample();
-    f.edit(WORK_RULES, "review_by: 2027-03-31\n", "");
-    let check = f.check();
+    let p = Project::sample().without_front_matter("work-rules", "review_by");
+    let check = p.check();
     assert_eq!(check.code, 0);
     let w = &check.of("document.no-review-date")[0];
     assert_eq!(w.file, WORK_RULES);
-    assert_eq!(w.line, line(&f, WORK_RULES, "id: work-rules"));
+    assert_eq!(w.line, p.at(WORK_RULES, "id"));
 }
 
 #[test]
 fn two_documents_with_one_id_are_reported_at_the_second() {
-    let f = Fixture::sample();
     let copy = "content/documents/work-rules-2025.md";
-    let text = std::fs::read_to_string(f.path().join(WORK_RULES)).unwrap();
-    f.write(copy, &text.replace("version: \"5.2\"", "version: \"5.1\""));
-    let check = f.check();
+    let p = Project::sample();
+    let text = p.read(WORK_RULES);
+    let p = p
+        .file(copy, &text)
+        .front_matter("work-rules-2025", "version", "\"5.1\"");
+    let check = p.check();
     // work-rules-2025.md sorts before work-rules.md, so it is the first.
     let found = only(
         &check,
         "document.duplicate-id",
         WORK_RULES,
-        line(&f, WORK_RULES, "id: work-rules"),
+        p.at(WORK_RULES, "id"),
     );
     assert!(found.en.contains(copy), "names the other: {}", found.en);
 }
 
 #[test]
 fn a_document_and_a_ledger_sharing_an_id_are_reported() {
-    let f = Fixture::sample();
-    f.edit(
-        DRILLS,
-        "kind: drills\n",
-        "kind: drills\nid: emergency-plan\n",
-    );
-    f.edit(CHECKLIST, "      - drills\n", "");
-    let check = f.check();
+    let check = Project::sample()
+        .replace(
+            DRILLS,
+            "kind: drills\n",
+            "kind: drills\nid: emergency-plan\n",
+        )
+        .replace(CHECKLIST, "      - drills\n", "")
+        .check();
     let found = only(&check, "document.duplicate-id", DRILLS, 1);
     assert!(
         found.en.contains("content/documents/emergency-plan.md"),

@@ -18,7 +18,6 @@ use std::path::{Path, PathBuf};
 use crate::harness;
 
 use anzen::render::pdf::markup::{MarkupOptions, to_typst};
-use anzen::yaml;
 
 /// The fuzz targets of `fuzz/`, each with its seeds.
 pub const TARGETS: &[&str] = &["frontmatter", "ledger", "answers", "markup", "fast_yaml"];
@@ -286,39 +285,13 @@ fn markup_seeds_pass() {
     replay(&inputs("markup"), harness::markup);
 }
 
-fn regression(target: &str, name: &str) -> String {
+/// The text of the saved input `name` of `target`, as the target reads it.
+pub(crate) fn regression(target: &str, name: &str) -> String {
     let path = repo()
         .join("tests/fixtures/fuzz-regressions")
         .join(target)
         .join(name);
     harness::text(&std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-}
-
-/// pulldown-cmark pads a short last table row with an empty cell at the
-/// very end of the file; its line was one past the last.
-#[test]
-fn a_table_cell_padded_at_the_end_of_the_file_maps_to_the_last_line() {
-    let md = regression("markup", "table-cell-padded-at-end-of-file.md");
-    assert_eq!(md, "||1\n-|-\n1\n");
-    let converted = to_typst(&md, &MarkupOptions::default());
-    assert_eq!(converted.line_map.len(), converted.markup.lines().count());
-    assert_eq!(converted.line_map.iter().max(), Some(&3), "{converted:?}");
-}
-
-/// saphyr-parser counts a `%` directive line in bytes: with non-ASCII
-/// text on it, an error's column ran past the end of the line.
-#[test]
-fn a_yaml_error_on_a_directive_line_stays_on_the_line() {
-    let src = regression("answers", "directive-with-non-ascii-then-bom.yaml");
-    let parsed = yaml::parse(&src);
-    assert!(parsed.root.is_none());
-    let e = &parsed.errors[0];
-    assert_eq!(e.line, 1);
-    assert!(
-        (1..=src.chars().count() + 1).contains(&e.column),
-        "column {} of {src:?}",
-        e.column
-    );
 }
 
 /// The markup check is a real one: syntax that the converter never

@@ -1,7 +1,7 @@
 //! `anzen report monthly --month YYYY-MM`: the 個人情報取扱状況報告書 built
 //! from the ledgers, as an HTML page and a PDF (real typst, pdftotext).
 
-use crate::common::{Fixture, repo, run_anzen};
+use crate::common::{Project, repo, run_anzen};
 
 #[test]
 fn the_october_report_lists_that_months_records_in_html_and_pdf() {
@@ -55,11 +55,10 @@ fn the_october_report_lists_that_months_records_in_html_and_pdf() {
 
 #[test]
 fn an_incident_in_the_month_changes_the_statement_and_is_listed() {
-    let f = Fixture::sample();
-    f.edit(
-        "content/ledgers/incidents.yaml",
-        "entries: []",
-        "entries:\n  - id: INC-2026-01\n    date: 2026-09-12\n    summary: 誤送付（封入ミス）1件\n    reported_on: 2026-09-12\n",
+    let f = Project::sample().entry(
+        "incidents",
+        "INC-2026-01",
+        "date: 2026-09-12\nsummary: 誤送付（封入ミス）1件\nreported_on: 2026-09-12",
     );
     let out = tempfile::tempdir().unwrap();
     let run = f.run(&[

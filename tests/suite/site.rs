@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::common::{Fixture, repo, run_anzen};
+use crate::common::{Fixture, Project, repo, run_anzen};
 
 fn build(root: &Path, out: &Path, extra: &[&str]) -> PathBuf {
     let mut args = vec!["build", "--out", out.to_str().unwrap()];
@@ -209,9 +209,7 @@ fn mask_personal_hides_names_on_every_page_and_in_the_search_index() {
 
 #[test]
 fn a_project_theme_overrides_a_template_and_an_asset() {
-    let f = Fixture::sample();
-    f.edit("anzen.yaml", "standards:", "theme: custom\nstandards:");
-    f.write(
+    let f = Project::sample().config("theme", "custom").file(
         "themes/custom/static/style.css",
         "body { color: #123456; }\n",
     );

@@ -164,7 +164,6 @@ pub fn timestamp(as_of: crate::date::Date) -> i64 {
         })
 }
 
-/// Makes every PDF: (file name → bytes), in memory.
 /// A work folder with the templates and `data/meta.json` written, and the
 /// typst to compile with.
 pub struct Workspace {
@@ -379,16 +378,28 @@ pub fn prepare(
     Ok(ws)
 }
 
-pub fn render(
-    cx: &Context,
-    theme: &crate::view::theme::Theme,
-    findings: &[Finding],
-    revision: Option<&Revision>,
-    options: &PdfOptions,
-) -> Result<PdfFiles, PdfError> {
+/// What one run compiles besides the theme's templates and
+/// `data/meta.json`: the files, each document's metadata (for the jobs)
+/// and the line maps of the converted documents (for typst's errors).
+struct Generated {
+    files: PdfFiles,
+    docs: Vec<DocMeta>,
+    line_maps: BTreeMap<String, (String, usize, Vec<usize>)>,
+}
+
+/// The typst sources and data generated from the project, by path in the
+/// work folder, without compiling: `docs/<slug>.typ` for each document
+/// (converted from Markdown) and `data/checklist.json`,
+/// `data/documents.json`, `data/ledgers.json`. The theme's templates and
+/// `data/meta.json` (which names the fonts found) are written by
+/// [`prepare`]. [`render`] compiles exactly these files.
+pub fn sources(cx: &Context, findings: &[Finding]) -> PdfFiles {
+    generate(cx, findings).files
+}
+
+fn generate(cx: &Context, findings: &[Finding]) -> Generated {
     let project = cx.project;
-    let ws = prepare(cx, theme, revision)?;
-    let write = |rel: &str, bytes: &[u8]| ws.write(rel, bytes);
+    let mut files = PdfFiles::new();
     let statuses = crate::check::status::statuses(project, cx.standard, findings);
     let p = Pages {
         cx,
@@ -426,7 +437,7 @@ pub fn render(
             _ => (d.body.clone(), 1),
         };
         let converted = markup::to_typst(&body, &MarkupOptions::default());
-        write(&format!("docs/{slug}.typ"), converted.markup.as_bytes())?;
+        files.insert(format!("docs/{slug}.typ"), converted.markup.into_bytes());
         line_maps.insert(
             format!("docs/{slug}.typ"),
             (d.file.clone(), d.body_line, converted.line_map),
@@ -460,9 +471,36 @@ pub fn render(
             }),
         })
         .collect();
-    write("data/checklist.json", to_json(&checklist).as_bytes())?;
-    write("data/documents.json", to_json(&docs).as_bytes())?;
-    write("data/ledgers.json", to_json(&ledgers).as_bytes())?;
+    files.insert(
+        "data/checklist.json".into(),
+        to_json(&checklist).into_bytes(),
+    );
+    files.insert("data/documents.json".into(), to_json(&docs).into_bytes());
+    files.insert("data/ledgers.json".into(), to_json(&ledgers).into_bytes());
+    Generated {
+        files,
+        docs,
+        line_maps,
+    }
+}
+
+/// Makes every PDF: (file name → bytes), in memory.
+pub fn render(
+    cx: &Context,
+    theme: &crate::view::theme::Theme,
+    findings: &[Finding],
+    revision: Option<&Revision>,
+    options: &PdfOptions,
+) -> Result<PdfFiles, PdfError> {
+    let ws = prepare(cx, theme, revision)?;
+    let Generated {
+        files,
+        docs,
+        line_maps,
+    } = generate(cx, findings);
+    for (rel, bytes) in &files {
+        ws.write(rel, bytes)?;
+    }
 
     // The jobs: (pdf name, main file, doc slug).
     let mut jobs: Vec<(String, &str, Option<String>)> = vec![

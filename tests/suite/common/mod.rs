@@ -1,8 +1,15 @@
 //! Test harness: copies a project (the sample in `content/`, or a fixture
 //! under `tests/fixtures/`) into a temporary folder, lets a test break it,
 //! runs the real `anzen` binary on it and reads its JSON findings.
+//! [`Project`] is the builder that breaks it in the project's own terms
+//! (a config value, a ledger entry, an answer); [`Fixture`] edits text.
 
 #![allow(dead_code)]
+
+mod project;
+mod yaml_edit;
+
+pub use project::Project;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -41,10 +48,22 @@ impl Fixture {
         Fixture { dir }
     }
 
-    /// A copy of `tests/fixtures/<name>/`.
+    /// An empty folder.
+    pub fn empty() -> Fixture {
+        Fixture {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// A copy of `tests/fixtures/<name>/`; if it has a `base` file naming
+    /// another fixture, laid over a copy of that one.
     pub fn named(name: &str) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
+        let from = repo().join("tests/fixtures").join(name);
+        if let Ok(base) = std::fs::read_to_string(from.join("base")) {
+            copy_dir(&repo().join("tests/fixtures").join(base.trim()), dir.path());
+        }
+        copy_dir(&from, dir.path());
         Fixture { dir }
     }
 
