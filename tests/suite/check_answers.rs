@@ -238,7 +238,10 @@ fn not_applicable_contradicted_by_a_subcontractor_worker_on_the_roster() {
 
 #[test]
 fn not_applicable_contradicted_by_a_dispatched_worker() {
-    let p = Project::sample().answer("3-2", "answer: 該当無\nreason: 本業務では派遣社員を使用していない。");
+    let p = Project::sample().answer(
+        "3-2",
+        "answer: 該当無\nreason: 本業務では派遣社員を使用していない。",
+    );
     let check = p.check();
     let at = p.at(CHECKLIST, "answers[item=3-2].answer");
     let found = only(&check, "answer.na-contradicted", CHECKLIST, at);
