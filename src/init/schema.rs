@@ -270,6 +270,8 @@ pub fn type_label(ty: FieldType) -> &'static str {
         FieldType::Integer => "整数",
         FieldType::Staff => "従事者名簿の id",
         FieldType::StaffList => "従事者名簿の id の配列",
+        FieldType::Ref => "別の台帳の記録の id",
+        FieldType::RefList => "別の台帳の記録の id の配列",
         FieldType::List => "配列",
         FieldType::Enum => "列挙値",
         FieldType::Evidence => {
@@ -300,16 +302,18 @@ fn field(spec: &crate::standard::FieldSpec) -> Value {
     }
     let title = spec.title.as_str();
     let mut v = match spec.ty {
-        FieldType::String | FieldType::Text | FieldType::Staff | FieldType::Evidence => {
-            textual(title, &description)
-        }
+        FieldType::String
+        | FieldType::Text
+        | FieldType::Staff
+        | FieldType::Ref
+        | FieldType::Evidence => textual(title, &description),
         FieldType::Date => date(title, &description),
         FieldType::Month => month(title, &description),
         FieldType::Bool => flag(title, &description),
         FieldType::Integer => {
             json!({ "title": title, "description": description, "type": "integer" })
         }
-        FieldType::StaffList => json!({
+        FieldType::StaffList | FieldType::RefList => json!({
             "title": title,
             "description": description,
             "type": "array",

@@ -516,9 +516,11 @@ fn field_value(
     Ok(match spec.ty {
         // Ids are unique: not worth remembering.
         FieldType::String if spec.name == "id" => FieldValue::Text(Arc::new(scalar()?.to_string())),
-        FieldType::String | FieldType::Text | FieldType::Staff | FieldType::Evidence => {
-            FieldValue::Text(texts.get(scalar()?))
-        }
+        FieldType::String
+        | FieldType::Text
+        | FieldType::Staff
+        | FieldType::Ref
+        | FieldType::Evidence => FieldValue::Text(texts.get(scalar()?)),
         FieldType::Enum => {
             let s = scalar()?;
             if !spec.values.iter().any(|v| v == s) {
@@ -557,7 +559,7 @@ fn field_value(
                 )?,
             )
         }
-        FieldType::List | FieldType::StaffList => match &node.kind {
+        FieldType::List | FieldType::StaffList | FieldType::RefList => match &node.kind {
             NodeRefKind::Seq(items) => FieldValue::List(Box::new(
                 items
                     .iter()

@@ -25,6 +25,10 @@ pub struct LedgerKind {
     pub title: String,
     /// English title.
     pub title_en: String,
+    /// The date a record happened on (for whether the staff it names were
+    /// on duty), when the kind has one.
+    #[serde(default)]
+    pub date_field: Option<String>,
     /// Fields, in display order.
     pub fields: Vec<FieldSpec>,
 }
@@ -48,6 +52,17 @@ pub struct FieldSpec {
     /// expiry); other dates record what happened and may not.
     #[serde(default)]
     pub planned: bool,
+    /// For `ref` and `ref_list`: the kind of ledger whose entries the ids
+    /// name.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// A staff field naming who handled personal data in the record.
+    #[serde(default)]
+    pub handler: bool,
+    /// The date field this staff field acts on (else the kind's
+    /// `date_field`).
+    #[serde(default)]
+    pub on: Option<String>,
     /// Column title (Japanese).
     pub title: String,
     /// Allowed values, for enums.
@@ -80,6 +95,10 @@ pub enum FieldType {
     StaffList,
     /// A list of texts.
     List,
+    /// The id of an entry of a ledger of the kind `to`.
+    Ref,
+    /// A list of such ids.
+    RefList,
     /// One of `values`.
     Enum,
     /// A reference to evidence.
@@ -102,6 +121,23 @@ impl LedgerKinds {
     /// The names of all kinds.
     pub fn names(&self) -> Vec<String> {
         self.kinds.iter().map(|k| k.kind.clone()).collect()
+    }
+}
+
+impl FieldSpec {
+    /// Whether the field names staff (one or a list).
+    pub fn is_staff(&self) -> bool {
+        matches!(self.ty, FieldType::Staff | FieldType::StaffList)
+    }
+
+    /// The kind of ledger a reference field points at (`staff` for staff
+    /// fields).
+    pub fn target(&self) -> Option<&str> {
+        match self.ty {
+            FieldType::Staff | FieldType::StaffList => Some("staff"),
+            FieldType::Ref | FieldType::RefList => self.to.as_deref(),
+            _ => None,
+        }
     }
 }
 
