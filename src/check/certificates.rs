@@ -119,9 +119,7 @@ fn judge(
 ) -> Result<Date, String> {
     let as_of = cx.project.as_of;
     let written = cert.text("standard").unwrap_or("");
-    let edition = editions
-        .iter()
-        .find(|e| normalize_edition(&e.standard) == normalize_edition(written));
+    let edition = edition_for(written, editions);
     let mut until = cert
         .date("expires")
         .ok_or_else(|| format!("{}: 有効期限なし / no expiry", cert.id))?;
@@ -185,9 +183,95 @@ fn judge(
     Ok(until)
 }
 
+/// The edition a certificate's wording names, as certificates write them:
+/// `ISO/IEC 27001:2022`, with an amendment (`ISO/IEC 27001:2022/Amd 1:2024`,
+/// `+A1:2024`), or a national edition with the international one in
+/// brackets (`JIS Q 27001:2023 (ISO/IEC 27001:2022)`): the base edition
+/// first, then the bracketed one.
+pub fn edition_for<'e>(written: &str, editions: &'e [Edition]) -> Option<&'e Edition> {
+    let find = |w: &str| {
+        let w = normalize_edition(w);
+        editions
+            .iter()
+            .find(|e| normalize_edition(&e.standard) == w)
+    };
+    if let Some(e) = find(written) {
+        return Some(e);
+    }
+    let norm: String = written
+        .chars()
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            c => c,
+        })
+        .collect();
+    let (base, bracket) = match norm.split_once('(') {
+        Some((b, rest)) => (b, rest.split(')').next()),
+        None => (norm.as_str(), None),
+    };
+    let strip_amendment = |s: &str| -> String {
+        let s = normalize_edition(s);
+        let upper = s.clone();
+        let cut = ["/AMD", "+AMD", "+A", "/COR", "AMD."]
+            .iter()
+            .filter_map(|m| upper.find(m))
+            .min()
+            .unwrap_or(s.len());
+        upper[..cut].to_string()
+    };
+    find(&strip_amendment(base)).or_else(|| bracket.and_then(|b| find(&strip_amendment(b))))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::normalize_edition;
+    use super::{edition_for, normalize_edition};
+    use crate::standard::checks::Edition;
+
+    fn editions() -> Vec<Edition> {
+        [
+            "ISO/IEC 27001:2022",
+            "JIS Q 27001:2023",
+            "ISO/IEC 27001:2013",
+        ]
+        .iter()
+        .map(|s| Edition {
+            standard: s.to_string(),
+            scheme: "isms".into(),
+            valid_until: None,
+            superseded: false,
+            successor: None,
+        })
+        .collect()
+    }
+
+    #[test]
+    fn certificates_worded_with_amendments_or_brackets_name_their_edition() {
+        let e = editions();
+        let of = |w: &str| edition_for(w, &e).map(|x| x.standard.clone());
+        assert_eq!(
+            of("ISO/IEC 27001:2022/Amd 1:2024").as_deref(),
+            Some("ISO/IEC 27001:2022")
+        );
+        assert_eq!(
+            of("ISO/IEC 27001:2022 + A1:2024").as_deref(),
+            Some("ISO/IEC 27001:2022")
+        );
+        assert_eq!(
+            of("JIS Q 27001:2023 (ISO/IEC 27001:2022)").as_deref(),
+            Some("JIS Q 27001:2023")
+        );
+        assert_eq!(
+            of("JIS Q 27001：2023（ISO/IEC 27001：2022）").as_deref(),
+            Some("JIS Q 27001:2023")
+        );
+        assert_eq!(
+            of("ISO/IEC 27001:2013").as_deref(),
+            Some("ISO/IEC 27001:2013")
+        );
+        assert_eq!(of("ISO/IEC 27002:2022"), None);
+        assert_eq!(of("ISO/IEC 27001:2005"), None);
+    }
 
     #[test]
     fn editions_compare_without_spaces_or_width() {

@@ -156,27 +156,43 @@ pub fn due(cx: &Context, until: Date) -> Vec<Due> {
                 ledger,
                 field,
                 within_months,
+                within_days,
+                filter,
             } => {
                 let field = field.as_deref().unwrap_or("date");
+                let window = super::records::Window::new(*within_months, *within_days);
                 let latest = cx
                     .project
                     .entries_of(ledger)
+                    .filter(|(_, e)| super::records::matches(e, filter))
                     .filter_map(|(_, e)| e.date(field))
                     .filter(|d| *d <= as_of)
                     .max();
                 if let Some(latest) = latest {
+                    let every = window.describe();
+                    let which: Vec<&str> = filter.values().map(String::as_str).collect();
                     out.push(with(Due {
-                        date: latest.plus_months(*within_months),
+                        date: window.after(latest),
                         what: tr!(
-                            "次の{}（前回 {}、{}か月ごと）",
-                            "the next {} record (last {}; every {} months)";
-                            cx.kind_title(ledger), latest, within_months
-                        ),
+                            "次の{}{}（前回 {}、{}ごと）",
+                            "the next {}{} record (last {}; every {})";
+                            cx.kind_title(ledger),
+                            if which.is_empty() { String::new() } else { format!("（{}）", which.join("・")) },
+                            latest,
+                            every.ja
+                        )
+                        .with_en(format!(
+                            "the next {}{} record (last {}; every {})",
+                            cx.kind_title(ledger),
+                            if which.is_empty() { String::new() } else { format!(" ({})", which.join(", ")) },
+                            latest,
+                            every.en
+                        )),
                         kind: "periodic_record",
                         item: None,
                         requirement: None,
                         owner: None,
-                        key: format!("recent-{ledger}-{field}"),
+                        key: format!("recent-{ledger}-{field}-{}", which.join("-")),
                     }));
                 }
             }

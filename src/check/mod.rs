@@ -4,13 +4,17 @@
 //! checks.
 
 mod answers;
+mod assurance;
 mod certificates;
+mod controls;
 mod coverage;
 mod dates;
 mod documents;
 pub mod due;
+mod duties;
 pub mod evidence;
 mod names;
+mod people;
 pub mod pii;
 mod records;
 pub(crate) mod references;
@@ -49,6 +53,8 @@ pub struct Context<'a> {
     pub unloaded: Unloaded,
     /// The phase of the contract on the as-of date.
     pub phase: crate::standard::Phase,
+    /// Every entry by its ledger's kind and its id, for reference fields.
+    pub by_kind: BTreeMap<(&'a str, &'a str), &'a Entry>,
 }
 
 /// Document, ledger and answers files that exist but could not be loaded
@@ -121,7 +127,21 @@ impl<'a> Context<'a> {
             staff,
             unloaded: Unloaded::of(project),
             phase: project.phase(),
+            by_kind: project
+                .ledgers
+                .iter()
+                .flat_map(|l| {
+                    l.entries
+                        .iter()
+                        .map(move |e| ((l.kind.as_str(), e.id.as_str()), e))
+                })
+                .collect(),
         }
+    }
+
+    /// The entry of a ledger of `kind` with the id `id`.
+    pub fn entry_of(&self, kind: &str, id: &str) -> Option<&'a Entry> {
+        self.by_kind.get(&(kind, id)).copied()
     }
 
     /// Whether no ledger of `kind` loaded while some ledger file failed
@@ -175,6 +195,23 @@ impl<'a> Context<'a> {
             (Some(FieldType::StaffList), FieldValue::List(ids)) => {
                 ids.iter().map(|i| staff(i)).collect::<Vec<_>>().join("、")
             }
+            (Some(FieldType::Ref), FieldValue::Text(id)) => spec
+                .and_then(|s| s.to.as_deref())
+                .and_then(|to| self.entry_of(to, id))
+                .and_then(|e| e.text("name"))
+                .map(|n| format!("{n}（{id}）"))
+                .unwrap_or_else(|| id.to_string()),
+            (Some(FieldType::RefList), FieldValue::List(ids)) => ids
+                .iter()
+                .map(|id| {
+                    spec.and_then(|s| s.to.as_deref())
+                        .and_then(|to| self.entry_of(to, id))
+                        .and_then(|e| e.text("name"))
+                        .map(|n| format!("{n}（{id}）"))
+                        .unwrap_or_else(|| id.to_string())
+                })
+                .collect::<Vec<_>>()
+                .join("、"),
             (Some(FieldType::Bool), FieldValue::Bool(b)) => if *b { "○" } else { "－" }.to_string(),
             (_, v) => v.display(),
         }
@@ -195,7 +232,7 @@ pub fn run(project: &Project, standard: &Standard, kinds: &LedgerKinds) -> Vec<F
     // The groups are independent: run in parallel, their findings joined
     // in this order (so the same finding is always the one kept by dedup).
     type Group = fn(&Context, &mut Vec<Finding>);
-    const GROUPS: [Group; 9] = [
+    const GROUPS: [Group; 10] = [
         substance::check,
         dates::check,
         documents::check,
@@ -205,6 +242,7 @@ pub fn run(project: &Project, standard: &Standard, kinds: &LedgerKinds) -> Vec<F
         evidence::check,
         pii::check,
         requirements::check,
+        controls::check,
     ];
     use rayon::prelude::*;
     let parts: Vec<Vec<Finding>> = GROUPS

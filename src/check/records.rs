@@ -151,19 +151,75 @@ pub(super) fn date_order(
     }
 }
 
-/// `recent_entry`: an entry dated within the last `months` months.
+/// A period counted back from (or on from) a date: months, or days.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Window {
+    months: u32,
+    days: Option<u32>,
+}
+
+impl Window {
+    pub(crate) fn new(months: u32, days: Option<u32>) -> Window {
+        Window { months, days }
+    }
+
+    /// The first day inside the window that ends on `day`.
+    pub(crate) fn since(self, day: Date) -> Date {
+        match self.days {
+            Some(d) => day.plus_days(-i64::from(d)),
+            None => day.minus_months(self.months),
+        }
+    }
+
+    /// The day the window that starts on `day` runs out.
+    pub(crate) fn after(self, day: Date) -> Date {
+        match self.days {
+            Some(d) => day.plus_days(i64::from(d)),
+            None => day.plus_months(self.months),
+        }
+    }
+
+    /// `12か月` / `12 months`.
+    pub(crate) fn describe(self) -> crate::i18n::Text {
+        match self.days {
+            Some(d) => crate::i18n::Text::new(format!("{d}日"), format!("{d} days")),
+            None => crate::i18n::Text::new(
+                format!("{}か月", self.months),
+                format!("{} months", self.months),
+            ),
+        }
+    }
+}
+
+/// Whether an entry's fields hold the values of a `where` filter.
+pub(crate) fn matches(
+    e: &crate::model::Entry,
+    filter: &std::collections::BTreeMap<String, String>,
+) -> bool {
+    filter
+        .iter()
+        .all(|(k, v)| match e.fields.get(k).map(|f| &f.value) {
+            Some(crate::model::FieldValue::Bool(b)) => b.to_string() == *v,
+            Some(value) => value.display() == *v,
+            None => false,
+        })
+}
+
+/// `recent_entry`: an entry (matching `filter`) dated within the window.
 pub(super) fn recent_entry(
     cx: &Context,
     kind: &str,
     field: &str,
-    months: u32,
+    window: Window,
+    filter: &std::collections::BTreeMap<String, String>,
     out: &mut Vec<Finding>,
 ) {
     let as_of = cx.project.as_of;
-    let since = as_of.minus_months(months);
+    let since = window.since(as_of);
     let latest = cx
         .project
         .entries_of(kind)
+        .filter(|(_, e)| matches(e, filter))
         .filter_map(|(_, e)| e.date(field))
         .filter(|d| *d <= as_of)
         .max();
@@ -176,18 +232,51 @@ pub(super) fn recent_entry(
         .next()
         .map(|l| Location::file(&l.file));
     let last = latest.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+    let w = window.describe();
+    let (which_ja, which_en) = which(cx, kind, filter);
     out.push(
         Finding::error(
             "record.stale",
             tr!(
-                "{}に直近{}か月（{} 以降）の記録がありません（最新: {}）",
-                "{} has no record in the last {} months (since {}; latest: {})";
-                cx.kind_title(kind), months, since, last
-            ),
+                "{}{}に直近{}（{} 以降）の記録がありません（最新: {}）",
+                "{}{} has no record in the last {} (since {}; latest: {})";
+                cx.kind_title(kind), which_ja, w.ja, since, last
+            )
+            .with_en(format!(
+                "{}{} has no record in the last {} (since {}; latest: {})",
+                cx.kind_title(kind), which_en, w.en, since, last
+            )),
         )
         .at_opt(at)
         .hint(tr!("定期的に実施し、{} の台帳に記録してください", "do it regularly and record it in the {} ledger"; kind)),
     );
+}
+
+/// How a `where` filter reads in messages: `（種別: 外部監査）`.
+fn which(
+    cx: &Context,
+    kind: &str,
+    filter: &std::collections::BTreeMap<String, String>,
+) -> (String, String) {
+    if filter.is_empty() {
+        return (String::new(), String::new());
+    }
+    let shown: Vec<String> = filter
+        .iter()
+        .map(|(k, v)| {
+            let value = crate::model::FieldValue::Text(std::sync::Arc::new(v.clone()));
+            format!(
+                "{}: {}",
+                cx.field_title(kind, k),
+                cx.display(kind, k, &value, true)
+            )
+        })
+        .collect();
+    let raw: Vec<String> = filter.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    (
+        format!("（{}）", shown.join("、")),
+        format!(" ({})", raw.join(", ")),
+    )
 }
 
 /// `monthly_reports`: a report for each contract month whose due date
@@ -208,11 +297,32 @@ pub(super) fn monthly_reports(cx: &Context, kind: &str, due_day: u32, out: &mut 
         if due > as_of {
             break;
         }
-        let has = cx
+        let report = cx
             .project
             .entries_of(kind)
-            .any(|(_, e)| e.month("month") == Some(month));
-        if !has {
+            .map(|(_, e)| e)
+            .filter(|e| e.month("month") == Some(month))
+            .min_by_key(|e| e.date("submitted_on"));
+        if let Some(e) = report
+            && let Some(sent) = e.date("submitted_on")
+            && sent > due
+        {
+            out.push(
+                Finding::error(
+                    "monthly.late",
+                    tr!(
+                        "{} の個人情報取扱状況報告書の提出日 {} が提出期限 {} より後です",
+                        "the monthly report for {} was submitted on {}, after its due date {}"; month, sent, due
+                    ),
+                )
+                .at(e.at("submitted_on"))
+                .hint(tr!(
+                    "報告書は翌月{}日までに提出してください（契約の定めは anzen.yaml の contract.monthly_report_due_day）",
+                    "submit each report by day {} of the next month (contract.monthly_report_due_day in anzen.yaml sets the contract's day)"; due_day
+                )),
+            );
+        }
+        if report.is_none() {
             out.push(
                 Finding::error(
                     "monthly.missing",

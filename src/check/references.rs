@@ -92,6 +92,12 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                     (FieldType::StaffList, FieldValue::List(ids)) => ids
                         .iter()
                         .for_each(|id| unknown_staff(cx, id, &entry.field_location(field), out)),
+                    (FieldType::Ref, FieldValue::Text(id)) => {
+                        unknown_ref(cx, spec, id, &entry.field_location(field), out)
+                    }
+                    (FieldType::RefList, FieldValue::List(ids)) => ids.iter().for_each(|id| {
+                        unknown_ref(cx, spec, id, &entry.field_location(field), out)
+                    }),
                     (FieldType::Evidence, FieldValue::Text(t)) => match cx.resolve(t) {
                         Err(msg) if !cx.names_unloaded(t) => {
                             out.push(unresolved(msg, entry.field_location(field)))
@@ -287,4 +293,41 @@ fn duplicate_ids(cx: &Context, out: &mut Vec<Finding>) {
             seen.insert(id, at);
         }
     }
+}
+
+/// A `ref` field's id names no entry of a ledger of the kind it points at.
+fn unknown_ref(
+    cx: &Context,
+    spec: &crate::standard::FieldSpec,
+    id: &str,
+    at: &Location,
+    out: &mut Vec<Finding>,
+) {
+    let Some(to) = spec.to.as_deref() else {
+        return;
+    };
+    if cx.entry_of(to, id).is_some() || cx.kind_unknown(to) {
+        return;
+    }
+    let title = cx.kind_title(to);
+    let known: Vec<&str> = cx
+        .project
+        .entries_of(to)
+        .map(|(_, e)| e.id.as_str())
+        .take(8)
+        .collect();
+    out.push(
+        unresolved(
+            tr!(
+                "{}「{}」は{}（kind: {}）にありません",
+                "{} '{}' is not in the {} (kind: {})"; spec.title, id, title, to
+            ),
+            at.clone(),
+        )
+        .hint(if known.is_empty() {
+            tr!("{}（kind: {}）の台帳を作り、id: {} の記録を定義してください", "create a {} ledger (kind: {}) defining id: {}"; title, to, id)
+        } else {
+            tr!("定義されている ID: {}", "ids defined: {}"; known.join(", "))
+        }),
+    );
 }

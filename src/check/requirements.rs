@@ -2,7 +2,7 @@
 //! attached to a requirement, and those attached to checklist items that are
 //! not answered 該当無.
 
-use super::{Context, certificates, coverage, records, staff};
+use super::{Context, assurance, certificates, controls, coverage, duties, people, records, staff};
 use crate::diag::Finding;
 use crate::model::AnswerValue;
 use crate::standard::Check;
@@ -22,18 +22,25 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
         }
     }
     for item in &cx.standard.checklist.items {
-        let na = cx
+        let answer = cx
             .project
             .answers
             .as_ref()
             .and_then(|a| a.answers.iter().find(|x| x.item == item.id))
-            .is_some_and(|a| a.value == AnswerValue::NotApplicable);
-        if na {
+            .map(|a| a.value);
+        if answer == Some(AnswerValue::NotApplicable) {
             continue;
         }
         for c in item.checks.iter().filter(|c| c.applies_in(cx.phase)) {
             let mut found = Vec::new();
-            run(cx, &item.id, c, &mut found);
+            if let Check::RecordValues { .. } = &c.check {
+                // The answer states the control: only a はい can be contradicted.
+                if answer == Some(AnswerValue::Yes) {
+                    record_values(cx, &c.check, Some(&item.id), &mut found);
+                }
+            } else {
+                run(cx, &item.id, c, &mut found);
+            }
             out.extend(found.into_iter().map(|f| f.item(&item.id)));
         }
     }
@@ -110,11 +117,14 @@ fn run(cx: &Context, owner: &str, check: &Check, out: &mut Vec<Finding>) {
             ledger,
             field,
             within_months,
+            within_days,
+            filter,
         } => records::recent_entry(
             cx,
             ledger,
             field.as_deref().unwrap_or("date"),
-            *within_months,
+            records::Window::new(*within_months, *within_days),
+            filter,
             out,
         ),
         Check::MonthlyReports { ledger, due_day } => {
@@ -128,5 +138,104 @@ fn run(cx: &Context, owner: &str, check: &Check, out: &mut Vec<Finding>) {
             schemes,
             editions,
         } => certificates::check(cx, holders, schemes, editions, out),
+        Check::RecordValues { .. } => record_values(cx, check, None, out),
+        Check::Approval {
+            ledger,
+            approver,
+            actors,
+            approved_on,
+            date,
+            roles,
+            required,
+        } => duties::approval(
+            cx,
+            &duties::Approval {
+                ledger,
+                approver,
+                actors,
+                approved_on,
+                date,
+                roles,
+                required: *required,
+            },
+            out,
+        ),
+        Check::OnDuty => people::on_duty(cx, out),
+        Check::AreaAccess { ledger } => people::area_access(cx, ledger, out),
+        Check::Leavers => people::leavers(cx, out),
+        Check::Deadline {
+            ledger,
+            from,
+            to,
+            within_days,
+            setting,
+            when_field,
+            rule,
+            note,
+        } => assurance::deadline(
+            cx,
+            &assurance::Deadline {
+                ledger,
+                from,
+                to,
+                within_days: *within_days,
+                setting: setting.as_deref(),
+                when_field: when_field.as_deref(),
+                rule,
+                note,
+            },
+            out,
+        ),
+        Check::SubcontractorAssurance => assurance::subcontractors(cx, out),
+        Check::Permissions {
+            ledger,
+            when,
+            permission,
+        } => assurance::permissions(cx, ledger, when, permission, out),
     }
+}
+
+/// `record_values`: on an item (answered はい) the answer states the
+/// control; on a requirement, the standard does.
+fn record_values(cx: &Context, check: &Check, item: Option<&str>, out: &mut Vec<Finding>) {
+    let Check::RecordValues {
+        ledger,
+        field,
+        allowed,
+        forbidden,
+        filter,
+        required,
+        note,
+    } = check
+    else {
+        return;
+    };
+    if blind(cx, check) {
+        return;
+    }
+    let (source, rule) = match item {
+        Some(id) => (
+            crate::tr!("チェック項目 {} の「はい」", "the はい (yes) answer to item {}"; id),
+            "record.contradicts-answer",
+        ),
+        None => (
+            crate::tr!("基準", "the standard"),
+            "record.contradicts-standard",
+        ),
+    };
+    controls::apply(
+        cx,
+        &controls::Rule {
+            ledger,
+            field,
+            allowed,
+            forbidden,
+            filter,
+            required: *required,
+            source,
+            note,
+            rule,
+        },
+        out,
+    );
 }

@@ -109,6 +109,8 @@ pub fn config() -> Value {
                         "個人番号（マイナンバー）を扱うなら true（チェック項目 1・2-8 の追加要件）",
                     ),
                     "monthly_report_due_day": {"type": "integer", "minimum": 1, "maximum": 31, "title": "月次報告の提出期限（翌月の日）", "description": "契約が定める、個人情報取扱状況報告書の提出期限の日（翌月）。省略時は基準の 10 日"},
+                    "incident_report_days": {"type": "integer", "minimum": 0, "title": "事故の報告期限（日数）", "description": "事故の発生から発注者への報告まで（incidents の date → reported_on）。省略時は 1 日"},
+                    "deletion_certificate_days": {"type": "integer", "minimum": 0, "title": "削除証明書の期限（日数）", "description": "削除から証明書の日付まで（deletions の date → certified_on）。省略時は 30 日"},
                 }),
             ),
             "standards": {
@@ -128,8 +130,15 @@ pub fn config() -> Value {
                 &[],
                 json!({
                     "na_reason_min_chars": {"type": "integer", "minimum": 0, "title": "該当無の理由の最小文字数", "description": "これより短い理由は answer.na-reason-empty（既定 10）"},
+                    "approver_roles": texts("承認できる役割", "持出し・削除・権限付与を承認できる名簿の roles。既定は 総括保護管理者・保護管理者"),
                 }),
             ),
+            "controls": {
+                "title": "管理策（記録が従うべき値）",
+                "description": "規程が定める管理策をデータで書く。反する記録は record.contradicts-rule。文書のフロントマターにも同じ形で書ける",
+                "type": "array",
+                "items": controls_item(),
+            },
             "site": object(
                 "サイトの設定",
                 "anzen build が作るサイト",
@@ -174,6 +183,25 @@ pub fn config() -> Value {
     );
     root["$schema"] = json!(DRAFT);
     root
+}
+
+/// One `controls:` entry (mirrors `crate::model::Control`).
+pub fn controls_item() -> Value {
+    object(
+        "管理策",
+        "台帳 ledger の記録の field が allowed の値だけ・forbidden 以外の値をとる",
+        &["ledger", "field", "rule"],
+        json!({
+            "ledger": text("台帳の種類", "例: take_out、exchanges、devices"),
+            "field": text("項目", "参照をたどるときは device.owner のように書く"),
+            "allowed": texts("許容する値", "値またはその表示名（例: paper、紙）"),
+            "forbidden": texts("禁止する値", "値またはその表示名（例: email、private）"),
+            "where": {"title": "対象の記録", "description": "項目 → 値の配列。例: {media_type: [usb]}", "type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            "required": flag("項目を必須にする", "項目のない記録は管理策を示せない（エラー）"),
+            "section": text("見出し ID", "文書の、この管理策を定める節（文書のフロントマターで）"),
+            "rule": text("管理策の文言", "例: 電子メールによる個人情報の送付は行わない"),
+        }),
+    )
 }
 
 /// The accepted spellings of the three answers.

@@ -47,6 +47,10 @@ pub struct Config {
     /// `pii.*` checks leave them alone.
     #[serde(default)]
     pub allow_pii: Vec<String>,
+    /// Controls the vendor states company-wide, as data the records are
+    /// held to (see also a document's `controls:`).
+    #[serde(default)]
+    pub controls: Vec<crate::model::Control>,
 }
 
 /// Thresholds of the checks (`check:` in anzen.yaml).
@@ -55,12 +59,16 @@ pub struct Config {
 pub struct CheckConfig {
     /// The shortest reason a 該当無 may give, in characters (default 10).
     pub na_reason_min_chars: usize,
+    /// Roles that may approve take-outs, deletions, access rights (default
+    /// 総括保護管理者 and 保護管理者).
+    pub approver_roles: Vec<String>,
 }
 
 impl Default for CheckConfig {
     fn default() -> Self {
         CheckConfig {
             na_reason_min_chars: 10,
+            approver_roles: Vec::new(),
         }
     }
 }
@@ -197,6 +205,14 @@ pub struct Contract {
     /// is due, as the contract sets it (else the standard's, the 10th).
     #[serde(default)]
     pub monthly_report_due_day: Option<u32>,
+    /// Days within which an incident must be reported to the client (the
+    /// standard: without delay; default 1).
+    #[serde(default)]
+    pub incident_report_days: Option<u32>,
+    /// Days within which a deletion's certificate must follow it
+    /// (default 30).
+    #[serde(default)]
+    pub deletion_certificate_days: Option<u32>,
 }
 
 fn default_standards() -> Vec<String> {

@@ -58,6 +58,9 @@ pub struct FrontMatter {
     /// Requirements it satisfies.
     #[serde(default)]
     pub satisfies: Vec<Satisfies>,
+    /// Controls the document's rules state, as data the records are held to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controls: Vec<crate::model::Control>,
 }
 
 /// An approval.

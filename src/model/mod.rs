@@ -3,6 +3,7 @@
 
 pub mod answers;
 pub mod config;
+pub mod control;
 pub mod document;
 pub mod history;
 pub mod ledger;
@@ -10,6 +11,7 @@ pub mod project;
 
 pub use answers::{Answer, AnswerValue, Answers, Reference, Remediation};
 pub use config::Config;
+pub use control::Control;
 pub use document::{DocKind, Document, Link, Section};
 pub use ledger::{Entry, Field, FieldValue, Fields, Ledger, Retention};
 pub use project::Project;

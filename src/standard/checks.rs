@@ -201,7 +201,110 @@ pub enum Check {
         #[serde(default)]
         field: Option<String>,
         /// Window in months.
+        #[serde(default)]
         within_months: u32,
+        /// Window in days (instead of months, when given).
+        #[serde(default)]
+        within_days: Option<u32>,
+        /// Only entries whose fields have these values (`type: patch`).
+        #[serde(default, rename = "where")]
+        filter: std::collections::BTreeMap<String, String>,
+    },
+    /// Records agree with a stated control: every entry (matching `where`)
+    /// has in `field` (a path through `ref` fields: `device.owner`) a value
+    /// in `allowed` and none in `forbidden`. On a checklist item it is made
+    /// only when the item is answered はい (the answer states the control).
+    RecordValues {
+        /// Ledger kind.
+        ledger: String,
+        /// Field, or a path through reference fields (`device.owner`).
+        field: String,
+        /// Values the field may hold (any when empty).
+        #[serde(default)]
+        allowed: Vec<String>,
+        /// Values the field may not hold.
+        #[serde(default)]
+        forbidden: Vec<String>,
+        /// Only entries whose fields hold one of these values.
+        #[serde(default, rename = "where")]
+        filter: std::collections::BTreeMap<String, Vec<String>>,
+        /// An entry without the field cannot show the control: an error.
+        #[serde(default)]
+        required: bool,
+        /// What the control is, in words (shown in the finding).
+        note: String,
+    },
+    /// Separation of duties: in every entry, the `approver` is none of the
+    /// `actors`, holds one of the approving `roles` (or those the config
+    /// names), and approved (`approved_on`) on or before the act (`date`).
+    Approval {
+        /// Ledger kind.
+        ledger: String,
+        /// The staff field of who approves.
+        approver: String,
+        /// The staff fields of who carries the act out.
+        actors: Vec<String>,
+        /// The date field of the approval.
+        approved_on: String,
+        /// The date field of the act.
+        date: String,
+        /// Roles that may approve (default 総括保護管理者, 保護管理者).
+        #[serde(default)]
+        roles: Vec<String>,
+        /// Whether the approval must be recorded in every entry.
+        #[serde(default)]
+        required: bool,
+    },
+    /// People over time: nobody is named in a record outside their
+    /// joined–left dates; handlers (`handler: true` fields) are designated
+    /// workers (and, with 特定個人情報, designated for it).
+    OnDuty,
+    /// Entry to a controlled area: the person's `areas` list holds the
+    /// area; a visitor is escorted by staff who may enter it.
+    AreaAccess {
+        /// Ledger kind (`entry_exit`).
+        ledger: String,
+    },
+    /// Leavers: someone who left by the as-of date has every access right
+    /// revoked and every key returned by the day they left.
+    Leavers,
+    /// `from` to `to` in every entry (matching `when_field`) takes at most
+    /// `within_days` (the contract's `setting` overrides); a missing `to`
+    /// is late once the period has passed.
+    Deadline {
+        /// Ledger kind.
+        ledger: String,
+        /// The date the period starts.
+        from: String,
+        /// The date that must follow within the period.
+        to: String,
+        /// Days allowed.
+        within_days: u32,
+        /// The config key under `contract:` that overrides the days.
+        #[serde(default)]
+        setting: Option<String>,
+        /// Only entries that have this field.
+        #[serde(default)]
+        when_field: Option<String>,
+        /// The rule id of the finding.
+        rule: String,
+        /// What is late, in words.
+        note: String,
+    },
+    /// Subcontractors: the client approved each before it starts, an NDA
+    /// is on record, and (with 特定個人情報) a valid certificate or an
+    /// inspection record shows its protection.
+    SubcontractorAssurance,
+    /// Devices the standard allows only with the client's permission
+    /// (connected to the internet, set up off site: 基準5(1)(2)) name a
+    /// recorded permission.
+    Permissions {
+        /// Ledger kind (`devices`).
+        ledger: String,
+        /// Boolean fields that each need a permission when true.
+        when: Vec<String>,
+        /// The field referring to the permission record.
+        permission: String,
     },
     /// Holders have a valid certificate of an accepted scheme and edition.
     Certificates {
@@ -306,6 +409,14 @@ impl Check {
             Check::Certificates { .. } => "certificates",
             Check::MonthlyReports { .. } => "monthly_reports",
             Check::AssetsClosed { .. } => "assets_closed",
+            Check::RecordValues { .. } => "record_values",
+            Check::Approval { .. } => "approval",
+            Check::OnDuty => "on_duty",
+            Check::AreaAccess { .. } => "area_access",
+            Check::Leavers => "leavers",
+            Check::Deadline { .. } => "deadline",
+            Check::SubcontractorAssurance => "subcontractor_assurance",
+            Check::Permissions { .. } => "permissions",
         }
     }
 
@@ -321,7 +432,14 @@ impl Check {
             | Check::DateOrder { ledger, .. }
             | Check::RecentEntry { ledger, .. }
             | Check::MonthlyReports { ledger, .. }
-            | Check::AssetsClosed { ledger, .. } => vec![ledger],
+            | Check::AssetsClosed { ledger, .. }
+            | Check::Approval { ledger, .. }
+            | Check::Deadline { ledger, .. } => vec![ledger, "staff"],
+            Check::RecordValues { ledger, .. } | Check::Permissions { ledger, .. } => vec![ledger],
+            Check::AreaAccess { ledger } => vec![ledger, "staff", "areas"],
+            Check::OnDuty => vec!["staff"],
+            Check::Leavers => vec!["staff", "access_grants", "keys"],
+            Check::SubcontractorAssurance => vec!["subcontractors", "certifications"],
             Check::Certificates { .. } => vec!["certifications", "subcontractors"],
             Check::Document { .. } => vec![],
         }
@@ -469,14 +587,114 @@ impl Check {
                 ledger,
                 field,
                 within_months,
+                within_days,
+                filter,
+            } => {
+                let (wja, wen) = match within_days {
+                    Some(d) => (format!("{d}日"), format!("{d} days")),
+                    None => (
+                        format!("{within_months}か月"),
+                        format!("{within_months} months"),
+                    ),
+                };
+                let cond: Vec<String> = filter.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                let (cja, cen) = if cond.is_empty() {
+                    (String::new(), String::new())
+                } else {
+                    (
+                        format!("（{}）", cond.join("、")),
+                        format!(" ({})", cond.join(", ")),
+                    )
+                };
+                Text::new(
+                    format!(
+                        "台帳 {ledger} に {} が直近{wja}以内の記録{cja}がある",
+                        field.as_deref().unwrap_or("date")
+                    ),
+                    format!(
+                        "ledger {ledger} has an entry{cen} whose {} is within the last {wen}",
+                        field.as_deref().unwrap_or("date")
+                    ),
+                )
+            }
+            Check::RecordValues {
+                ledger,
+                field,
+                allowed,
+                forbidden,
+                note,
+                ..
+            } => {
+                let mut ja = format!("台帳 {ledger} の記録の {field} が「{note}」に沿っている");
+                let mut en = format!("the {field} of every {ledger} entry agrees with: {note}");
+                if !allowed.is_empty() {
+                    ja.push_str(&format!("（許容: {}）", allowed.join("・")));
+                    en.push_str(&format!(" (allowed: {})", allowed.join(", ")));
+                }
+                if !forbidden.is_empty() {
+                    ja.push_str(&format!("（不可: {}）", forbidden.join("・")));
+                    en.push_str(&format!(" (forbidden: {})", forbidden.join(", ")));
+                }
+                Text::new(ja, en)
+            }
+            Check::Approval {
+                ledger,
+                approver,
+                actors,
+                ..
             } => Text::new(
                 format!(
-                    "台帳 {ledger} に {} が直近{within_months}か月以内の記録がある",
-                    field.as_deref().unwrap_or("date")
+                    "台帳 {ledger} の各記録で、{approver} が実施者（{}）と別人で、承認できる役割を持ち、実施日以前に承認している",
+                    actors.join("・")
                 ),
                 format!(
-                    "ledger {ledger} has an entry whose {} is within the last {within_months} months",
-                    field.as_deref().unwrap_or("date")
+                    "in every {ledger} entry, {approver} is not the actor ({}), holds an approving role and approved on or before the act",
+                    actors.join(", ")
+                ),
+            ),
+            Check::OnDuty => Text::new(
+                "記録に現れる従事者が、その日に従事期間内で、取扱者は指定された従事者（特定個人情報は特定個人情報の取扱者）である",
+                "staff named in records were on duty that day, and handlers are designated (for specific personal information, designated for it)",
+            ),
+            Check::AreaAccess { ledger } => Text::new(
+                format!(
+                    "台帳 {ledger} の入室者が、その管理区域に入室できる従事者で、部外者には入室できる従事者が立ち会っている"
+                ),
+                format!(
+                    "everyone entering in {ledger} may enter the area, and visitors are escorted by staff who may"
+                ),
+            ),
+            Check::Leavers => Text::new(
+                "従事を終えた者のアクセス権限が終了日までに削除され、鍵・ICカードが返却されている",
+                "leavers' access rights are revoked and their keys returned by the day they left",
+            ),
+            Check::Deadline {
+                ledger,
+                from,
+                to,
+                within_days,
+                note,
+                ..
+            } => Text::new(
+                format!(
+                    "台帳 {ledger} の各記録で {to} が {from} から{within_days}日以内（{note}）"
+                ),
+                format!(
+                    "in every {ledger} entry, {to} is within {within_days} days of {from} ({note})"
+                ),
+            ),
+            Check::SubcontractorAssurance => Text::new(
+                "再委託先ごとに、開始前の発注者の承認、機密保持契約、（特定個人情報では）有効な認証または立入点検等の記録がある",
+                "each subcontractor has the client's approval before it starts, an NDA and (for specific personal information) a valid certificate or an inspection record",
+            ),
+            Check::Permissions { ledger, when, .. } => Text::new(
+                format!(
+                    "台帳 {ledger} の {} の機器に発注者の許可の記録がある",
+                    when.join("・")
+                ),
+                format!(
+                    "devices of {ledger} with {} name the client's permission",
+                    when.join(" or ")
                 ),
             ),
             Check::Certificates { schemes, .. } => Text::new(

@@ -20,6 +20,7 @@ mod check_input;
 mod check_rules;
 mod check_sample;
 mod cli_output;
+mod depth;
 mod diff;
 mod fixture_projects;
 mod fuzz_markup_compiles;

@@ -1,0 +1,291 @@
+//! People and permissions over time: nobody appears in a record outside
+//! their joined–left dates; handlers are designated (for 特定個人情報,
+//! designated for it); entry to a controlled area needs the area in the
+//! person's list, and visitors are escorted by staff who may enter; a
+//! leaver's access rights are revoked and keys returned by the day they left.
+
+use super::Context;
+use crate::date::Date;
+use crate::diag::Finding;
+use crate::model::{Entry, FieldValue};
+use crate::tr;
+
+/// The staff ids a field of an entry names.
+fn named(e: &Entry, field: &str) -> Vec<String> {
+    match e.fields.get(field).map(|f| &f.value) {
+        Some(FieldValue::Text(t)) => vec![t.to_string()],
+        Some(FieldValue::List(l)) => l.to_vec(),
+        _ => vec![],
+    }
+}
+
+/// `on_duty`: staff named in records were on duty on the record's date;
+/// handlers are designated workers (and designated for 特定個人情報 when
+/// the contract handles it).
+pub(super) fn on_duty(cx: &Context, out: &mut Vec<Finding>) {
+    let specific = cx.project.config.contract.specific_personal_info;
+    for ledger in &cx.project.ledgers {
+        if ledger.kind == "staff" {
+            continue;
+        }
+        let Some(kind) = cx.kinds.get(&ledger.kind) else {
+            continue;
+        };
+        for spec in kind.fields.iter().filter(|f| f.is_staff()) {
+            let date_field = spec.on.as_deref().or(kind.date_field.as_deref());
+            for e in &ledger.entries {
+                let day = date_field.and_then(|f| e.date(f));
+                for id in named(e, &spec.name) {
+                    let Some(person) = cx.staff.get(id.as_str()) else {
+                        continue; // reference.unknown-staff
+                    };
+                    if let Some(day) = day {
+                        off_duty(
+                            cx,
+                            &kind.title,
+                            e,
+                            &spec.name,
+                            &spec.title,
+                            person,
+                            day,
+                            out,
+                        );
+                    }
+                    if spec.handler {
+                        handler(cx, &kind.title, e, &spec.name, person, specific, out);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn off_duty(
+    cx: &Context,
+    kind: &str,
+    e: &Entry,
+    field: &str,
+    field_title: &str,
+    person: &Entry,
+    day: Date,
+    out: &mut Vec<Finding>,
+) {
+    let joined = person.date("joined");
+    let left = person.date("left");
+    let outside = joined.is_some_and(|j| day < j) || left.is_some_and(|l| day > l);
+    if !outside {
+        return;
+    }
+    let span = format!(
+        "{}〜{}",
+        joined.map(|d| d.to_string()).unwrap_or_default(),
+        left.map(|d| d.to_string()).unwrap_or_default()
+    );
+    out.push(
+        Finding::error(
+            "staff.off-duty",
+            tr!(
+                "{}の記録「{}」の{} {} は {} に従事していません（従事期間 {}）",
+                "entry '{}' of {}: {} {} was not on duty on {} (on duty {})";
+                kind, e.id, field_title, cx.staff_label(&person.id, true), day, span
+            )
+            .with_en(format!(
+                "entry '{}' of {}: the {} {} was not on duty on {} (on duty {})",
+                e.id, kind, field, person.id, day, span
+            )),
+        )
+        .at(e.at(field))
+        .hint(tr!(
+            "記録の日付か人を直すか、名簿の joined:／left: を見直してください",
+            "correct the record's date or person, or the roster's joined: / left:"
+        )),
+    );
+}
+
+fn handler(
+    cx: &Context,
+    kind: &str,
+    e: &Entry,
+    field: &str,
+    person: &Entry,
+    specific: bool,
+    out: &mut Vec<Finding>,
+) {
+    let who = cx.staff_label(&person.id, true);
+    if person.bool("designated") != Some(true) {
+        out.push(
+            Finding::error(
+                "staff.not-designated",
+                tr!(
+                    "{}の記録「{}」で個人情報を取り扱った {} は、取扱従事者に指定されていません",
+                    "entry '{}' of {}: {} handled personal data but is not a designated worker";
+                    kind, e.id, who
+                )
+                .with_en(format!(
+                    "entry '{}' of {}: {} handled personal data but is not a designated worker",
+                    e.id, kind, person.id
+                )),
+            )
+            .at(e.at(field))
+            .hint(tr!(
+                "指定された従事者が取り扱うか、名簿で designated: true にしてください",
+                "have a designated worker handle it, or designate the person (designated: true)"
+            )),
+        );
+    } else if specific && person.bool("specific") != Some(true) {
+        out.push(
+            Finding::error(
+                "staff.not-specific",
+                tr!(
+                    "{}の記録「{}」の {} は特定個人情報の取扱者に指定されていません（この契約は特定個人情報を取り扱います）",
+                    "entry '{}' of {}: {} is not designated to handle specific personal information, which this contract handles";
+                    kind, e.id, who
+                )
+                .with_en(format!(
+                    "entry '{}' of {}: {} is not designated to handle specific personal information, which this contract handles",
+                    e.id, kind, person.id
+                )),
+            )
+            .at(e.at(field))
+            .hint(tr!(
+                "特定個人情報を取り扱う従事者には名簿で specific: true を記入してください",
+                "set specific: true in the roster for those who handle specific personal information"
+            )),
+        );
+    }
+}
+
+/// `area_access`: the person entering may enter the area; a visitor is
+/// escorted by staff who may.
+pub(super) fn area_access(cx: &Context, kind: &str, out: &mut Vec<Finding>) {
+    let title = cx.kind_title(kind);
+    for (_, e) in cx.project.entries_of(kind) {
+        let Some(area) = e.text("area") else { continue };
+        let may_enter = |id: &str| {
+            cx.staff
+                .get(id)
+                .is_some_and(|s| s.list("areas").iter().any(|a| a == area))
+        };
+        if let Some(id) = e.text("staff")
+            && cx.staff.contains_key(id)
+            && !may_enter(id)
+        {
+            out.push(
+                Finding::error(
+                    "area.no-access",
+                    tr!(
+                        "{}の記録「{}」: {} は管理区域「{}」に入室できる者に定められていません",
+                        "entry '{}' of {}: {} is not among those who may enter the controlled area '{}'";
+                        title, e.id, cx.staff_label(id, true), area
+                    )
+                    .with_en(format!(
+                        "entry '{}' of {}: {} is not among those who may enter the controlled area '{}'",
+                        e.id, title, id, area
+                    )),
+                )
+                .at(e.at("staff"))
+                .hint(tr!(
+                    "名簿の areas: に {} を加えるか（権限を定めたうえで）、記録を見直してください",
+                    "add {} to the person's areas: in the roster (once the right is granted), or correct the record"; area
+                )),
+            );
+        }
+        if e.has("visitor") {
+            match e.text("escort") {
+                None => out.push(
+                    Finding::error(
+                        "escort.not-allowed",
+                        tr!(
+                            "{}の記録「{}」: 部外者の入室に立会者の記録がありません",
+                            "entry '{}' of {}: a visitor entered with no escort recorded";
+                            title, e.id
+                        )
+                        .with_en(format!("entry '{}' of {}: a visitor entered with no escort recorded", e.id, title)),
+                    )
+                    .at(e.at("visitor"))
+                    .hint(tr!("escort: に立ち会った従事者の ID を記入してください", "fill in escort: with the id of the staff member who escorted")),
+                ),
+                Some(id) if cx.staff.contains_key(id) && !may_enter(id) => out.push(
+                    Finding::error(
+                        "escort.not-allowed",
+                        tr!(
+                            "{}の記録「{}」: 立会者 {} は管理区域「{}」に入室できる者ではありません",
+                            "entry '{}' of {}: the escort {} may not enter the controlled area '{}'";
+                            title, e.id, cx.staff_label(id, true), area
+                        )
+                        .with_en(format!(
+                            "entry '{}' of {}: the escort {} may not enter the controlled area '{}'",
+                            e.id, title, id, area
+                        )),
+                    )
+                    .at(e.at("escort"))
+                    .hint(tr!("その区域に入室できる従事者が立ち会ってください", "the escort must be someone who may enter that area")),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+/// `leavers`: everyone who left by the as-of date has every access right
+/// revoked and every key or card returned by the day they left.
+pub(super) fn leavers(cx: &Context, out: &mut Vec<Finding>) {
+    let as_of = cx.project.as_of;
+    for (_, person) in cx.project.entries_of("staff") {
+        let Some(left) = person.date("left").filter(|l| *l <= as_of) else {
+            continue;
+        };
+        let who = cx.staff_label(&person.id, true);
+        for (_, g) in cx.project.entries_of("access_grants") {
+            if g.text("staff") != Some(person.id.as_str()) {
+                continue;
+            }
+            let revoked = g.date("revoked_on");
+            if revoked.is_none_or(|r| r > left) {
+                out.push(
+                    Finding::error(
+                        "access.not-revoked",
+                        tr!(
+                            "{} は {} に従事を終えましたが、アクセス権限「{}」（{}）が{}",
+                            "{} left on {} but the access right '{}' ({}) {}";
+                            who, left, g.id, g.text("system").unwrap_or(""),
+                            revoked.map(|r| format!("{r} まで削除されていません")).unwrap_or_else(|| "削除されていません".into())
+                        )
+                        .with_en(format!(
+                            "{} left on {} but the access right '{}' ({}) {}",
+                            person.id, left, g.id, g.text("system").unwrap_or(""),
+                            revoked.map(|r| format!("was revoked only on {r}")).unwrap_or_else(|| "is not revoked".into())
+                        )),
+                    )
+                    .at(g.at("revoked_on"))
+                    .hint(tr!("従事終了日までに権限を削除し、revoked_on: に記録してください", "revoke the right by the day they leave and record revoked_on:")),
+                );
+            }
+        }
+        for (_, k) in cx.project.entries_of("keys") {
+            if k.text("staff") != Some(person.id.as_str()) {
+                continue;
+            }
+            let returned = k.date("returned_on");
+            if returned.is_none_or(|r| r > left) {
+                out.push(
+                    Finding::error(
+                        "key.not-returned",
+                        tr!(
+                            "{} は {} に従事を終えましたが、鍵・ICカード「{}」（{}）が期限までに返却されていません",
+                            "{} left on {} but the key or card '{}' ({}) was not returned by then";
+                            who, left, k.id, k.text("key").unwrap_or("")
+                        )
+                        .with_en(format!(
+                            "{} left on {} but the key or card '{}' ({}) was not returned by then",
+                            person.id, left, k.id, k.text("key").unwrap_or("")
+                        )),
+                    )
+                    .at(k.at("returned_on"))
+                    .hint(tr!("従事終了日までに回収し、returned_on: に記録してください", "collect it by the day they leave and record returned_on:")),
+                );
+            }
+        }
+    }
+}
