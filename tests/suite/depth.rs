@@ -32,14 +32,30 @@ fn clean(p: &Project) {
 
 #[test]
 fn a_private_device_contradicts_the_yes_to_4_1_and_names_the_record() {
+    // The device itself, and the take-out and exchange that used it.
     let p = Project::sample().field("devices", "USB-M04", "owner", "private");
-    let f = only(
+    let found = exactly(
         &p.check(),
-        "record.contradicts-answer",
-        DEVICES,
-        p.at(DEVICES, "entries[id=USB-M04].owner"),
+        &[
+            (
+                "record.contradicts-answer",
+                DEVICES,
+                p.at(DEVICES, "entries[id=USB-M04].owner"),
+            ),
+            (
+                "record.contradicts-answer",
+                TAKE_OUT,
+                p.at(TAKE_OUT, "entries[id=TO-2026-005].device"),
+            ),
+            (
+                "record.contradicts-answer",
+                EXCHANGES,
+                p.at(EXCHANGES, "entries[id=EX-2026-009].device"),
+            ),
+        ],
     );
-    assert_eq!(f.item.as_deref(), Some("4-1"));
+    assert!(found.iter().all(|f| f.item.as_deref() == Some("4-1")));
+    let f = found.iter().find(|f| f.file == DEVICES).unwrap();
     assert!(
         f.ja.contains("USB-M04") && f.ja.contains("私物"),
         "{}",
@@ -185,7 +201,7 @@ fn an_approver_without_an_approving_role_is_reported_and_the_config_can_name_rol
         p.at(TAKE_OUT, "entries[id=TO-2026-001].approver"),
     );
     // A vendor whose 総括保護管理者 alone approves: 保護管理者 S003 no longer may.
-    let p = Project::sample().config("check.approver_roles", "[総括保護管理者]");
+    let p = Project::sample().config("check", "approver_roles: [総括保護管理者]");
     only(
         &p.check(),
         "duty.approver-role",
@@ -487,7 +503,11 @@ fn a_rule_alone_no_longer_covers_what_the_standard_asks_of_rules_and_procedures(
 
 #[test]
 fn patches_and_virus_definitions_are_each_recorded() {
-    let p = Project::sample().without_entry("updates", "UP-2026-016");
+    // The last patch before 2026-08-20 (three months before the as-of date).
+    let p = Project::sample()
+        .without_entry("updates", "UP-2026-012")
+        .without_entry("updates", "UP-2026-014")
+        .without_entry("updates", "UP-2026-016");
     let f = only(&p.check(), "record.stale", UPDATES, 0);
     assert!(f.ja.contains("パッチ"), "{}", f.ja);
 }
