@@ -1213,3 +1213,154 @@ fn shifting_a_project_moves_only_its_dates() {
         "date: 2027-04-20\nmonth: \"2027-12\"\nnumber: R8-2026\nx12026-01"
     );
 }
+
+// ---- more edges: empty ledgers, future records that do not count ---------
+
+#[test]
+fn an_empty_ledger_is_kept_five_years_after_the_contract_end() {
+    // No record to count from: the contract's end (2027-03-31) is.
+    let p = |until: &str| {
+        retention_until(
+            minimal_on("2026-04-20").set(ACCESS_LOGS, "entries", "[]"),
+            ACCESS_LOGS,
+            until,
+        )
+    };
+    let on = p("2032-03-31").check();
+    assert!(on.of("retention.short").is_empty(), "{:#?}", on.findings());
+    let short = p("2032-03-30");
+    let check = short.check();
+    let f = check.expect(
+        "retention.short",
+        ACCESS_LOGS,
+        short.at(ACCESS_LOGS, "retention"),
+    );
+    assert!(f.en.contains("must be kept until 2032-03-31"), "{}", f.en);
+    assert_eq!(check.of("retention.short").len(), 1);
+}
+
+#[test]
+fn an_audit_after_the_as_of_date_does_not_keep_the_audits_current() {
+    let p = minimal_on("2026-04-20")
+        .field("audits", "AU-01", "date", "2025-04-19")
+        .entry(
+            "audits",
+            "AU-02",
+            "date: 2026-04-21\ntype: inspection\nauditor: 小港 花子（総括保護管理者）\nscope: 定期点検",
+        );
+    let check = p.check();
+    let found = exactly(
+        &check,
+        &[
+            ("record.stale", AUDITS, 0),
+            (
+                "record.future",
+                AUDITS,
+                p.at(AUDITS, "entries[id=AU-02].date"),
+            ),
+        ],
+    );
+    assert!(
+        found[0].en.contains("latest: 2025-04-19"),
+        "{}",
+        found[0].en
+    );
+}
+
+fn confirmed_on(date: &str) -> Vec<crate::common::F> {
+    let p = minimal_on("2026-04-20").answer(
+        "1",
+        &format!(
+            "answer: はい\nevidence: [rules]\nconfirmed:\n  date: {date}\n  fingerprint: \"sha256:0000000000000000\""
+        ),
+    );
+    let line = p.at(CHECKLIST, "answers[item=1].confirmed");
+    p.check()
+        .of("record.future")
+        .into_iter()
+        .inspect(|f| assert_eq!((f.file.as_str(), f.line), (CHECKLIST, line)))
+        .collect()
+}
+
+#[test]
+fn a_confirmation_on_the_as_of_date_is_fine_and_the_day_after_is_future() {
+    assert!(confirmed_on("2026-04-20").is_empty());
+    let future = confirmed_on("2026-04-21");
+    assert_eq!(future.len(), 1, "{future:#?}");
+    assert!(
+        future[0].en.contains("confirmed on 2026-04-21"),
+        "{}",
+        future[0].en
+    );
+}
+
+/// `anzen due --within <within>` keys as of `as_of`.
+fn due_keys(p: &Project, within: &str) -> Vec<String> {
+    let run = p.run(&["due", "--within", within, "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    json["due"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}",
+                d["date"].as_str().unwrap(),
+                d["key"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_work_start_is_due_through_its_own_day() {
+    let p = |as_of: &str| {
+        minimal_on(as_of)
+            .config("contract.work_start", "2026-04-25")
+            .config("contract.start", "2026-04-01")
+    };
+    assert!(due_keys(&p("2026-04-25"), "1d").contains(&"2026-04-25 work-start".to_string()));
+    let after = minimal_on("2026-04-26").config("contract.work_start", "2026-04-25");
+    assert!(
+        !due_keys(&after, "1y")
+            .iter()
+            .any(|k| k.ends_with("work-start"))
+    );
+}
+
+#[test]
+fn the_contract_end_is_due_through_its_own_day_and_not_after() {
+    let on = minimal_kept_to("2027-03-31");
+    assert!(due_keys(&on, "1d").contains(&"2027-03-31 contract-end".to_string()));
+    let after = after_end("2027-04-01");
+    assert!(
+        !due_keys(&after, "1y")
+            .iter()
+            .any(|k| k.ends_with("contract-end"))
+    );
+}
+
+#[test]
+fn due_lists_a_date_exactly_at_the_end_of_the_window_and_not_a_day_beyond() {
+    // The first report is due 2026-05-10, 20 days after the as-of date.
+    let p = minimal_on("2026-04-20");
+    assert!(due_keys(&p, "20d").contains(&"2026-05-10 monthly-2026-04".to_string()));
+    assert!(
+        !due_keys(&p, "19d")
+            .iter()
+            .any(|k| k.contains("monthly-2026-04"))
+    );
+}
+
+#[test]
+fn a_report_due_today_is_still_listed_and_one_submitted_is_not() {
+    let p = minimal_on("2026-05-10");
+    assert!(due_keys(&p, "1d").contains(&"2026-05-10 monthly-2026-04".to_string()));
+    let done = reports(minimal_on("2026-05-10"), "2026-04", "2026-04");
+    assert!(
+        !due_keys(&done, "1y")
+            .iter()
+            .any(|k| k.contains("monthly-2026-04"))
+    );
+}
