@@ -137,7 +137,7 @@ pub fn due(cx: &Context, until: Date) -> Vec<Due> {
                         .max();
                     if let Some(last) = last {
                         out.push(with(Due {
-                            date: last.plus_months(*within_months),
+                            date: last_day_within(last, *within_months),
                             what: tr!(
                                 "{} の研修の受講（前回 {}、{}か月以内に毎年）",
                                 "training of {} (last {}; every {} months)";
@@ -253,6 +253,18 @@ pub fn due(cx: &Context, until: Date) -> Vec<Due> {
     out.sort_by(|a, b| (a.date, &a.key).cmp(&(b.date, &b.key)));
     out.dedup_by(|a, b| a.key == b.key && a.date == b.date);
     out
+}
+
+/// The last as-of date on which a record of `last` is still within
+/// `months`, as the checks count it (`as_of.minus_months(months) <= last`):
+/// from a month's end a period runs to a month's end (2027-02-28 plus 12
+/// months is 2028-02-29), which `last.plus_months` alone would miss.
+fn last_day_within(last: Date, months: u32) -> Date {
+    let mut day = last.plus_months(months);
+    while day.plus_days(1).minus_months(months) <= last {
+        day = day.plus_days(1);
+    }
+    day
 }
 
 /// The calendar (RFC 5545) of `items`: one all-day event each, stamped with

@@ -171,11 +171,19 @@ impl Window {
         }
     }
 
-    /// The day the window that starts on `day` runs out.
+    /// The last day on which a record of `day` is still inside the window
+    /// (from a month's end the window runs to the later month's end:
+    /// 2027-02-28 plus 12 months is accepted through 2028-02-29).
     pub(crate) fn after(self, day: Date) -> Date {
         match self.days {
             Some(d) => day.plus_days(i64::from(d)),
-            None => day.plus_months(self.months),
+            None => {
+                let mut last = day.plus_months(self.months);
+                while last.plus_days(1).minus_months(self.months) <= day {
+                    last = last.plus_days(1);
+                }
+                last
+            }
         }
     }
 
