@@ -1,7 +1,8 @@
 // Browser test of a built anzen site, opened from file:// in headless
 // Chromium: no console errors on any page visited, the dashboard links
 // through to a checklist item's evidence (document section and ledger
-// entry), and a Japanese search finds the training plan and ledger.
+// entry), and a Japanese search finds the training plan and ledger, ranked
+// (title hits first), grouped by kind, the matches highlighted.
 // Usage: node site.mjs <site-dir> [screenshot.png]
 import { chromium } from "playwright-core";
 import path from "node:path";
@@ -70,6 +71,41 @@ try {
   const hits = await page.$$eval("#search-results a", (as) => as.map((a) => a.textContent));
   if (!hits.some((t) => t.includes("研修計画"))) fail(`search 研修 did not find 研修計画: ${hits.slice(0, 5)}`);
   if (!hits.some((t) => t.includes("台帳") && t.includes("研修記録"))) fail(`search 研修 did not find the 研修記録 ledger: ${hits.slice(0, 5)}`);
+  // Ranked, grouped by kind, the matches highlighted.
+  const groups = await page.$$eval("#search-results .search-group", (gs) => gs.map((g) => ({
+    head: g.querySelector(".search-group-head").textContent,
+    hits: Array.from(g.querySelectorAll("a.search-hit")).map((a) => ({
+      kind: a.dataset.kind,
+      title: a.querySelector(".title").textContent,
+      marks: Array.from(a.querySelectorAll("mark")).map((m) => m.textContent),
+      excerptMarks: a.querySelectorAll(".excerpt mark").length,
+    })),
+  })));
+  const kinds = groups.map((g) => g.hits[0] && g.hits[0].kind);
+  if (new Set(kinds).size !== kinds.length) fail(`search groups repeat a kind: ${kinds}`);
+  if (groups.some((g) => g.hits.some((h) => h.kind !== g.hits[0].kind))) fail("a search group mixes kinds");
+  const ranked = groups.flatMap((g) => g.hits);
+  if (ranked[0]?.title !== "研修記録") fail(`search 研修: first hit is ${ranked[0]?.title}, not the 研修記録 ledger`);
+  const firstDoc = ranked.find((h) => h.kind === "文書");
+  if (!firstDoc || !/研修/.test(firstDoc.title.split(" › ").pop())) fail(`search 研修: first document hit is ${firstDoc?.title}, not a section headed 研修`);
+  const docs = ranked.filter((h) => h.kind === "文書");
+  const lastTitled = docs.map((h) => h.title.includes("研修")).lastIndexOf(true);
+  if (docs.slice(0, lastTitled).some((h) => !h.title.includes("研修"))) fail("search 研修: a document without 研修 in its title ranks above one with it");
+  const marks = ranked.flatMap((h) => h.marks);
+  if (marks.length === 0 || marks.some((m) => m !== "研修")) fail(`search 研修: highlighted ${JSON.stringify(marks.slice(0, 5))}`);
+  if (!firstDoc || firstDoc.excerptMarks === 0) fail("search 研修: the first document hit's snippet has no highlighted match");
+  // A phrase: the ledger named by it first, the snippet cut around a match.
+  await page.fill("#search-box", "アクセス記録");
+  await page.waitForFunction(() => { const t = document.querySelector("#search-results a .title"); return t && t.textContent.includes("アクセス"); });
+  const phraseFirst = await page.textContent("#search-results a .title");
+  if (phraseFirst !== "アクセス記録保管簿") fail(`search アクセス記録: first hit is ${phraseFirst}`);
+  await page.fill("#search-box", "再発防止策の実施状況");
+  await page.waitForFunction(() => document.querySelector("#search-results a .excerpt mark"));
+  const cut = await page.$eval("#search-results a .excerpt", (e) => ({ text: e.textContent, mark: e.querySelector("mark").textContent }));
+  if (cut.mark !== "再発防止策の実施状況" || !cut.text.startsWith("…")) fail(`snippet not cut around the match: ${JSON.stringify(cut)}`);
+  await page.fill("#search-box", "研修");
+  await page.waitForFunction(() => document.querySelector("#search-results a .title")?.textContent === "研修記録");
+
   // The first hit opens.
   const first = page.locator("#search-results a").first();
   const firstHref = await first.getAttribute("href");

@@ -365,11 +365,14 @@ fn search_index(
                         ),
                         None => (d.meta.title.clone(), view.head.url.clone()),
                     };
-                    if text.trim().is_empty() && heading.is_some() {
+                    // An empty section, or an empty start of a document
+                    // whose headings are its records.
+                    if text.trim().is_empty() && (heading.is_some() || !d.sections.is_empty()) {
                         continue;
                     }
                     records.push(search::Record {
-                        s: search::excerpt(&text, 80),
+                        s: search::excerpt(&text, search::EXCERPT_CHARS),
+                        n: 0,
                         t: title,
                         u: url,
                         k: "文書".into(),
@@ -391,8 +394,19 @@ fn search_index(
                 text.push_str(&cell.text);
             }
         }
+        let summary = format!("{}（{} 件）", view.head.kind, view.rows.len());
         records.push(search::Record {
-            s: format!("{}（{} 件）", view.head.kind, view.rows.len()),
+            // The start of a long ledger's text only (excerpt reads it all).
+            s: search::excerpt(
+                &format!(
+                    "{summary} {}",
+                    text.chars()
+                        .take(search::EXCERPT_CHARS * 2)
+                        .collect::<String>()
+                ),
+                search::EXCERPT_CHARS,
+            ),
+            n: 0,
             t: view.head.title.clone(),
             u: view.head.url.clone(),
             k: "台帳".into(),
@@ -410,7 +424,8 @@ fn search_index(
             t: format!("{} {}", r.id, pages::short_title(r)),
             u: links::requirement_page(&r.id),
             k: "要件".into(),
-            s: search::excerpt(&r.text, 80),
+            s: search::excerpt(&r.text, search::EXCERPT_CHARS),
+            n: 0,
             text,
         });
     }
@@ -419,7 +434,8 @@ fn search_index(
             t: format!("チェック項目 {}", i.id),
             u: format!("checklist.html#item-{}", i.id),
             k: "チェック項目".into(),
-            s: search::excerpt(&i.text, 80),
+            s: search::excerpt(&i.text, search::EXCERPT_CHARS),
+            n: 0,
             text: i.text.clone(),
         });
     }

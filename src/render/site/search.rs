@@ -6,7 +6,14 @@
 //! split; `assets/search/g<N>.js` hold the bigrams whose first character
 //! falls in shard N (code point mod the shard count), each bigram's record
 //! numbers delta-encoded; `assets/search/r<N>.js` hold records
-//! `N × per` onwards. A site of 100 documents is one file of each.
+//! `N × per` onwards; `assets/search/n0.js` holds one length class per
+//! record. A site of 100 documents is one file of each.
+//!
+//! Each posting also carries two bits for ranking (see [`Posting`]): the
+//! bigram occurs in the record's title, and it occurs more than once. With
+//! the length classes they let `search.js` rank every hit before loading
+//! any record; it then loads the best few records (title, and the start of
+//! the text for the snippet) and ranks those exactly.
 
 use std::collections::BTreeMap;
 
@@ -20,8 +27,20 @@ use crate::load::markdown::options;
 const POSTINGS_PER_SHARD: usize = 200_000;
 /// Most gram shards.
 const MAX_SHARDS: usize = 256;
-/// Records per record shard.
-pub const RECORDS_PER_SHARD: usize = 500;
+/// Records per record shard (each record carries up to
+/// [`EXCERPT_CHARS`] of text, so a shard is about 100 KB).
+pub const RECORDS_PER_SHARD: usize = 200;
+/// Characters of a record's text shipped for its snippet.
+pub const EXCERPT_CHARS: usize = 240;
+
+/// A posting: the record number shifted left by two, with
+/// [`IN_TITLE`] and [`REPEATED`] as the low bits. In the scripts each is
+/// written as `(record − previous record) × 4 + bits`.
+pub type Posting = u32;
+/// The bigram occurs in the record's title.
+pub const IN_TITLE: Posting = 2;
+/// The bigram occurs more than once in the record.
+pub const REPEATED: Posting = 1;
 
 /// One searchable thing.
 #[derive(Debug, Clone, Serialize)]
@@ -32,8 +51,12 @@ pub struct Record {
     pub u: String,
     /// Kind label (文書, 台帳, 要件, チェック項目).
     pub k: String,
-    /// Short excerpt.
+    /// The start of the text (up to [`EXCERPT_CHARS`]), from which the
+    /// snippet around the first match is cut.
     pub s: String,
+    /// Characters in the normalised text (set by [`index`]): shorter
+    /// sections rank ahead of longer ones.
+    pub n: u32,
     /// Normalised text, for the final substring test.
     #[serde(skip)]
     pub text: String,
@@ -44,9 +67,8 @@ pub struct Record {
 pub struct Index {
     /// Records.
     pub records: Vec<Record>,
-    /// Bigram (or lone character) → ascending indices of records that
-    /// contain it.
-    pub grams: BTreeMap<String, Vec<u32>>,
+    /// Bigram (or lone character) → its postings, by ascending record.
+    pub grams: BTreeMap<String, Vec<Posting>>,
 }
 
 /// Lowercases and drops white space (the same normalisation runs in JS).
@@ -80,35 +102,41 @@ type Gram = (char, Option<char>);
 /// contiguous run per thread, each run indexed on its own, and the runs'
 /// lists joined in record order: every list is ascending and the index is
 /// the same whatever the number of threads.
-pub fn index(records: Vec<Record>) -> Index {
+pub fn index(mut records: Vec<Record>) -> Index {
     use rayon::prelude::*;
-    type Postings = foldhash::HashMap<Gram, Vec<u32>>;
+    type Postings = foldhash::HashMap<Gram, Vec<Posting>>;
     let run = records
         .len()
         .div_ceil(rayon::current_num_threads().max(1))
         .max(1);
     let runs: Vec<Postings> = records
-        .par_chunks(run)
+        .par_chunks_mut(run)
         .enumerate()
         .map(|(n, chunk)| {
             let mut postings = Postings::default();
             let mut chars: Vec<char> = Vec::new();
-            for (k, r) in chunk.iter().enumerate() {
-                let i = u32::try_from(n * run + k).unwrap_or(u32::MAX);
+            for (k, r) in chunk.iter_mut().enumerate() {
+                let i = u32::try_from(n * run + k).unwrap_or(u32::MAX >> 2) << 2;
                 chars.clear();
                 push_normalized(&r.t, &mut chars);
+                let title = chars.len();
                 push_normalized(&r.text, &mut chars);
-                let mut add = |g: Gram| {
+                r.n = u32::try_from(chars.len() - title).unwrap_or(u32::MAX);
+                let mut add = |g: Gram, in_title: bool| {
                     // A record's grams come in text order: a repeat within
                     // the record finds the record already last in the list.
                     let list = postings.entry(g).or_default();
-                    if list.last() != Some(&i) {
-                        list.push(i);
+                    match list.last_mut() {
+                        Some(last) if *last >> 2 == i >> 2 => *last |= REPEATED,
+                        _ => list.push(i | if in_title { IN_TITLE } else { 0 }),
                     }
                 };
                 match chars.as_slice() {
-                    [c] => add((*c, None)),
-                    _ => chars.windows(2).for_each(|w| add((w[0], Some(w[1])))),
+                    [c] => add((*c, None), title == 1),
+                    _ => chars
+                        .windows(2)
+                        .enumerate()
+                        .for_each(|(j, w)| add((w[0], Some(w[1])), j + 1 < title)),
                 }
             }
             postings
@@ -155,10 +183,23 @@ impl Index {
             "per": RECORDS_PER_SHARD,
             "records": self.records.len(),
         });
-        let mut files = vec![(
-            "assets/search-index.js".to_string(),
-            format!("window.ANZEN_SEARCH = {manifest};\n").into_bytes(),
-        )];
+        let mut files = vec![
+            (
+                "assets/search-index.js".to_string(),
+                format!("window.ANZEN_SEARCH = {manifest};\n").into_bytes(),
+            ),
+            (
+                "assets/search/n0.js".to_string(),
+                format!(
+                    "ANZEN_SEARCH_LOAD(\"n\",0,\"{}\");\n",
+                    self.records
+                        .iter()
+                        .map(|r| length_class(r.n))
+                        .collect::<String>()
+                )
+                .into_bytes(),
+            ),
+        ];
         let grams = by_shard.par_iter().enumerate().map(|(n, list)| {
             let mut out = format!("ANZEN_SEARCH_LOAD(\"g\",{n},{{");
             for (i, (gram, postings)) in list.iter().enumerate() {
@@ -172,9 +213,10 @@ impl Index {
                     if j > 0 {
                         out.push(',');
                     }
-                    // Delta from the previous number: small numbers, short text.
-                    push_number(&mut out, p - last);
-                    last = *p;
+                    // Delta from the previous record: small numbers, short
+                    // text; the ranking bits stay below it.
+                    push_number(&mut out, (((p >> 2) - last) << 2) | (p & 3));
+                    last = p >> 2;
                 }
                 out.push(']');
             }
@@ -202,6 +244,13 @@ impl Index {
         files.extend(rest);
         files
     }
+}
+
+/// A record's length class, one base-36 digit: twice the binary
+/// logarithm of its length, so classes are about 40 % apart.
+fn length_class(n: u32) -> char {
+    let class = (f64::from(n) + 1.0).log2() * 2.0;
+    char::from_digit((class as u32).min(35), 36).unwrap_or('z')
 }
 
 /// Appends `n` in decimal (tens of millions of postings: no allocation).
@@ -261,6 +310,7 @@ mod tests {
                 u: "a".into(),
                 k: "文書".into(),
                 s: String::new(),
+                n: 0,
                 text: "年1回以上".into(),
             },
             Record {
@@ -268,11 +318,13 @@ mod tests {
                 u: "b".into(),
                 k: "台帳".into(),
                 s: String::new(),
+                n: 0,
                 text: String::new(),
             },
         ]);
-        assert_eq!(idx.grams["研修"], vec![0]);
-        assert_eq!(idx.grams["記録"], vec![1]);
+        assert_eq!(idx.grams["研修"], vec![IN_TITLE]);
+        assert_eq!(idx.grams["記録"], vec![(1 << 2) | IN_TITLE]);
+        assert_eq!(idx.grams["1回"], vec![0]);
     }
 
     fn record(t: &str, text: &str) -> Record {
@@ -281,6 +333,7 @@ mod tests {
             u: format!("{t}.html"),
             k: "文書".into(),
             s: String::new(),
+            n: 0,
             text: text.into(),
         }
     }
@@ -295,13 +348,14 @@ mod tests {
             [
                 "assets/search-index.js",
                 "assets/search/g0.js",
+                "assets/search/n0.js",
                 "assets/search/r0.js"
             ]
         );
         let g0 = String::from_utf8(files["assets/search/g0.js"].clone()).unwrap();
         assert!(g0.starts_with("ANZEN_SEARCH_LOAD(\"g\",0,{"), "{g0}");
-        assert!(g0.contains("\"研修\":[0]"), "{g0}");
-        assert!(g0.contains("\"入退\":[1]"), "{g0}");
+        assert!(g0.contains("\"研修\":[2]"), "{g0}");
+        assert!(g0.contains("\"入退\":[6]"), "{g0}");
     }
 
     #[test]
@@ -322,9 +376,10 @@ mod tests {
         let files: BTreeMap<String, Vec<u8>> = idx.files().into_iter().collect();
         let shard = '研' as usize % shards;
         let text = String::from_utf8(files[&format!("assets/search/g{shard}.js")].clone()).unwrap();
-        let ones = vec!["1"; 1_999].join(",");
+        // Each posting: one record on (× 4), in the title (+ 2).
+        let sixes = vec!["6"; 1_999].join(",");
         assert!(
-            text.contains(&format!("\"研修\":[0,{ones}]")),
+            text.contains(&format!("\"研修\":[2,{sixes}]")),
             "not delta-encoded"
         );
         // Every gram is in the shard of its first character, once.
@@ -344,6 +399,24 @@ mod tests {
             files.keys().filter(|p| p.contains("/r")).count(),
             2_000usize.div_ceil(RECORDS_PER_SHARD)
         );
+    }
+
+    #[test]
+    fn postings_mark_title_and_repeated_bigrams_and_records_know_their_length() {
+        let idx = index(vec![
+            record("研修計画", "研修を行う。研修は年1回"),
+            record("名簿", "研修"),
+        ]);
+        assert_eq!(idx.grams["研修"], vec![IN_TITLE | REPEATED, 1 << 2]);
+        assert_eq!(idx.grams["計画"], vec![IN_TITLE]);
+        assert_eq!(idx.grams["行う"], vec![0]);
+        assert_eq!(idx.records[0].n, 12);
+        assert_eq!(idx.records[1].n, 2);
+        let files: BTreeMap<String, Vec<u8>> = idx.files().into_iter().collect();
+        let n = String::from_utf8(files["assets/search/n0.js"].clone()).unwrap();
+        assert_eq!(n, "ANZEN_SEARCH_LOAD(\"n\",0,\"73\");\n");
+        let g0 = String::from_utf8(files["assets/search/g0.js"].clone()).unwrap();
+        assert!(g0.contains("\"研修\":[3,4]"), "{g0}");
     }
 
     #[test]

@@ -1,9 +1,22 @@
 // anzen site search: bigram lookup, so Japanese text without spaces is
 // found, and it works from file://. search-index.js (window.ANZEN_SEARCH)
 // says how the index is split; the bigram shards (search/g<N>.js, by the
-// first character's code point mod `shards`, record numbers delta-encoded)
-// and record shards (search/r<N>.js, `per` records each) a query needs are
-// loaded on demand as scripts that call ANZEN_SEARCH_LOAD.
+// first character's code point mod `shards`), the record shards
+// (search/r<N>.js, `per` records each) and the length classes
+// (search/n0.js, one base-36 digit per record) a query needs are loaded on
+// demand as scripts that call ANZEN_SEARCH_LOAD.
+//
+// Ranking runs twice. First over every hit, from the index alone: each
+// posting is (record − previous) × 4 + bits, bit 2 "the bigram is in the
+// title", bit 1 "it occurs more than once"; hits whose title holds every
+// bigram come first, then those with more repeated bigrams, then shorter
+// ones. Then the best CANDIDATES records are loaded and ranked exactly:
+// the phrase in the record's own title (a section's heading), in its
+// document's title, in the text, then bigrams only; within the first,
+// titles the phrase covers more of first; then more occurrences per
+// character, then shorter. Results are grouped by kind, groups in the
+// order of their best hit. Text is only ever set with textContent, never
+// parsed as HTML.
 (function () {
   "use strict";
   var meta = window.ANZEN_SEARCH;
@@ -13,8 +26,9 @@
   var box = document.getElementById("search-box");
   var out = document.getElementById("search-results");
   var root = document.body.getAttribute("data-root") || "";
-  var loaded = { g: {}, r: {} };
+  var loaded = { g: {}, r: {}, n: {} };
   var waiting = {};
+  var CANDIDATES = 60, SHOWN = 30, CONTEXT = 24, SPAN = 90;
 
   window.ANZEN_SEARCH_LOAD = function (kind, n, data) {
     loaded[kind][n] = data;
@@ -38,83 +52,216 @@
     });
   }
 
+  // Lowercase, white space dropped: the normalisation of the index.
   function normalize(s) { return s.replace(/\s+/g, "").toLowerCase(); }
   function shardOf(c) { return c.codePointAt(0) % meta.shards; }
-  function decode(list) {
-    var out = [], last = 0;
-    for (var i = 0; i < list.length; i++) { last += list[i]; out.push(last); }
-    return out;
+  // Record number → ranking bits of one posting list.
+  function decode(list, into) {
+    var last = 0;
+    for (var i = 0; i < list.length; i++) {
+      last += Math.floor(list[i] / 4);
+      into[last] = (into[last] || 0) | (list[i] % 4);
+    }
+    return into;
   }
+  function lengthClass(i) { return parseInt(loaded.n[0].charAt(i) || "z", 36); }
 
-  // Record numbers matching q, ascending.
-  function search(q) {
+  // Every hit of q with its index-only score, best first.
+  function hits(q) {
     var chars = Array.from(normalize(q));
     if (chars.length === 0) return Promise.resolve([]);
-    if (chars.length === 1) {
-      // Every bigram starting with the character, and the character alone.
-      return load("g", shardOf(chars[0])).then(function (grams) {
-        var any = {};
-        Object.keys(grams).forEach(function (k) {
-          if (Array.from(k)[0] === chars[0]) decode(grams[k]).forEach(function (i) { any[i] = true; });
-        });
-        return Object.keys(any).map(Number).sort(function (a, b) { return a - b; });
-      });
-    }
     var pairs = [];
     for (var i = 0; i + 1 < chars.length; i++) pairs.push(chars[i] + chars[i + 1]);
     var shards = {};
+    shards[shardOf(chars[0])] = true;
     pairs.forEach(function (p) { shards[shardOf(p)] = true; });
-    return Promise.all(Object.keys(shards).map(function (n) { return load("g", Number(n)); })).then(function () {
-      var result = null;
-      for (var j = 0; j < pairs.length; j++) {
-        var list = decode(loaded.g[shardOf(pairs[j])][pairs[j]] || []);
-        if (result === null) { result = list; }
-        else { var set = {}; list.forEach(function (x) { set[x] = true; }); result = result.filter(function (x) { return set[x]; }); }
-        if (result.length === 0) break;
+    var needs = Object.keys(shards).map(function (n) { return load("g", Number(n)); });
+    needs.push(load("n", 0));
+    return Promise.all(needs).then(function () {
+      var found = [];
+      if (pairs.length === 0) {
+        // One character: every bigram starting with it, and it alone.
+        var grams = loaded.g[shardOf(chars[0])], any = {};
+        Object.keys(grams).forEach(function (k) {
+          if (Array.from(k)[0] !== chars[0]) return;
+          var bits = decode(grams[k], {});
+          Object.keys(bits).forEach(function (id) {
+            var a = any[id] || (any[id] = { title: false, dense: 0 });
+            a.title = a.title || (bits[id] & 2) !== 0;
+            a.dense += 1 + (bits[id] & 1);
+          });
+        });
+        Object.keys(any).forEach(function (id) {
+          found.push({ id: Number(id), title: any[id].title, dense: any[id].dense });
+        });
+      } else {
+        var lists = [];
+        for (var j = 0; j < pairs.length; j++) {
+          var list = loaded.g[shardOf(pairs[j])][pairs[j]];
+          if (!list) return [];
+          lists.push(decode(list, {}));
+        }
+        Object.keys(lists[0]).forEach(function (id) {
+          var title = true, dense = 0;
+          for (var k = 0; k < lists.length; k++) {
+            var b = lists[k][id];
+            if (b === undefined) return;
+            title = title && (b & 2) !== 0;
+            dense += b & 1;
+          }
+          found.push({ id: Number(id), title: title, dense: dense });
+        });
       }
-      return result || [];
+      found.forEach(function (h) { h.len = lengthClass(h.id); });
+      found.sort(function (a, b) {
+        return (b.title - a.title) || (b.dense - a.dense) || (a.len - b.len) || (a.id - b.id);
+      });
+      return found;
     });
   }
 
-  // The records of the first 50 hits, loading their shards.
-  function records(ids) {
-    var first = ids.slice(0, 50), need = {};
-    first.forEach(function (i) { need[Math.floor(i / meta.per)] = true; });
+  // A text in normalised form with, for each of its characters, where it
+  // came from in the original.
+  function mapped(text) {
+    var norm = "", from = [];
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charAt(i);
+      if (/\s/.test(c)) continue;
+      var low = c.toLowerCase();
+      for (var k = 0; k < low.length; k++) { norm += low.charAt(k); from.push(i); }
+    }
+    from.push(text.length);
+    return { norm: norm, from: from };
+  }
+  // Ranges [start, end) of the original text where the normalised q occurs.
+  function matches(text, q) {
+    var m = mapped(text), out = [];
+    if (!q) return out;
+    for (var at = m.norm.indexOf(q); at !== -1; at = m.norm.indexOf(q, at + q.length)) {
+      out.push([m.from[at], m.from[at + q.length - 1] + 1]);
+    }
+    return out;
+  }
+
+  // The exact rank of a loaded hit: tier (lower first), how much of the
+  // title the phrase covers, and density. A section's own title is its
+  // heading (after " › "); the document's title is the tier below.
+  function exact(h, q) {
+    var r = h.record, cut = r.t.lastIndexOf(" › ");
+    var own = cut === -1 ? r.t : r.t.slice(cut + 3), parent = cut === -1 ? "" : r.t.slice(0, cut);
+    var inText = matches(r.s, q).length;
+    h.cover = 0;
+    if (matches(own, q).length) { h.tier = 0; h.cover = q.length / Math.max(normalize(own).length, 1); }
+    else if (parent && matches(parent, q).length) h.tier = 1;
+    else if (inText) h.tier = 2;
+    else h.tier = 3;
+    h.density = inText / (Math.max(r.n, 1) + 20);
+    return h;
+  }
+
+  // The best candidates, loaded and ranked exactly.
+  function ranked(q, found) {
+    var first = found.slice(0, CANDIDATES), need = {};
+    first.forEach(function (h) { need[Math.floor(h.id / meta.per)] = true; });
     return Promise.all(Object.keys(need).map(function (n) { return load("r", Number(n)); })).then(function () {
-      return first.map(function (i) { return loaded.r[Math.floor(i / meta.per)][i % meta.per]; });
+      var nq = normalize(q);
+      first.forEach(function (h, i) {
+        h.record = loaded.r[Math.floor(h.id / meta.per)][h.id % meta.per];
+        h.order = i;
+        exact(h, nq);
+      });
+      first.sort(function (a, b) {
+        return (a.tier - b.tier) || (b.cover - a.cover) || (b.density - a.density) || (a.record.n - b.record.n) || (a.order - b.order);
+      });
+      return { hits: first.slice(0, SHOWN), total: found.length };
     });
   }
 
-  function render(hits) {
-    out.textContent = "";
-    hits.forEach(function (r) {
-      var a = document.createElement("a");
-      a.href = root + r.u;
-      a.className = "search-hit";
-      var kind = document.createElement("span"); kind.className = "kind"; kind.textContent = r.k;
-      var title = document.createElement("span"); title.className = "title"; title.textContent = r.t;
-      var ex = document.createElement("span"); ex.className = "excerpt"; ex.textContent = r.s;
-      a.appendChild(kind); a.appendChild(title); a.appendChild(ex);
-      out.appendChild(a);
+  // Appends text to el with each range in <mark>.
+  function highlighted(el, text, ranges) {
+    var at = 0;
+    ranges.forEach(function (r) {
+      if (r[0] < at) return;
+      if (r[0] > at) el.appendChild(document.createTextNode(text.slice(at, r[0])));
+      var m = document.createElement("mark");
+      m.textContent = text.slice(r[0], r[1]);
+      el.appendChild(m);
+      at = r[1];
     });
-    if (hits.length === 0 && box.value.trim() !== "") {
+    if (at < text.length) el.appendChild(document.createTextNode(text.slice(at)));
+  }
+
+  // The part of the text around its first match, and the matches in it.
+  function snippet(text, q) {
+    var all = matches(text, q);
+    if (all.length === 0) {
+      var short = text.length > SPAN ? text.slice(0, SPAN) + "…" : text;
+      return { text: short, ranges: [] };
+    }
+    var start = Math.max(0, all[0][0] - CONTEXT), end = Math.min(text.length, start + SPAN);
+    if (end - start < SPAN) start = Math.max(0, end - SPAN);
+    var pre = start > 0 ? "…" : "", post = end < text.length ? "…" : "";
+    var ranges = all.filter(function (r) { return r[0] >= start && r[1] <= end; })
+      .map(function (r) { return [r[0] - start + pre.length, r[1] - start + pre.length]; });
+    return { text: pre + text.slice(start, end) + post, ranges: ranges };
+  }
+
+  function render(result, q) {
+    out.textContent = "";
+    var nq = normalize(q), groups = [], byKind = {};
+    result.hits.forEach(function (h) {
+      var k = h.record.k;
+      if (!byKind[k]) { byKind[k] = { kind: k, hits: [] }; groups.push(byKind[k]); }
+      byKind[k].hits.push(h);
+    });
+    groups.forEach(function (g) {
+      var section = document.createElement("div");
+      section.className = "search-group";
+      var head = document.createElement("div");
+      head.className = "search-group-head";
+      head.textContent = g.kind + "（" + g.hits.length + "）";
+      section.appendChild(head);
+      g.hits.forEach(function (h) {
+        var r = h.record;
+        var a = document.createElement("a");
+        a.href = root + r.u;
+        a.className = "search-hit";
+        a.setAttribute("data-kind", r.k);
+        var kind = document.createElement("span"); kind.className = "kind"; kind.textContent = r.k;
+        var title = document.createElement("span"); title.className = "title";
+        highlighted(title, r.t, matches(r.t, nq));
+        var cut = snippet(r.s, nq);
+        var ex = document.createElement("span"); ex.className = "excerpt";
+        highlighted(ex, cut.text, cut.ranges);
+        a.appendChild(kind); a.appendChild(title); a.appendChild(ex);
+        section.appendChild(a);
+      });
+      out.appendChild(section);
+    });
+    if (result.total > result.hits.length) {
+      var more = document.createElement("p");
+      more.className = "none search-more";
+      more.textContent = "ほか " + (result.total - result.hits.length) + " 件（語を足すと絞り込めます）";
+      out.appendChild(more);
+    }
+    if (result.hits.length === 0 && box.value.trim() !== "") {
       var p = document.createElement("p"); p.className = "none"; p.textContent = "見つかりませんでした";
-      p.style.padding = ".5rem .75rem"; out.appendChild(p);
+      out.appendChild(p);
     }
   }
 
   // Only the latest query's results are shown.
   var latest = 0;
   function run() {
-    var token = ++latest;
-    search(box.value).then(records).then(function (hits) {
-      if (token === latest) render(hits);
+    var token = ++latest, q = box.value;
+    hits(q).then(function (found) { return ranked(q, found); }).then(function (result) {
+      if (token === latest) render(result, q);
     }, function () {
-      if (token === latest) render([]);
+      if (token === latest) render({ hits: [], total: 0 }, q);
     });
   }
 
   box.addEventListener("input", run);
   form.addEventListener("submit", function (e) { e.preventDefault(); var first = out.querySelector("a"); if (first) first.click(); });
-  document.addEventListener("keydown", function (e) { if (e.key === "Escape") { box.value = ""; latest++; render([]); } });
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape") { box.value = ""; latest++; render({ hits: [], total: 0 }, ""); } });
 })();
