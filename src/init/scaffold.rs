@@ -454,7 +454,10 @@ fn example_value(kind: &LedgerKind, f: &crate::standard::FieldSpec, today: Date)
         FieldType::Staff => "S001".to_string(),
         FieldType::StaffList => "[S001]".to_string(),
         FieldType::Ref => format!("{}-001", f.to.as_deref().unwrap_or("id").replace('_', "-")),
-        FieldType::RefList => format!("[{}-001]", f.to.as_deref().unwrap_or("id").replace('_', "-")),
+        FieldType::RefList => format!(
+            "[{}-001]",
+            f.to.as_deref().unwrap_or("id").replace('_', "-")
+        ),
         FieldType::List => "[〇〇]".to_string(),
         FieldType::Enum => f.values.first().cloned().unwrap_or_default(),
         FieldType::Evidence => format!("evidence/{}/〇〇.pdf", kind.kind),
