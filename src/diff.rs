@@ -21,7 +21,7 @@ use crate::check::{self, Context, evidence, status};
 use crate::date::Date;
 use crate::diag::{Finding, Severity};
 use crate::git;
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 use crate::load::{self, LoadError, LoadOptions};
 use crate::terminal;
 use crate::tr;
@@ -105,6 +105,12 @@ pub struct Diff {
     pub base: String,
     /// Head revision (`working tree` when none).
     pub head: String,
+    /// Whether head is the working tree (shown in the chosen language).
+    #[serde(skip)]
+    pub head_is_worktree: bool,
+    /// The language of the texts below (labels, messages).
+    #[serde(skip)]
+    pub lang: Lang,
     /// As-of date both sides were checked at.
     pub as_of: String,
     /// Error and warning counts: base, head.
@@ -167,7 +173,7 @@ pub struct FindingLine {
     pub rule: String,
     /// file:line.
     pub location: String,
-    /// Message (Japanese).
+    /// Message (in the chosen language).
     pub message: String,
 }
 
@@ -404,12 +410,14 @@ fn side(root: &Path, rev: &str, as_of: Date) -> Result<Workspace, DiffError> {
     })
 }
 
-/// Compares `base` with `head` (the working tree when `None`).
+/// Compares `base` with `head` (the working tree when `None`); labels and
+/// messages in `lang`.
 pub fn diff(
     root: &Path,
     base: &str,
     head: Option<&str>,
     as_of: Option<Date>,
+    lang: Lang,
 ) -> Result<Diff, DiffError> {
     let base_id = resolve(root, base)?;
     let head_id = head.map(|h| resolve(root, h)).transpose()?;
@@ -430,10 +438,12 @@ pub fn diff(
         .unwrap_or_else(Date::today);
     let b = side(&base_dir, base, as_of)?;
     let h = side(head_root, &head_name, as_of)?;
-    Ok(compare(base, &head_name, as_of, &b, &h))
+    let mut d = compare(base, &head_name, as_of, &b, &h, lang);
+    d.head_is_worktree = head.is_none();
+    Ok(d)
 }
 
-fn finding_line(f: &Finding) -> FindingLine {
+fn finding_line(f: &Finding, lang: Lang) -> FindingLine {
     FindingLine {
         severity: if f.severity == Severity::Error {
             "error".into()
@@ -446,7 +456,7 @@ fn finding_line(f: &Finding) -> FindingLine {
             .as_ref()
             .map(|l| l.to_string())
             .unwrap_or_default(),
-        message: f.message.ja.clone(),
+        message: f.message.get(lang).to_string(),
     }
 }
 
@@ -462,11 +472,13 @@ fn finding_key(f: &Finding) -> (String, String, String) {
     )
 }
 
-fn compare(base: &str, head: &str, as_of: Date, b: &Workspace, h: &Workspace) -> Diff {
+fn compare(base: &str, head: &str, as_of: Date, b: &Workspace, h: &Workspace, lang: Lang) -> Diff {
+    let say = |t: Text| t.get(lang).to_string();
     let mut d = Diff {
         base: base.into(),
         head: head.into(),
         as_of: as_of.to_string(),
+        lang,
         ..Default::default()
     };
     d.counts = [
@@ -479,14 +491,15 @@ fn compare(base: &str, head: &str, as_of: Date, b: &Workspace, h: &Workspace) ->
             .answers
             .iter()
             .flat_map(|a| &a.answers)
-            .map(|a| (a.item.clone(), a.value.label().to_string()))
+            .map(|a| (a.item.clone(), say(a.value.text())))
             .collect()
     };
     let (ab, ah) = (answers(b), answers(h));
+    let unanswered = || say(tr!("（未回答）", "(unanswered)"));
     for item in h.standard.checklist.items.iter().map(|i| &i.id) {
         let (x, y) = (
-            ab.get(item).cloned().unwrap_or_else(|| "（未回答）".into()),
-            ah.get(item).cloned().unwrap_or_else(|| "（未回答）".into()),
+            ab.get(item).cloned().unwrap_or_else(unanswered),
+            ah.get(item).cloned().unwrap_or_else(unanswered),
         );
         if x != y {
             d.answers.push((item.clone(), x, y));
@@ -523,9 +536,13 @@ fn compare(base: &str, head: &str, as_of: Date, b: &Workspace, h: &Workspace) ->
                 .map(|r| {
                     let done = r
                         .completed
-                        .map(|c| format!("、完了 {c}"))
-                        .unwrap_or_default();
-                    format!("{}（担当 {}、期限 {}{done}）", r.plan, r.owner, r.due)
+                        .map(|c| tr!("、完了 {}", ", completed {}"; c))
+                        .unwrap_or_else(|| Text::new("", ""));
+                    say(tr!(
+                        "{}（担当 {}、期限 {}{}）",
+                        "{} (owner {}, due {}{})";
+                        r.plan, r.owner, r.due, done.get(lang)
+                    ))
                 })
                 .unwrap_or_else(|| "―".into())
         };
@@ -579,11 +596,11 @@ fn compare(base: &str, head: &str, as_of: Date, b: &Workspace, h: &Workspace) ->
     );
     for r in &h.standard.requirements {
         let (x, y) = (
-            sb.get(&r.id).map(|s| s.label()).unwrap_or("―"),
-            sh.get(&r.id).map(|s| s.label()).unwrap_or("―"),
+            sb.get(&r.id).map(|s| say(s.text())).unwrap_or("―".into()),
+            sh.get(&r.id).map(|s| say(s.text())).unwrap_or("―".into()),
         );
         if x != y {
-            d.requirements.push((r.id.clone(), x.into(), y.into()));
+            d.requirements.push((r.id.clone(), x, y));
         }
     }
 
@@ -593,13 +610,13 @@ fn compare(base: &str, head: &str, as_of: Date, b: &Workspace, h: &Workspace) ->
         .findings
         .iter()
         .filter(|f| !kb.contains(&finding_key(f)))
-        .map(finding_line)
+        .map(|f| finding_line(f, lang))
         .collect();
     d.fixed = b
         .findings
         .iter()
         .filter(|f| !kh.contains(&finding_key(f)))
-        .map(finding_line)
+        .map(|f| finding_line(f, lang))
         .collect();
 
     let (cb, ch) = (b.context(), h.context());
@@ -626,7 +643,7 @@ fn compare(base: &str, head: &str, as_of: Date, b: &Workspace, h: &Workspace) ->
                         .approval
                         .as_ref()
                         .map(|a| format!("{} {}", a.date, a.approver))
-                        .unwrap_or_else(|| "未承認".into())
+                        .unwrap_or_else(|| say(tr!("未承認", "not approved")))
                 };
                 if approval(old) != approval(doc) {
                     c.approval = Some((approval(old), approval(doc)));
@@ -654,7 +671,10 @@ fn compare(base: &str, head: &str, as_of: Date, b: &Workspace, h: &Workspace) ->
                     && c.sections_changed.is_empty()
                     && old.body != doc.body
                 {
-                    c.sections_changed.push("（見出し前の本文）".into());
+                    c.sections_changed.push(say(tr!(
+                        "（見出し前の本文）",
+                        "(text before the first heading)"
+                    )));
                 }
                 if c.version.is_some()
                     || c.approval.is_some()
@@ -707,7 +727,15 @@ fn compare(base: &str, head: &str, as_of: Date, b: &Workspace, h: &Workspace) ->
                 .ledgers
                 .get(id)
                 .or(cb.ledgers.get(id))
-                .map(|l| l.title.clone().unwrap_or_else(|| ch.kind_title(&l.kind)))
+                .map(|l| {
+                    l.title
+                        .clone()
+                        .unwrap_or_else(|| match (ch.kinds.get(&l.kind), lang) {
+                            (Some(k), Lang::Ja) => k.title.clone(),
+                            (Some(k), Lang::En) => k.title_en.clone(),
+                            (None, _) => l.kind.clone(),
+                        })
+                })
                 .unwrap_or_default(),
             ..Default::default()
         };
@@ -730,36 +758,68 @@ fn compare(base: &str, head: &str, as_of: Date, b: &Workspace, h: &Workspace) ->
     d
 }
 
-/// The diff as Markdown for a pull-request comment.
+/// The diff as Markdown for a pull-request comment, in the language it
+/// was made in.
 pub fn markdown(d: &Diff) -> String {
+    let lang = d.lang;
+    let ja = lang == Lang::Ja;
+    // Picks the Japanese or the English of a fixed string.
+    let t = |j: &'static str, e: &'static str| if ja { j } else { e };
+    let sep = t("、", ", ");
     let mut o = String::new();
     let [cb, ch] = d.counts;
-    o.push_str(&format!(
-        "## anzen: コンプライアンスの差分（`{}` → `{}`、基準日 {}）\n\n",
-        d.base, d.head, d.as_of
+    let head = if d.head_is_worktree {
+        t("作業ツリー", "working tree").to_string()
+    } else {
+        format!("`{}`", d.head)
+    };
+    o.push_str(&say(
+        lang,
+        tr!(
+            "## anzen: コンプライアンスの差分（`{}` → {}、基準日 {}）\n\n",
+            "## anzen: compliance diff (`{}` → {}, as of {})\n\n";
+            d.base, head, d.as_of
+        ),
     ));
-    o.push_str(&format!(
-        "検査結果: エラー {} → **{}**、警告 {} → **{}**（新たに {} 件、解消 {} 件）\n\n",
-        cb.errors,
-        ch.errors,
-        cb.warnings,
-        ch.warnings,
-        d.introduced.len(),
-        d.fixed.len()
+    o.push_str(&say(
+        lang,
+        tr!(
+            "検査結果: エラー {} → **{}**、警告 {} → **{}**（新たに {} 件、解消 {} 件）\n\n",
+            "Findings: errors {} → **{}**, warnings {} → **{}** ({} new, {} fixed)\n\n";
+            cb.errors, ch.errors, cb.warnings, ch.warnings, d.introduced.len(), d.fixed.len()
+        ),
     ));
     if d.is_empty() {
-        o.push_str("コンプライアンスに関わる変更はありません。\n");
+        o.push_str(t(
+            "コンプライアンスに関わる変更はありません。\n",
+            "No compliance-relevant change.\n",
+        ));
         return o;
     }
+    let table = |o: &mut String, title: &str, columns: &[&str]| {
+        o.push_str(&format!("### {title}\n\n| {} |\n|", columns.join(" | ")));
+        o.push_str(&"---|".repeat(columns.len()));
+        o.push('\n');
+    };
+    let before_after = [t("変更前", "Before"), t("変更後", "After")];
+    let added_removed = [t("追加", "Added"), t("削除", "Removed")];
     if !d.answers.is_empty() {
-        o.push_str("### チェックシートの回答\n\n| 項目 | 変更前 | 変更後 |\n|---|---|---|\n");
+        table(
+            &mut o,
+            t("チェックシートの回答", "Checklist answers"),
+            &[t("項目", "Item"), before_after[0], before_after[1]],
+        );
         for (i, x, y) in &d.answers {
             o.push_str(&format!("| {i} | {x} | **{y}** |\n"));
         }
         o.push('\n');
     }
     if !d.evidence.is_empty() {
-        o.push_str("### 回答の根拠\n\n| 項目 | 追加 | 削除 |\n|---|---|---|\n");
+        table(
+            &mut o,
+            t("回答の根拠", "Evidence of answers"),
+            &[t("項目", "Item"), added_removed[0], added_removed[1]],
+        );
         let list = |v: &[String]| {
             if v.is_empty() {
                 "―".to_string()
@@ -767,7 +827,7 @@ pub fn markdown(d: &Diff) -> String {
                 v.iter()
                     .map(|x| format!("`{}`", md_escape(x)))
                     .collect::<Vec<_>>()
-                    .join("、")
+                    .join(sep)
             }
         };
         for e in &d.evidence {
@@ -785,7 +845,11 @@ pub fn markdown(d: &Diff) -> String {
         o.push('\n');
     }
     if !d.remediations.is_empty() {
-        o.push_str("### 「いいえ」の対策計画\n\n| 項目 | 変更前 | 変更後 |\n|---|---|---|\n");
+        table(
+            &mut o,
+            t("「いいえ」の対策計画", "Remediation plans of “no” answers"),
+            &[t("項目", "Item"), before_after[0], before_after[1]],
+        );
         for (i, x, y) in &d.remediations {
             o.push_str(&format!(
                 "| {i} | {} | **{}** |\n",
@@ -796,16 +860,20 @@ pub fn markdown(d: &Diff) -> String {
         o.push('\n');
     }
     if !d.satisfies.is_empty() {
-        o.push_str("### 文書が満たす要件（satisfies）\n\n| 文書 | 追加 | 削除 |\n|---|---|---|\n");
+        table(
+            &mut o,
+            t(
+                "文書が満たす要件（satisfies）",
+                "Requirements documents satisfy (satisfies)",
+            ),
+            &[t("文書", "Document"), added_removed[0], added_removed[1]],
+        );
         for c in &d.satisfies {
             let join = |v: &[String]| {
                 if v.is_empty() {
                     "―".to_string()
                 } else {
-                    v.iter()
-                        .map(|x| md_escape(x))
-                        .collect::<Vec<_>>()
-                        .join("、")
+                    v.iter().map(|x| md_escape(x)).collect::<Vec<_>>().join(sep)
                 }
             };
             let removed = if c.removed.is_empty() {
@@ -814,31 +882,38 @@ pub fn markdown(d: &Diff) -> String {
                 format!("**{}**", join(&c.removed))
             };
             o.push_str(&format!(
-                "| {}（`{}`） | {} | {removed} |\n",
-                md_escape(&c.title),
-                c.id,
+                "| {} | {} | {removed} |\n",
+                titled(lang, &c.title, &c.id),
                 join(&c.added)
             ));
         }
         o.push('\n');
     }
     if !d.requirements.is_empty() {
-        o.push_str("### 要件の状況\n\n| 要件 | 変更前 | 変更後 |\n|---|---|---|\n");
+        table(
+            &mut o,
+            t("要件の状況", "Requirement status"),
+            &[t("要件", "Requirement"), before_after[0], before_after[1]],
+        );
         for (r, x, y) in &d.requirements {
             o.push_str(&format!("| {r} | {x} | **{y}** |\n"));
         }
         o.push('\n');
     }
-    let list = |o: &mut String, title: &str, items: &[FindingLine]| {
+    let list = |o: &mut String, title: Text, items: &[FindingLine]| {
         if items.is_empty() {
             return;
         }
-        o.push_str(&format!("### {title}（{} 件）\n\n", items.len()));
+        o.push_str(&say(
+            lang,
+            tr!("### {}（{} 件）\n\n", "### {} ({})\n\n"; title.get(lang), items.len()),
+        ));
         for f in items {
-            let sev = if f.severity == "error" {
-                "エラー"
-            } else {
-                "警告"
+            let sev = match (f.severity == "error", ja) {
+                (true, true) => "エラー",
+                (false, true) => "警告",
+                (true, false) => "error",
+                (false, false) => "warning",
             };
             o.push_str(&format!(
                 "- {sev} `{}` {} — `{}`\n",
@@ -849,59 +924,73 @@ pub fn markdown(d: &Diff) -> String {
         }
         o.push('\n');
     };
-    list(&mut o, "新たな検査結果", &d.introduced);
-    list(&mut o, "解消した検査結果", &d.fixed);
+    list(&mut o, tr!("新たな検査結果", "New findings"), &d.introduced);
+    list(&mut o, tr!("解消した検査結果", "Fixed findings"), &d.fixed);
     if !d.documents_added.is_empty()
         || !d.documents_removed.is_empty()
         || !d.documents_changed.is_empty()
     {
-        o.push_str("### 文書\n\n");
-        for (id, t) in &d.documents_added {
-            o.push_str(&format!("- 追加: {}（`{id}`）\n", md_escape(t)));
+        o.push_str(t("### 文書\n\n", "### Documents\n\n"));
+        for (id, title) in &d.documents_added {
+            let what = titled(lang, title, id);
+            o.push_str(&format!("- {}: {what}\n", t("追加", "added")));
         }
-        for (id, t) in &d.documents_removed {
-            o.push_str(&format!("- 削除: {}（`{id}`）\n", md_escape(t)));
+        for (id, title) in &d.documents_removed {
+            let what = titled(lang, title, id);
+            o.push_str(&format!("- {}: {what}\n", t("削除", "removed")));
         }
         for c in &d.documents_changed {
             let mut parts = Vec::new();
             if let Some((a, b)) = &c.version {
-                parts.push(format!("版 {a} → {b}"));
+                parts.push(format!("{} {a} → {b}", t("版", "version")));
             }
             if let Some((a, b)) = &c.approval {
-                parts.push(format!("承認 {a} → {b}"));
+                parts.push(format!("{} {a} → {b}", t("承認", "approval")));
             }
             for (label, v) in [
-                ("節を追加", &c.sections_added),
-                ("節を削除", &c.sections_removed),
-                ("節を変更", &c.sections_changed),
+                (t("節を追加", "sections added"), &c.sections_added),
+                (t("節を削除", "sections removed"), &c.sections_removed),
+                (t("節を変更", "sections changed"), &c.sections_changed),
             ] {
                 if !v.is_empty() {
                     parts.push(format!(
                         "{label}: {}",
                         v.iter()
-                            .map(|s| format!("「{}」", md_escape(s)))
+                            .map(|s| match lang {
+                                Lang::Ja => format!("「{}」", md_escape(s)),
+                                Lang::En => format!("“{}”", md_escape(s)),
+                            })
                             .collect::<Vec<_>>()
-                            .join("、")
+                            .join(sep)
                     ));
                 }
             }
             o.push_str(&format!(
-                "- 変更: {}（`{}`）— {}\n",
-                md_escape(&c.title),
-                c.id,
-                parts.join("／")
+                "- {}: {} — {}\n",
+                t("変更", "changed"),
+                titled(lang, &c.title, &c.id),
+                parts.join(t("／", "; "))
             ));
         }
         o.push('\n');
     }
     if !d.ledgers.is_empty() {
-        o.push_str("### 台帳\n\n| 台帳 | 追加 | 削除 | 変更 |\n|---|---|---|---|\n");
+        table(
+            &mut o,
+            t("台帳", "Ledgers"),
+            &[
+                t("台帳", "Ledger"),
+                added_removed[0],
+                added_removed[1],
+                t("変更", "Changed"),
+            ],
+        );
         for l in &d.ledgers {
             let show = |v: &Vec<String>| {
                 if v.is_empty() {
                     "―".to_string()
                 } else {
-                    format!("{} 件（{}）", v.len(), v.join("、"))
+                    say(lang, tr!("{} 件（{}）", "{} ({})"; v.len(), v.join(sep)))
                 }
             };
             o.push_str(&format!(
@@ -915,6 +1004,18 @@ pub fn markdown(d: &Diff) -> String {
         o.push('\n');
     }
     o
+}
+
+fn say(lang: Lang, t: Text) -> String {
+    t.get(lang).to_string()
+}
+
+/// A document's title with its id: `方針（`policy`）` / `方針 (`policy`)`.
+fn titled(lang: Lang, title: &str, id: &str) -> String {
+    match lang {
+        Lang::Ja => format!("{}（`{id}`）", md_escape(title)),
+        Lang::En => format!("{} (`{id}`)", md_escape(title)),
+    }
 }
 
 /// Keeps table pipes and HTML out of Markdown cells.

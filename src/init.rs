@@ -47,14 +47,14 @@ pub enum InitError {
     Write(#[from] crate::write::WriteError),
     /// The folder has files and `--force` was not given.
     #[error(
-        "{0}: フォルダが空ではありません。既存のファイルを上書きせずに書き足すには --force を付けてください / the folder is not empty; use --force to add the scaffold without overwriting existing files"
+        "{0}: the folder is not empty; use --force to add the scaffold without overwriting existing files"
     )]
     NotEmpty(PathBuf),
     /// The path exists and is not a folder.
-    #[error("{0}: フォルダではありません / not a folder")]
+    #[error("{0}: not a folder")]
     NotADirectory(PathBuf),
     /// Reading or writing failed.
-    #[error("{path}: 書き込めません / cannot write: {source}")]
+    #[error("{path}: cannot write: {source}")]
     Io {
         /// The path concerned.
         path: PathBuf,
@@ -78,9 +78,13 @@ impl InitError {
             InitError::NotADirectory(p) => {
                 tr!("{}: フォルダではありません", "{}: not a folder"; path(p))
             }
-            InitError::Io { path: p, source } => tr!(
-                "{}: 書き込めません: {}", "{}: cannot write: {}"; path(p), source
-            ),
+            InitError::Io { path: p, source } => {
+                let (p, r) = (path(p), crate::i18n::io_reason(source));
+                crate::i18n::Text::new(
+                    format!("{p}: 書き込めません: {}", r.ja),
+                    format!("{p}: cannot write: {}", r.en),
+                )
+            }
         }
     }
 }

@@ -45,9 +45,13 @@ impl OutputError {
                 "refusing to write to {}: it is or contains the project or its content"; path(p)
             ),
             OutputError::Refused(e) => e.text(),
-            OutputError::Write { path: p, source } => tr!(
-                "{} に書き込めません: {}", "cannot write {}: {}"; path(p), source
-            ),
+            OutputError::Write { path: p, source } => {
+                let (p, r) = (path(p), crate::i18n::io_reason(source));
+                crate::i18n::Text::new(
+                    format!("{p} に書き込めません: {}", r.ja),
+                    format!("cannot write {p}: {}", r.en),
+                )
+            }
         }
     }
 }

@@ -494,13 +494,10 @@ impl BuildError {
     pub fn text(&self) -> Text {
         match self {
             BuildError::Output(e) => e.text(),
-            BuildError::Theme(ThemeError::Outside(p)) => crate::tr!(
-                "テーマのフォルダ {} はプロジェクトの外を指すシンボリックリンクです（テーマはプロジェクトの中からだけ読みます）",
-                "the theme folder {} leads outside the project (a symbolic link); themes are read only from inside it";
-                crate::terminal::text(p)
-            ),
+            BuildError::Theme(e) => e.text(),
+            BuildError::Site(e) => e.text(),
+            BuildError::Pdf(e) => e.text(),
             BuildError::Report(t) => t.clone(),
-            e => Text::new(e.to_string(), e.to_string()),
         }
     }
 }

@@ -55,10 +55,13 @@ impl WriteError {
                 "another anzen (process {}) is writing this output folder ({}); run again when it has finished";
                 pid, crate::terminal::path(path)
             ),
-            WriteError::Io { path, source } => tr!(
-                "{} に書き込めません: {}",
-                "cannot write {}: {}"; crate::terminal::path(path), source
-            ),
+            WriteError::Io { path, source } => {
+                let (p, r) = (crate::terminal::path(path), crate::i18n::io_reason(source));
+                Text::new(
+                    format!("{p} に書き込めません: {}", r.ja),
+                    format!("cannot write {p}: {}", r.en),
+                )
+            }
         }
     }
 }

@@ -34,6 +34,18 @@ impl Status {
     }
 }
 
+impl Status {
+    /// The label in both languages.
+    pub fn text(self) -> crate::i18n::Text {
+        let en = match self {
+            Status::Satisfied => "satisfied",
+            Status::Attention => "needs attention",
+            Status::Lacking => "lacking",
+        };
+        crate::i18n::Text::new(self.label(), en)
+    }
+}
+
 /// Status of every requirement, by id.
 pub fn statuses(
     project: &Project,

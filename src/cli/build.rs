@@ -181,18 +181,11 @@ fn report(
             "package: {}";
             terminal::path(path)
         )),
-        Some(Err(PackageError::Refused(n))) => {
-            eprintln!(
-                "{}",
-                g.say(&tr!(
-                    "エラーが {} 件あるため提出用 zip は作りませんでした。直すか、--allow-findings で作成してください（その場合 manifest.json に記録されます）",
-                    "package not written: {} error-level finding(s); fix them or use --allow-findings (they are then recorded in manifest.json)";
-                    n
-                ))
-            );
+        Some(Err(e @ PackageError::Refused(_))) => {
+            eprintln!("{}", g.say(&e.text()));
             code = ExitCode::from(1);
         }
-        Some(Err(e)) => return Err(crate::i18n::Text::new(e.to_string(), e.to_string())),
+        Some(Err(e)) => return Err(e.text()),
         None => {}
     }
     let elapsed = started.elapsed().as_secs_f64();

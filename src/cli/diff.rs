@@ -16,7 +16,7 @@ pub enum Format {
 
 /// Runs `anzen diff`.
 pub fn run(g: &Global, base: &str, head: Option<&str>, format: Format) -> Outcome {
-    let d = crate::diff::diff(&g.root, base, head, g.as_of).map_err(|e| e.text())?;
+    let d = crate::diff::diff(&g.root, base, head, g.as_of, g.lang).map_err(|e| e.text())?;
     match format {
         Format::Markdown => print!("{}", crate::terminal::lines(&crate::diff::markdown(&d))),
         Format::Json => println!("{}", serde_json::to_string_pretty(&d).unwrap_or_default()),

@@ -29,6 +29,16 @@ impl AnswerValue {
         }
     }
 
+    /// The answer in both languages (はい / yes ...).
+    pub fn text(self) -> crate::i18n::Text {
+        let en = match self {
+            AnswerValue::Yes => "yes",
+            AnswerValue::No => "no",
+            AnswerValue::NotApplicable => "n/a",
+        };
+        crate::i18n::Text::new(self.label(), en)
+    }
+
     /// Parses はい / いいえ / 該当無 or yes / no / na; strict otherwise.
     pub fn parse(text: &str) -> Option<AnswerValue> {
         match text.trim() {

@@ -61,6 +61,26 @@ pub enum PackageError {
     Zip(String),
 }
 
+impl PackageError {
+    /// The message in both languages.
+    pub fn text(&self) -> crate::i18n::Text {
+        match self {
+            PackageError::Refused(n) => crate::tr!(
+                "エラーが {} 件あるため提出用 zip は作りませんでした。直すか、--allow-findings で作成してください（その場合 manifest.json に記録されます）",
+                "package not written: {} error-level finding(s); fix them or use --allow-findings (they are then recorded in manifest.json)";
+                n
+            ),
+            PackageError::Collision(name) => crate::tr!(
+                "二つの入力が zip の中で同じ {} になります（output.name-collision を参照）",
+                "two inputs would both be written as {} in the zip (see output.name-collision)"; name
+            ),
+            PackageError::Zip(m) => crate::tr!(
+                "zip を書けません: {}", "cannot write the zip: {}"; m
+            ),
+        }
+    }
+}
+
 /// The inputs from earlier stages.
 pub struct Inputs<'a> {
     /// The site's files, if the site goes in.

@@ -207,7 +207,7 @@ impl Builder {
                     }
                     Err(e) => {
                         self.need_theme = true;
-                        return Err(e.to_string());
+                        return Err(e.text().get(self.lang).to_string());
                     }
                 }
             }
@@ -218,7 +218,7 @@ impl Builder {
                     revision.as_ref(),
                     &SiteOptions::default(),
                 )
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| e.text().get(self.lang).to_string())?;
             times.render = t.elapsed();
             Ok(files)
         });

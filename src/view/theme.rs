@@ -87,6 +87,33 @@ pub enum ThemeError {
     Missing(String),
 }
 
+impl ThemeError {
+    /// The message in both languages (the template engine's own message
+    /// is quoted as it is).
+    pub fn text(&self) -> crate::i18n::Text {
+        match self {
+            ThemeError::Template(m) => crate::tr!(
+                "テーマのテンプレートにエラーがあります: {}", "template error: {}"; m
+            ),
+            ThemeError::Io { path, source } => {
+                let r = crate::i18n::io_reason(source);
+                crate::i18n::Text::new(
+                    format!("テーマのファイル {path} を読めません: {}", r.ja),
+                    format!("cannot read the theme file {path}: {}", r.en),
+                )
+            }
+            ThemeError::Outside(p) => crate::tr!(
+                "テーマのフォルダ {} はプロジェクトの外を指すシンボリックリンクです（テーマはプロジェクトの中からだけ読みます）",
+                "the theme folder {} leads outside the project (a symbolic link); themes are read only from inside it";
+                crate::terminal::text(p)
+            ),
+            ThemeError::Missing(p) => crate::tr!(
+                "テーマのフォルダ {} がありません", "theme folder {} not found"; crate::terminal::text(p)
+            ),
+        }
+    }
+}
+
 /// Loads the default theme with the project's overrides laid over it.
 pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
     let texts = |defaults: &[(&str, &str)]| -> BTreeMap<String, String> {

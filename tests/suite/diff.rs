@@ -105,11 +105,7 @@ fn diff_against_the_working_tree_leaves_tree_and_index_untouched() {
     let index = std::fs::read(f.path().join(".git/index")).unwrap();
     let run = f.run(&["diff", "HEAD"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stdout.contains("`HEAD` → `working tree`"),
-        "{}",
-        run.stdout
-    );
+    assert!(run.stdout.contains("`HEAD` → 作業ツリー"), "{}", run.stdout);
     assert!(
         run.stdout.contains("| 5-8 | 該当無 | **はい** |"),
         "staged change seen"
@@ -141,4 +137,42 @@ fn no_change_says_so_and_a_bad_revision_is_an_error() {
     let run = f.run(&["diff", "no-such-rev"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("no-such-rev"), "{}", run.stderr);
+}
+
+#[test]
+fn diff_in_english_has_english_headings_labels_and_messages() {
+    let f = repo();
+    f.edit(
+        "content/checklist.yaml",
+        "  - item: \"5-8\"\n    answer: 該当無\n",
+        "  - item: \"5-8\"\n    answer: はい\n",
+    );
+    f.edit(
+        "content/ledgers/drills.yaml",
+        "entries:\n",
+        "entries:\n  - id: DR-2026-99\n    date: 2026-11-01\n    scenario: 追加の訓練\n",
+    );
+    f.edit(
+        "content/documents/basic-policy.md",
+        "version: \"",
+        "version: \"2",
+    );
+    let run = f.run(&["--lang", "en", "diff", "HEAD"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = run.stdout;
+    assert!(
+        md.contains("## anzen: compliance diff (`HEAD` → working tree"),
+        "{md}"
+    );
+    assert!(md.contains("| 5-8 | n/a | **yes** |"), "{md}");
+    assert!(md.contains("| 訓練記録 | 1 (DR-2026-99) | ― | ― |"), "{md}");
+    assert!(md.contains("### New findings"), "{md}");
+    assert!(md.contains("- changed: "), "{md}");
+    assert!(md.contains("version "), "{md}");
+    for heading in md.lines().filter(|l| l.starts_with('#')) {
+        assert!(
+            !heading.chars().any(anzen::cjk::is_cjk),
+            "Japanese in an English heading: {heading}"
+        );
+    }
 }

@@ -87,6 +87,31 @@ pub enum PdfError {
     },
 }
 
+impl PdfError {
+    /// The message in both languages (typst's own diagnostics are quoted
+    /// as they are).
+    pub fn text(&self) -> crate::i18n::Text {
+        match self {
+            PdfError::Typst(e) => e.text(),
+            PdfError::NoCjkFont { wanted } => crate::tr!(
+                "typst が日本語フォント（{}）を見つけられません。Debian/Ubuntu では `sudo apt-get install fonts-noto-cjk`、Windows には游ゴシック・游明朝、macOS にはヒラギノがあります。anzen.yaml でフォントのフォルダ（pdf: {{font_paths: [fonts]}}）と書体（pdf: {{sans_fonts: [...], serif_fonts: [...]}}）を指定することもできます",
+                "typst finds none of the Japanese fonts {}. Install one: Debian/Ubuntu `sudo apt-get install fonts-noto-cjk`; Windows has Yu Gothic / Yu Mincho; macOS has Hiragino; or name a font folder in anzen.yaml (pdf: {{font_paths: [fonts]}}) and families (pdf: {{sans_fonts: [...], serif_fonts: [...]}})";
+                wanted
+            ),
+            PdfError::Compile { pdf, message } => crate::tr!(
+                "{}: typst がエラーを返しました:\n{}", "{}: typst failed:\n{}"; pdf, message
+            ),
+            PdfError::Io { path, source } => {
+                let r = crate::i18n::io_reason(source);
+                crate::i18n::Text::new(
+                    format!("{path} を読み書きできません: {}", r.ja),
+                    format!("cannot read or write {path}: {}", r.en),
+                )
+            }
+        }
+    }
+}
+
 /// Options of the PDF stage.
 #[derive(Debug, Clone, Default)]
 pub struct PdfOptions {

@@ -50,6 +50,26 @@ pub enum TypstError {
     },
 }
 
+impl TypstError {
+    /// The message in both languages.
+    pub fn text(&self) -> crate::i18n::Text {
+        match self {
+            TypstError::NotFound { tried } => crate::tr!(
+                "typst が見つかりません（探した場所: {}）。次のコマンドで入れてください: {}",
+                "typst not found (looked at: {}); install it with: {}"; tried, INSTALL_HINT
+            ),
+            TypstError::WrongVersion { path, found } => crate::tr!(
+                "{} は typst {} ですが、PDF を再現可能に作るには {} が必要です。次のコマンドで入れてください: {}",
+                "{} is typst {}, but anzen needs {} for reproducible PDFs; install it with: {}";
+                path, found, PINNED_VERSION, INSTALL_HINT
+            ),
+            TypstError::Run { path, message } => crate::tr!(
+                "{} を実行できません: {}", "cannot run {}: {}"; path, message
+            ),
+        }
+    }
+}
+
 /// A typst process: an argument list, never a shell, and none of the
 /// secrets anzen may hold in its environment (the package password).
 fn child(path: &Path) -> Command {

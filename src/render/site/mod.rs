@@ -51,6 +51,26 @@ pub enum SiteError {
     },
 }
 
+impl SiteError {
+    /// The message in both languages (a template engine's own message
+    /// is quoted as it is).
+    pub fn text(&self) -> crate::i18n::Text {
+        match self {
+            SiteError::Render { template, message } => crate::tr!(
+                "テンプレート {} を描画できません: {}",
+                "cannot render the template {}: {}"; template, message
+            ),
+            SiteError::Io { path, source } => {
+                let r = crate::i18n::io_reason(source);
+                crate::i18n::Text::new(
+                    format!("{path} を読めません: {}", r.ja),
+                    format!("cannot read {path}: {}", r.en),
+                )
+            }
+        }
+    }
+}
+
 /// The files of the site: path relative to the site root → bytes.
 pub type SiteFiles = BTreeMap<String, Vec<u8>>;
 
