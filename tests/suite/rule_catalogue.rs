@@ -95,6 +95,12 @@ fn ledger_tables() -> String {
         for f in &k.fields {
             let ty = match f.ty {
                 anzen::standard::FieldType::Enum => format!("enum: {}", f.values.join(" / ")),
+                anzen::standard::FieldType::Ref => {
+                    format!("ref → `{}`", f.to.as_deref().unwrap_or(""))
+                }
+                anzen::standard::FieldType::RefList => {
+                    format!("ref_list → `{}`", f.to.as_deref().unwrap_or(""))
+                }
                 other => serde_json::to_value(other)
                     .unwrap()
                     .as_str()
