@@ -130,7 +130,7 @@ fn invalid<'k>(
 
 /// The kinds and fields a path walks through: `device.owner` on take_out
 /// is `[(take_out, device), (devices, owner)]`.
-fn resolve_path<'k>(cx: &'k Context, ledger: &str, path: &str) -> Option<Vec<(String, String)>> {
+fn resolve_path(cx: &Context, ledger: &str, path: &str) -> Option<Vec<(String, String)>> {
     let mut kind = ledger.to_string();
     let mut steps = Vec::new();
     let parts: Vec<&str> = path.split('.').collect();
