@@ -5,7 +5,7 @@ use serde::Serialize;
 /// The language of messages, chosen with `--lang`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Lang {
-    /// 日本語 (default).
+    /// Japanese (default).
     #[default]
     Ja,
     /// English.

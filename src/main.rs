@@ -12,7 +12,7 @@ use anzen::cli::verify::Format as StandardFormat;
 use anzen::cli::{self, Global, build::PackageArgs as Package};
 use anzen::date::Date;
 use anzen::i18n::Lang;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// jemalloc instead of glibc's malloc (a fifth of the site build's time
 /// went to malloc and free); Windows with MSVC keeps the system allocator.
@@ -20,11 +20,10 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-/// 個人情報取扱安全管理基準への適合を検査し、提出書類一式を作るツール。
 /// Checks a vendor's personal-information compliance package against the
-/// municipality's standard.
+/// municipality's standard (個人情報取扱安全管理基準への適合を検査し、提出書類一式を作るツール)
 #[derive(Parser)]
-#[command(name = "anzen", version, about, long_about = None)]
+#[command(name = "anzen", version, long_about = None)]
 struct Cli {
     /// Project root holding anzen.yaml and content/ (プロジェクトのルート)
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
@@ -32,14 +31,14 @@ struct Cli {
     /// Language of messages (メッセージの言語)
     #[arg(long, global = true, value_enum, default_value_t = Lang::Ja)]
     lang: Lang,
-    /// Print only findings and errors: no progress, no summary (静かに)
+    /// Print only findings and errors: no progress, no summary (進行状況と要約を出さず、検査結果とエラーだけを表示)
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     quiet: bool,
-    /// Print each stage with its time (詳しく)
+    /// Print each stage with its time (各段階とその所要時間を表示)
     #[arg(long, short, global = true)]
     verbose: bool,
     /// Date to check as of, overriding the config (基準日 YYYY-MM-DD)
-    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = cli::args::parse_date)]
     as_of: Option<Date>,
     #[command(subcommand)]
     command: Command,
@@ -83,9 +82,9 @@ enum Command {
     },
     /// Check a submission zip against its manifest (zip の改ざん検査)
     Verify {
-        /// The zip
+        /// The zip (提出用 zip)
         zip: PathBuf,
-        /// File holding the password of an encrypted zip (else ANZEN_ZIP_PASSWORD)
+        /// File holding the password of an encrypted zip, else ANZEN_ZIP_PASSWORD (暗号化 zip のパスワードを書いたファイル。なければ ANZEN_ZIP_PASSWORD)
         #[arg(long, value_name = "FILE")]
         password_file: Option<PathBuf>,
         /// Output format (出力形式)
@@ -99,11 +98,11 @@ enum Command {
     },
     /// Show what a change does to compliance, between git revisions (コンプライアンスの差分)
     Diff {
-        /// Base revision (e.g. origin/main)
+        /// Base revision, e.g. origin/main (比較の基点のリビジョン。例: origin/main)
         base: String,
-        /// Head revision; the working tree when omitted
+        /// Head revision; the working tree when omitted (比較先のリビジョン。省略すると作業ツリー)
         head: Option<String>,
-        /// Output format: Markdown for a pull-request comment, or JSON
+        /// Output format: Markdown for a pull-request comment, or JSON (出力形式: プルリクエストのコメント用 Markdown か JSON)
         #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
         format: DiffFormat,
     },
@@ -112,18 +111,18 @@ enum Command {
         /// Window from the as-of date: 90d, 12w, 6m, 1y (期間)
         #[arg(long, default_value = "90d", value_parser = cli::due::Window::parse)]
         within: cli::due::Window,
-        /// Output format: text, JSON, or iCalendar for Outlook / Google Calendar
+        /// Output format: text, JSON, or iCalendar for Outlook / Google Calendar (出力形式: 一覧、JSON、Outlook・Google カレンダー用の iCalendar)
         #[arg(long, value_enum, default_value_t = cli::due::Format::Text)]
         format: cli::due::Format,
     },
     /// Record that answers' evidence was re-read (根拠を確認したことを記録する)
     Confirm {
-        /// Checklist items, e.g. 2-1 4-4; all answered items when none is given
+        /// Checklist items, e.g. 2-1 4-4; all answered items when none is given (チェック項目。例: 2-1 4-4。省略すると回答済みの全項目)
         items: Vec<String>,
     },
     /// Scaffold a new project for the bundled standard (新しいプロジェクトの雛形を作る)
     Init {
-        /// Folder to create the project in (default: the current folder)
+        /// Folder to create the project in; the current folder by default (プロジェクトを作るフォルダ。既定は現在のフォルダ)
         dir: Option<PathBuf>,
         /// Write into a folder that already has files (既存のフォルダにも書く; 既存ファイルは上書きしない)
         #[arg(long)]
@@ -131,10 +130,10 @@ enum Command {
     },
     /// Build, serve the site on 127.0.0.1 and rebuild on change (プレビュー用サーバー)
     Serve {
-        /// Port (0 picks a free one)
+        /// Port; 0 picks a free one (ポート番号。0 なら空いている番号)
         #[arg(long, default_value_t = 8080)]
         port: u16,
-        /// Open nothing, just print the URL
+        /// Open nothing, just print the URL (ブラウザを開かず URL だけを表示)
         #[arg(long)]
         no_open: bool,
     },
@@ -149,7 +148,7 @@ enum Command {
     },
     /// Show one checklist item, requirement, rule or ledger kind in full (項目・要件・規則の説明)
     Explain {
-        /// e.g. 2-1, S5(6), training.stale, staff
+        /// An id, e.g. 2-1, S5(6), training.stale, staff (ID。例: 2-1、S5(6)、training.stale、staff)
         id: String,
     },
 }
@@ -185,33 +184,33 @@ enum StandardAction {
 
 #[derive(Subcommand)]
 enum ReportKind {
-    /// 個人情報取扱状況報告書 for one month, as HTML and PDF in output/reports/
+    /// The handling report of one month, as HTML and PDF in output/reports/ (1か月分の個人情報取扱状況報告書を HTML と PDF で output/reports/ に作る)
     Monthly {
-        /// The month (YYYY-MM)
-        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        /// The month, YYYY-MM (対象の月 YYYY-MM)
+        #[arg(long, value_name = "YYYY-MM", value_parser = cli::args::parse_month)]
         month: anzen::date::Month,
         /// Output folder (出力先、既定は <root>/output)
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        /// HTML only, no PDF
+        /// HTML only, no PDF (HTML だけ作り PDF は作らない)
         #[arg(long)]
         no_pdf: bool,
     },
 }
 
-fn parse_month(s: &str) -> Result<anzen::date::Month, String> {
-    anzen::date::Month::parse(s).map_err(|t| format!("{} / {}", t.ja, t.en))
-}
-
-fn parse_date(s: &str) -> Result<Date, String> {
-    Date::parse(s).map_err(|t| format!("{} / {}", t.ja, t.en))
-}
-
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = cli::args::choose(&args);
+    let parsed = cli::args::localize(Cli::command(), lang)
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(e) => return cli::args::exit(&e, lang),
+    };
     let g = Global {
         root: cli.root.clone(),
-        lang: cli.lang,
+        lang,
         quiet: cli.quiet,
         verbose: cli.verbose,
         as_of: cli.as_of,

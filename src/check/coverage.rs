@@ -38,9 +38,39 @@ pub(super) fn document(
     let title = cx
         .standard
         .requirement(requirement)
-        .map(|r| r.title.clone().unwrap_or_else(|| r.text.clone()))
+        .map(|r| r.title.clone().unwrap_or_else(|| first_sentence(&r.text)))
         .unwrap_or_default();
-    let short: String = title.chars().take(40).collect();
+    let short = title.as_str();
+    // The document that should list it: one that claims it already (a
+    // section that does not exist), else the first of the first kind.
+    let claims = |d: &&crate::model::Document| {
+        d.meta
+            .satisfies
+            .iter()
+            .any(|s| s.requirement == requirement)
+    };
+    let of_kind = |k: &DocKind| {
+        let k = *k;
+        cx.project
+            .documents
+            .iter()
+            .filter(move |d| d.meta.kind == k)
+    };
+    let candidate = kinds
+        .iter()
+        .flat_map(of_kind)
+        .find(claims)
+        .or_else(|| kinds.iter().flat_map(of_kind).next());
+    let claim_line = |d: &crate::model::Document| {
+        d.meta
+            .satisfies
+            .iter()
+            .position(|s| s.requirement == requirement)
+            .and_then(|i| d.satisfies_lines.get(i))
+            .or(d.satisfies_lines.first())
+            .copied()
+            .unwrap_or(d.id_line)
+    };
     let (ja_sec, en_sec) = if section {
         ("の節", " section")
     } else {
@@ -55,6 +85,7 @@ pub(super) fn document(
             ),
         )
         .requirement(requirement)
+        .at_opt(candidate.map(|d| d.at(claim_line(d))))
         .hint(if section {
             Text::new(
                 format!("{} の文書のフロントマターに satisfies: [{{requirement: \"{requirement}\", section: 見出しID}}] を追加し、その見出しに {{#見出しID}} を付けてください", labels.join("・")),
@@ -67,6 +98,17 @@ pub(super) fn document(
             )
         }),
     );
+}
+
+/// The first sentence of a requirement's text, whole (up to its 。), its
+/// paragraphs joined: a requirement without a title is named by it.
+fn first_sentence(text: &str) -> String {
+    let joined: String = text.split("\n\n").collect::<Vec<_>>().join("");
+    let joined = joined.replace('\n', "");
+    match joined.find('。') {
+        Some(end) => joined[..end].to_string(),
+        None => joined,
+    }
 }
 
 /// `ledger`: a ledger of `kind` with at least `min` entries.

@@ -97,19 +97,23 @@ pub(super) fn field_required(
         if when_field.is_some_and(|w| !entry.has(w)) || entry.has(field) {
             continue;
         }
-        let why = note.map(|n| format!(" {n}")).unwrap_or_default();
+        let name = super::names::ledger_title(cx, ledger);
+        let (why_ja, why_en) = note
+            .map(|n| (format!("。{n}"), format!(". {n}")))
+            .unwrap_or_default();
         out.push(
             Finding::new(
                 "record.field-missing",
                 severity.unwrap_or(Severity::Error),
                 crate::i18n::Text::new(
+                    format!("{name}の記録「{}」に{title}がありません{why_ja}", entry.id),
                     format!(
-                        "{}の記録「{}」に{title}がありません。{why}",
-                        ledger.id, entry.id
-                    ),
-                    format!(
-                        "entry '{}' of {} has no {title} ({field}).{why}",
-                        entry.id, ledger.id
+                        "entry '{}' of {} ({}) has no {title} ({field}){why_en}",
+                        entry.id,
+                        cx.kinds
+                            .get(&ledger.kind)
+                            .map_or(ledger.kind.as_str(), |k| k.title_en.as_str()),
+                        ledger.id
                     ),
                 ),
             )
@@ -133,7 +137,10 @@ pub(super) fn date_order(
             (None, _) => out.push(
                 Finding::error(
                     "record.field-missing",
-                    tr!("{}の記録「{}」に{}がありません", "entry '{}' of {} has no {}"; entry.id, ledger.id, te),
+                    crate::i18n::Text::new(
+                        format!("{}の記録「{}」に{te}がありません", super::names::ledger_title(cx, ledger), entry.id),
+                        format!("entry '{}' of {} has no {te}", entry.id, ledger.id),
+                    ),
                 )
                 .at(entry.location.clone())
                 .hint(tr!("{}（{}）より前の日付で {}: を記入してください", "fill in {2}: with a date before {0} ({1})"; tl, later, earlier)),
@@ -141,7 +148,10 @@ pub(super) fn date_order(
             (Some(e), Some(l)) if e > l => out.push(
                 Finding::error(
                     "record.date-order",
-                    tr!("{}の記録「{}」: {}（{}）が{}（{}）より後です", "entry '{}' of {}: {} ({}) is after {} ({})"; entry.id, ledger.id, te, e, tl, l),
+                    crate::i18n::Text::new(
+                        format!("{}の記録「{}」: {te}（{e}）が{tl}（{l}）より後です", super::names::ledger_title(cx, ledger), entry.id),
+                        format!("entry '{}' of {}: {te} ({e}) is after {tl} ({l})", entry.id, ledger.id),
+                    ),
                 )
                 .at(entry.at(earlier))
                 .hint(tr!("{}は{}より前でなければなりません", "{} must come before {}"; te, tl)),
@@ -383,7 +393,7 @@ pub(super) fn assets_closed(cx: &Context, kind: &str, all_closed: bool, out: &mu
                 Finding::error(
                     "record.field-missing",
                     tr!(
-                        "{}の資産「{}」は返却・廃棄済ですが、返却・廃棄日がありません",
+                        "{1}の資産「{0}」は返却・廃棄済ですが、返却・廃棄日がありません",
                         "asset '{}' of {} is returned or disposed but says not when"; e.id, ledger.id
                     ),
                 )
@@ -394,7 +404,7 @@ pub(super) fn assets_closed(cx: &Context, kind: &str, all_closed: bool, out: &mu
                 Finding::error(
                     "record.date-order",
                     tr!(
-                        "{}の資産「{}」の返却・廃棄日 {} が受領日より前です",
+                        "{1}の資産「{0}」の返却・廃棄日 {2} が受領日より前です",
                         "asset '{}' of {}: closed on {}, before it was received"; e.id, ledger.id, closed
                     ),
                 )
@@ -407,7 +417,7 @@ pub(super) fn assets_closed(cx: &Context, kind: &str, all_closed: bool, out: &mu
                 Finding::error(
                     "record.field-missing",
                     tr!(
-                        "{}の資産「{}」の返却・廃棄の証跡がありません",
+                        "{1}の資産「{0}」の返却・廃棄の証跡がありません",
                         "asset '{}' of {} has no evidence of its return or disposal"; e.id, ledger.id
                     ),
                 )

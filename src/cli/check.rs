@@ -17,7 +17,7 @@ use crate::workspace::Workspace;
 /// Output forms of `anzen check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// For people (人向け)
+    /// For people
     Human,
     /// Machine-readable findings (JSON)
     Json,

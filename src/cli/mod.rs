@@ -4,6 +4,7 @@
 //! arguments and calls one of these; an error comes back as bilingual
 //! [`Text`], printed as `anzen: …` with exit code 2.
 
+pub mod args;
 pub mod build;
 pub mod check;
 pub mod confirm;

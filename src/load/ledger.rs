@@ -505,6 +505,45 @@ fn entry(
     Some(entry)
 }
 
+/// Why `s` is none of an enum's values: the values with their labels
+/// (`regular（正社員）`), and the closest one if it looks like a typo.
+fn enum_refused(s: &str, spec: &crate::standard::FieldSpec) -> crate::i18n::Text {
+    let listed = |open: &str, close: &str| {
+        spec.values
+            .iter()
+            .enumerate()
+            .map(
+                |(i, v)| match spec.labels.get(i).filter(|l| !l.is_empty()) {
+                    Some(l) => format!("{v}{open}{l}{close}"),
+                    None => v.clone(),
+                },
+            )
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let close = yaml::did_you_mean(s, &spec.values)
+        .or_else(|| yaml::did_you_mean(s, &spec.labels))
+        .map(|m| {
+            (
+                format!("（「{m}」の誤りではありませんか）"),
+                format!(" (did you mean '{m}'?)"),
+            )
+        })
+        .unwrap_or_default();
+    crate::i18n::Text::new(
+        format!(
+            "「{s}」は使えません。使える値: {}{}",
+            listed("（", "）"),
+            close.0
+        ),
+        format!(
+            "'{s}' is not allowed; use one of: {}{}",
+            listed(" (", ")"),
+            close.1
+        ),
+    )
+}
+
 fn field_value(
     node: &NodeRef<'_>,
     spec: &crate::standard::FieldSpec,
@@ -523,15 +562,14 @@ fn field_value(
         | FieldType::Evidence => FieldValue::Text(texts.get(scalar()?)),
         FieldType::Enum => {
             let s = scalar()?;
-            if !spec.values.iter().any(|v| v == s) {
-                let hint = yaml::did_you_mean(s, &spec.values)
-                    .map(|m| format!(" (did you mean '{m}'?)"))
-                    .unwrap_or_default();
-                return Err(
-                    tr!("「{}」は使えません。使える値: {}{}", "'{}' is not allowed; use one of: {}{}"; s, spec.values.join(", "), hint),
-                );
-            }
-            FieldValue::Text(texts.get(s))
+            // A value, or its label as the form prints it (正社員 for regular).
+            let value = spec.values.iter().enumerate().find_map(|(i, v)| {
+                (v == s || spec.labels.get(i).is_some_and(|l| l == s)).then_some(v)
+            });
+            let Some(value) = value else {
+                return Err(enum_refused(s, spec));
+            };
+            FieldValue::Text(texts.get(value))
         }
         FieldType::Date => FieldValue::Date(Date::parse(scalar()?)?),
         FieldType::Month => FieldValue::Month(Month::parse(scalar()?)?),

@@ -171,8 +171,8 @@ pub fn check_name(name: &str) -> Result<(), NameProblem> {
 /// messages are escaped for the terminal.
 #[derive(Debug)]
 pub enum VerifyError {
-    /// The zip file cannot be opened or read.
-    Open(String),
+    /// The zip file cannot be opened or read: why, in both languages.
+    Open(Text),
     /// The zip path is a folder, device, FIFO…, which is never read.
     NotAFile,
     /// Not readable as a zip.
@@ -276,7 +276,10 @@ impl VerifyError {
         use VerifyError as E;
         let env = super::PASSWORD_ENV;
         match self {
-            E::Open(e) => tr!("開けません: {}", "cannot open it: {}"; e),
+            E::Open(e) => Text::new(
+                format!("開けません: {}", e.ja),
+                format!("cannot open it: {}", e.en),
+            ),
             E::NotAFile => tr!(
                 "通常のファイルではありません（フォルダー、デバイス、FIFO などは読みません）",
                 "not a regular file (folders, devices and FIFOs are not read)"
@@ -434,7 +437,7 @@ pub fn verify(path: &Path, password: Option<&[u8]>) -> Result<Verification, Veri
     let file = open_regular(path)?;
     let dup_reader = file.try_clone().ok();
     let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| match e {
-        zip::result::ZipError::Io(e) => VerifyError::Open(e.to_string()),
+        zip::result::ZipError::Io(e) => VerifyError::Open(crate::i18n::io_reason(&e)),
         e => VerifyError::Zip(e.to_string()),
     })?;
     if zip.len() > MAX_ENTRIES {
@@ -527,7 +530,7 @@ pub fn verify(path: &Path, password: Option<&[u8]>) -> Result<Verification, Veri
     }
     drop(seen);
     zip.validate_header_consistency().map_err(|e| match e {
-        zip::result::ZipError::Io(e) => VerifyError::Open(e.to_string()),
+        zip::result::ZipError::Io(e) => VerifyError::Open(crate::i18n::io_reason(&e)),
         e => VerifyError::Inconsistent(e.to_string()),
     })?;
 
@@ -613,15 +616,16 @@ pub fn verify(path: &Path, password: Option<&[u8]>) -> Result<Verification, Veri
 /// Opens `path` if it is a regular file (checked before opening, so a FIFO
 /// is never opened, and again on the open handle).
 fn open_regular(path: &Path) -> Result<File, VerifyError> {
-    let meta = std::fs::metadata(path).map_err(|e| VerifyError::Open(e.to_string()))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| VerifyError::Open(crate::i18n::io_reason(&e)))?;
     if !meta.is_file() {
         return Err(VerifyError::NotAFile);
     }
-    let file = File::open(path).map_err(|e| VerifyError::Open(e.to_string()))?;
+    let file = File::open(path).map_err(|e| VerifyError::Open(crate::i18n::io_reason(&e)))?;
     match file.metadata() {
         Ok(m) if m.is_file() => Ok(file),
         Ok(_) => Err(VerifyError::NotAFile),
-        Err(e) => Err(VerifyError::Open(e.to_string())),
+        Err(e) => Err(VerifyError::Open(crate::i18n::io_reason(&e))),
     }
 }
 

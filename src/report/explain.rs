@@ -18,8 +18,17 @@ pub enum Explained {
 /// Every checklist item and requirement with its text and checks.
 pub fn standard(std: &Standard, lang: Lang) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", std.title);
-    let _ = writeln!(out, "## {}\n", std.checklist.title);
+    match lang {
+        Lang::Ja => {
+            let _ = writeln!(out, "# {}\n", std.title);
+            let _ = writeln!(out, "## {}\n", std.checklist.title);
+        }
+        Lang::En => {
+            let title = std.title_en.as_deref().unwrap_or(&std.title);
+            let _ = writeln!(out, "# {title}\n");
+            let _ = writeln!(out, "## Security checklist\n");
+        }
+    }
     for item in &std.checklist.items {
         item_text(&mut out, item, lang);
     }
@@ -63,7 +72,7 @@ fn item_text(out: &mut String, item: &ChecklistItem, lang: Lang) {
         let label = if lang == Lang::Ja {
             "該当無と矛盾する記録"
         } else {
-            "contradicts 該当無"
+            "records that contradict n/a (該当無)"
         };
         let _ = writeln!(out, "    {label}: {}", conds.join(", "));
     }
@@ -73,7 +82,7 @@ fn item_text(out: &mut String, item: &ChecklistItem, lang: Lang) {
 fn requirement_text(out: &mut String, std: &Standard, req: &Requirement, lang: Lang) {
     match &req.title {
         Some(t) => {
-            let _ = writeln!(out, "[{}] {} {}", req.id, req.number, t);
+            let _ = writeln!(out, "[{}] {}", req.id, t);
             if t != &req.text {
                 let _ = writeln!(out, "    {}", req.text.replace("\n\n", "\n    "));
             }
@@ -103,6 +112,34 @@ fn requirement_text(out: &mut String, std: &Standard, req: &Requirement, lang: L
     let _ = writeln!(out);
 }
 
+/// An id as people type it, in the form the standard uses: full-width
+/// letters and brackets made ASCII (`S5（6）` → `S5(6)`), the URL form of a
+/// requirement read back (`S5-6` → `S5(6)`, `s5-6-1` → `S5(6)(1)`).
+/// Checklist items keep their hyphens (`2-1`): a bare number pair is an
+/// item, a pair after `S` a requirement.
+pub fn normalize_id(id: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let id: String = id.trim().nfkc().collect();
+    let Some(rest) = id.strip_prefix(['S', 's']) else {
+        return id;
+    };
+    let mut parts = rest.split('-');
+    let head = parts.next().unwrap_or_default();
+    let tail: Vec<&str> = parts.collect();
+    let numeric = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if !numeric(head) {
+        return id;
+    }
+    if !tail.iter().all(|p| numeric(p)) {
+        return format!("S{rest}");
+    }
+    let mut out = format!("S{head}");
+    for p in tail {
+        out.push_str(&format!("({p})"));
+    }
+    out
+}
+
 /// One item, requirement, rule or ledger kind in full.
 pub fn explain(
     id: &str,
@@ -112,6 +149,7 @@ pub fn explain(
     lang: Lang,
 ) -> Explained {
     let mut out = String::new();
+    let id = &normalize_id(id);
     if let Some(item) = std.item(id) {
         let _ = writeln!(
             out,
@@ -130,7 +168,7 @@ pub fn explain(
         let rules_text = if lang == Lang::Ja {
             "回答の規則: はい → 根拠（evidence）が必要で、すべて解決すること。いいえ → 業務着手日までの対策計画（plan・owner・due）が必要。該当無 → 理由（reason）が必要。"
         } else {
-            "Answer rules: はい needs evidence that resolves; いいえ needs a remediation plan (plan, owner, due) due by the work start date; 該当無 needs a reason."
+            "Answer rules: yes (はい) needs evidence that resolves; no (いいえ) needs a remediation plan (plan, owner, due) due by the work start date; n/a (該当無) needs a reason."
         };
         let _ = writeln!(out, "{rules_text}");
         return Explained::Found(out);
@@ -163,7 +201,11 @@ pub fn explain(
         return Explained::Found(out);
     }
     if let Some(kind) = kinds.get(id) {
-        let _ = writeln!(out, "{} — {} / {}\n", kind.kind, kind.title, kind.title_en);
+        let title = match lang {
+            Lang::Ja => &kind.title,
+            Lang::En => &kind.title_en,
+        };
+        let _ = writeln!(out, "{} — {title}\n", kind.kind);
         for f in &kind.fields {
             let mut flags = Vec::new();
             if f.required {
@@ -205,4 +247,26 @@ pub fn explain(
         .map(|s| vec![s.to_string()])
         .unwrap_or_default();
     Explained::NotFound(close)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_id;
+
+    #[test]
+    fn requirement_ids_are_read_in_every_form_people_type() {
+        for (typed, id) in [
+            ("S5(6)", "S5(6)"),
+            ("S5（6）", "S5(6)"),
+            ("Ｓ５（６）", "S5(6)"),
+            ("S5-6", "S5(6)"),
+            ("s5-6", "S5(6)"),
+            ("5(6)", "5(6)"),
+            ("2-1", "2-1"),
+            ("staff", "staff"),
+            ("training.stale", "training.stale"),
+        ] {
+            assert_eq!(normalize_id(typed), id, "{typed}");
+        }
+    }
 }

@@ -57,13 +57,22 @@ impl fmt::Display for Bilingual<'_> {
     }
 }
 
-/// The closest of `candidates` to `name`, if it is close enough to suggest.
+/// The closest of `candidates` to `name`, if it is close enough to be a
+/// typo of it: at most one edit (a letter added, dropped, changed, or two
+/// swapped) per three characters, case aside. A shared prefix alone is no
+/// match (`access-log` is no suggestion for `access-control`).
 pub fn did_you_mean<'a>(name: &str, candidates: &'a [String]) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    let budget = (name.chars().count() / 3).max(1);
     candidates
         .iter()
-        .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|c| (strsim::osa_distance(&lower, &c.to_lowercase()), c))
+        .filter(|(edits, c)| *edits <= budget && c.as_str() != name)
+        .min_by(|a, b| {
+            a.0.cmp(&b.0).then_with(|| {
+                strsim::jaro_winkler(name, b.1).total_cmp(&strsim::jaro_winkler(name, a.1))
+            })
+        })
         .map(|(_, c)| c.as_str())
 }
 

@@ -114,7 +114,7 @@ impl<'a> Builder<'a, '_> {
                 rule: "yaml.too-deep",
             }),
             Some(Err(e)) => Err(YamlError {
-                message: tr!("YAML の構文エラー: {}", "YAML syntax error: {}"; e.info()),
+                message: syntax_reason(e.info()),
                 hint: tab_hint(e.info()),
                 line: e.marker().line(),
                 column: e.marker().col() + 1,
@@ -460,4 +460,152 @@ fn tab_hint(info: &str) -> Option<Text> {
             "YAML indentation cannot use tabs; use spaces"
         )
     })
+}
+
+/// The parser's message in both languages: its known messages by a fixed
+/// table (the offending character kept), any other one kept as it is in
+/// the Japanese too, so nothing is lost.
+fn syntax_reason(info: &str) -> crate::i18n::Text {
+    const KNOWN: &[(&str, &str)] = &[
+        (
+            "did not find expected <document start>",
+            "文書の始まりがありません（前の行の続きとして読めません）",
+        ),
+        (
+            "did not find expected <document-start>",
+            "文書の始まりがありません（前の行の続きとして読めません）",
+        ),
+        ("did not find expected next token", "次の要素がありません"),
+        (
+            "mapping values are not allowed in this context",
+            "ここにはキーと値（キー: 値）を書けません（コロンの後に空白があるか、字下げを確かめてください）",
+        ),
+        (
+            "mapping keys are not allowed in this context",
+            "ここにはキーを書けません",
+        ),
+        (
+            "block sequence entries are not allowed in this context",
+            "ここにはリストの項目（- ）を書けません（字下げを確かめてください）",
+        ),
+        (
+            "while parsing a block mapping, did not find expected key",
+            "キーと値の並びの途中で、キーがありません（字下げがずれていないか確かめてください）",
+        ),
+        (
+            "while parsing a block collection, did not find expected '-' indicator",
+            "リストの途中で、項目の「- 」がありません（字下げを確かめてください）",
+        ),
+        (
+            "while parsing a flow sequence, expected ',' or ']'",
+            "[ ] の中で「,」か「]」がありません",
+        ),
+        (
+            "while parsing a flow mapping, did not find expected ',' or '}'",
+            "{ } の中で「,」か「}」がありません",
+        ),
+        (
+            "while parsing a node, did not find expected node content",
+            "値がありません",
+        ),
+        (
+            "while scanning a quoted scalar, found unexpected end of stream",
+            "引用符が閉じられていません",
+        ),
+        (
+            "while scanning a quoted scalar, found unexpected document indicator",
+            "引用符の中に文書の区切り（--- か ...）があります",
+        ),
+        (
+            "while parsing a quoted scalar, found unknown escape character",
+            "引用符の中に知らないエスケープ（\\ の後の文字）があります",
+        ),
+        (
+            "while scanning a plain scalar, found a tab",
+            "値の中にタブがあります（空白にしてください）",
+        ),
+        (
+            "tabs disallowed within this context (block indentation)",
+            "字下げにタブは使えません（空白にしてください）",
+        ),
+        (
+            "tabs disallowed in this context",
+            "ここにタブは使えません（空白にしてください）",
+        ),
+        (
+            "while parsing node, found unknown anchor",
+            "定義されていないアンカー（*名前）を参照しています",
+        ),
+        (
+            "while parsing anchor, found duplicated anchor",
+            "アンカー（&名前）が二度定義されています",
+        ),
+        (
+            "while scanning an anchor or alias, did not find expected alphabetic or numeric character",
+            "アンカー・エイリアスの名前がありません",
+        ),
+        ("invalid indentation", "字下げが正しくありません"),
+        (
+            "invalid indentation in flow construct",
+            "[ ] や { } の中の字下げが正しくありません",
+        ),
+        (
+            "invalid indentation in quoted scalar",
+            "引用符の中の字下げが正しくありません",
+        ),
+        (
+            "invalid trailing content after double-quoted scalar",
+            "閉じた引用符の後に余計な文字があります",
+        ),
+        (
+            "invalid content after document end marker",
+            "文書の終わり（...）の後に余計な内容があります",
+        ),
+        ("simple key expected", "キーがありません"),
+        ("simple key expect ':'", "キーの後に「:」がありません"),
+        ("misplaced bracket", "括弧の位置が正しくありません"),
+        ("unexpected end of plain scalar", "値が途中で終わっています"),
+        ("unexpected eof", "ファイルが途中で終わっています"),
+        ("expected whitespace", "空白が必要です"),
+        ("found unprintable character", "表示できない文字があります"),
+        (
+            "found incompatible YAML document",
+            "対応していない YAML の版です",
+        ),
+        (
+            "while scanning a block scalar, did not find expected comment or line break",
+            "| や > の後にコメントか改行が必要です",
+        ),
+    ];
+    let en = format!("YAML syntax error: {info}");
+    if let Some((_, ja)) = KNOWN.iter().find(|(m, _)| *m == info) {
+        return crate::i18n::Text::new(format!("YAML の構文エラー: {ja}"), en);
+    }
+    if let Some(c) = info
+        .strip_prefix("unexpected character: `")
+        .and_then(|r| r.strip_suffix('\''))
+    {
+        return crate::i18n::Text::new(format!("YAML の構文エラー: ここに「{c}」は書けません"), en);
+    }
+    crate::i18n::Text::new(format!("YAML の構文エラー（パーサーの報告: {info}）"), en)
+}
+
+#[cfg(test)]
+mod syntax_tests {
+    #[test]
+    fn the_parsers_known_messages_read_in_japanese_and_others_are_kept() {
+        let t = super::syntax_reason("while parsing a flow sequence, expected ',' or ']'");
+        assert_eq!(
+            t.ja,
+            "YAML の構文エラー: [ ] の中で「,」か「]」がありません"
+        );
+        assert_eq!(
+            t.en,
+            "YAML syntax error: while parsing a flow sequence, expected ',' or ']'"
+        );
+        let c = super::syntax_reason("unexpected character: `@'");
+        assert!(c.ja.contains("「@」"), "{}", c.ja);
+        let other = super::syntax_reason("something new");
+        assert!(other.ja.contains("something new"), "{}", other.ja);
+    }
 }

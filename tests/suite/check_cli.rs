@@ -168,7 +168,10 @@ fn check_json_has_the_documented_shape() {
         .iter()
         .find(|f| f["rule"] == "requirement.uncovered")
         .unwrap();
-    assert_eq!(uncovered["location"], Value::Null);
+    assert_eq!(
+        uncovered["location"]["file"],
+        "content/documents/security-rules.md"
+    );
     assert_eq!(uncovered["requirement"], "S1(3)");
     assert!(uncovered.get("item").is_none());
 }
@@ -317,5 +320,28 @@ fn explain_something_unknown_is_a_usage_error() {
         close.stderr.contains("training.stale"),
         "did you mean: {}",
         close.stderr
+    );
+}
+
+#[test]
+fn explain_reads_a_requirement_id_in_full_width_url_and_bare_forms() {
+    let want = run_anzen(&repo(), &["explain", "S5(6)"]);
+    assert_eq!(want.code, 0, "{}", want.stderr);
+    assert!(want.stdout.starts_with("[S5(6)]"), "{}", want.stdout);
+    for typed in ["S5（6）", "S5-6", "5(6)", "Ｓ５（６）"] {
+        let run = run_anzen(&repo(), &["explain", typed]);
+        assert_eq!(run.code, 0, "{typed}: {}", run.stderr);
+        assert_eq!(run.stdout, want.stdout, "{typed}");
+    }
+}
+
+#[test]
+fn did_you_mean_is_offered_only_for_a_close_match() {
+    let far = run_anzen(&repo(), &["explain", "stuff.unrelated"]);
+    assert_eq!(far.code, 2);
+    assert!(
+        !far.stderr.contains("誤りではありませんか"),
+        "{}",
+        far.stderr
     );
 }

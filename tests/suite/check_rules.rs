@@ -45,8 +45,10 @@ fn a_requirement_nothing_satisfies_is_uncovered() {
     let p =
         Project::sample().without_front_matter("security-rules", "satisfies[requirement=S1(3)]");
     let check = p.check();
-    // Coverage is about the whole package: no file.
-    let found = only(&check, "requirement.uncovered", "", 0);
+    // Located at the document of the first kind asked for (規程), which
+    // should list it: its satisfies.
+    let at = p.at(SECURITY_RULES, "satisfies[requirement=S1]");
+    let found = only(&check, "requirement.uncovered", SECURITY_RULES, at);
     assert_eq!(found.requirement.as_deref(), Some("S1(3)"));
     assert!(found.ja.contains("物理的安全管理措置"), "{}", found.ja);
     assert!(found.hint.unwrap().contains("S1(3)"));
@@ -65,8 +67,8 @@ fn satisfies_naming_a_missing_section_is_reported_at_that_claim() {
         &check,
         &[
             ("document.section-missing", SECURITY_RULES, claim),
-            // The requirement is then really uncovered.
-            ("requirement.uncovered", "", 0),
+            // The requirement is then really uncovered, at the same claim.
+            ("requirement.uncovered", SECURITY_RULES, claim),
         ],
     );
     assert_eq!(found[0].requirement.as_deref(), Some("S1(3)"));
@@ -366,6 +368,18 @@ fn a_subcontractor_approved_after_it_started_is_out_of_order_at_the_approval() {
     );
     assert_eq!(found.requirement.as_deref(), Some("S5(12)"));
     assert!(found.en.contains("2026-05-10"), "{}", found.en);
+    // The ledger is named by its title and the record by its id, in that
+    // order (they were once swapped: 「SC-01の記録「subcontractors」」).
+    assert!(
+        found.ja.starts_with("再委託先一覧の記録「SUB-01」"),
+        "{}",
+        found.ja
+    );
+    assert!(
+        found.en.starts_with("entry 'SUB-01' of subcontractors"),
+        "{}",
+        found.en
+    );
 }
 
 #[test]
@@ -731,4 +745,27 @@ fn a_role_not_written_in_any_document_is_undocumented() {
     let found = only(&check, "roles.undocumented", "", 0);
     assert_eq!(found.requirement.as_deref(), Some("S2"));
     assert!(found.ja.starts_with("保護管理者"), "{}", found.ja);
+}
+
+#[test]
+fn an_enum_field_accepts_the_label_the_form_prints() {
+    // 正社員 is how the roster form shows `regular`.
+    let p = Project::sample().field("staff", "S001", "employment", "正社員");
+    let check = p.check();
+    assert!(
+        support::errors(&check).is_empty(),
+        "a label is a value: {:?}",
+        support::errors(&check)
+    );
+    let p = Project::sample().field("staff", "S001", "employment", "正規社員");
+    let check = p.check();
+    let found = only(
+        &check,
+        "yaml.invalid-value",
+        STAFF,
+        p.at(STAFF, "entries[id=S001].employment"),
+    );
+    assert!(found.ja.contains("regular（正社員）"), "{}", found.ja);
+    assert!(!found.ja.contains("（）"), "{}", found.ja);
+    assert!(found.en.contains("regular (正社員)"), "{}", found.en);
 }

@@ -224,11 +224,7 @@ fn a_fresh_scaffold_fails_only_with_findings_that_say_what_to_fill_in() {
     );
     // The human output says the same, in Japanese.
     let human = run_anzen(&dir, &["check"]);
-    assert!(
-        human.stdout.contains("回答がありません"),
-        "{}",
-        human.stdout
-    );
+    assert!(human.stdout.contains("31 項目が未回答"), "{}", human.stdout);
 }
 
 /// Replaces the value of every line whose key (after indentation) is `key`.
@@ -635,4 +631,37 @@ fn init_refuses_a_folder_with_files_and_never_overwrites_one() {
     assert_eq!(anzen(&["init", fresh.to_str().unwrap()]).code, 0);
     let file = dir.join("notes.txt");
     assert_eq!(anzen(&["init", file.to_str().unwrap()]).code, 2);
+}
+
+#[test]
+fn the_scaffolds_unanswered_items_read_as_one_block_but_stay_31_findings_in_json() {
+    let (_tmp, dir) = scaffold();
+    let (_, findings) = check(&dir);
+    let missing = findings
+        .iter()
+        .filter(|f| f["rule"] == "answer.missing")
+        .count();
+    assert_eq!(missing, 31, "JSON keeps one finding per item");
+    let human = run_anzen(&dir, &["check"]).stdout;
+    let blocks: Vec<&str> = human
+        .lines()
+        .filter(|l| l.contains("[answer.missing]"))
+        .collect();
+    assert_eq!(blocks.len(), 1, "{human}");
+    assert!(
+        blocks[0].contains("31 項目が未回答: 1, 2-1, 2-2"),
+        "{}",
+        blocks[0]
+    );
+    assert!(blocks[0].ends_with(", 6-2"), "{}", blocks[0]);
+    let en = run_anzen(&dir, &["--lang", "en", "check"]).stdout;
+    assert!(
+        en.contains("[answer.missing] 31 items unanswered: 1, 2-1"),
+        "{en}"
+    );
+    assert_eq!(
+        en.matches("hint: fill in answer:").count(),
+        1,
+        "one hint: {en}"
+    );
 }

@@ -29,6 +29,7 @@ mod fuzz_regressions;
 mod history;
 mod hostile;
 mod init;
+mod languages;
 mod lifecycle;
 mod monthly;
 mod output_safety;
