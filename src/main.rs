@@ -208,6 +208,9 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return cli::args::exit(&e, lang),
     };
+    if !matches!(cli.command, Command::Serve { .. }) {
+        cli::quiet_broken_pipe();
+    }
     let g = Global {
         root: cli.root.clone(),
         lang,

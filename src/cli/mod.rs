@@ -96,3 +96,15 @@ pub fn with_workspace(g: &Global, f: impl FnOnce(Workspace) -> Outcome) -> Outco
         Err(NotOpened::Error(t)) => Err(t),
     }
 }
+
+/// A command whose output is cut short (`anzen check | head`) ends
+/// quietly, as other Unix tools do, instead of panicking on the closed
+/// pipe. Not for `serve`, which must outlive a browser that hangs up.
+pub fn quiet_broken_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start-up, before any thread is spawned;
+    // SIG_DFL is a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
