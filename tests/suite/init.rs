@@ -96,7 +96,7 @@ fn init_writes_the_whole_scaffold() {
     let (_tmp, dir) = scaffold();
     let files = files_under(&dir);
     let kinds = anzen::standard::LedgerKinds::bundled();
-    assert_eq!(kinds.kinds.len(), 15);
+    assert_eq!(kinds.kinds.len(), 22);
     for k in &kinds.kinds {
         for f in [
             format!("content/ledgers/{}.yaml", k.kind),
@@ -381,7 +381,8 @@ fn the_schemas_validate_the_sample_and_reject_typos() {
         );
         ledgers += 1;
     }
-    assert_eq!(ledgers, 15);
+    // Every kind but permissions (the sample needs no exception of 基準5(1)(2)).
+    assert_eq!(ledgers, 21);
 
     // A typo'd key, a wrong value or a missing key is rejected.
     let mut typo = sample_config.clone();
