@@ -92,6 +92,9 @@ pub enum PdfError {
 pub struct PdfOptions {
     /// PDF/A-2b output.
     pub pdf_a: bool,
+    /// Mask personal data (the rosters' personal columns; attachments that
+    /// hold personal data are listed, not placed).
+    pub mask_personal: bool,
     /// Told of each PDF made.
     pub progress: Option<crate::progress::Progress>,
 }
@@ -110,8 +113,11 @@ struct Meta<'a> {
     end_ja: String,
     as_of: String,
     as_of_ja: String,
+    submission_ja: String,
     revision: String,
     tool_version: &'a str,
+    /// Check errors remain: every page carries 下書き（未確定）.
+    draft: bool,
     fonts: Fonts,
 }
 
@@ -137,10 +143,13 @@ struct DocMeta {
     approved_ja: Option<String>,
     review_by: Option<String>,
     review_by_ja: Option<String>,
+    /// What the running header shows on its pages: 版 and date.
+    head: String,
 }
 
 #[derive(Serialize)]
 struct LedgerMeta {
+    id: String,
     title: String,
     kind: String,
     count: usize,
@@ -254,6 +263,7 @@ pub fn prepare(
     cx: &Context,
     theme: &crate::view::theme::Theme,
     revision: Option<&Revision>,
+    findings: &[Finding],
 ) -> Result<Workspace, PdfError> {
     let project = cx.project;
     let config = &project.config.pdf;
@@ -366,12 +376,16 @@ pub fn prepare(
         end_ja: c.contract.end.wareki(),
         as_of: project.as_of.to_string(),
         as_of_ja: project.as_of.wareki(),
+        submission_ja: c.submission_date.unwrap_or(project.as_of).wareki(),
         revision: match revision {
             Some(r) if r.dirty => format!("{}+", r.short),
             Some(r) => r.short.clone(),
             None => "git 管理外".into(),
         },
         tool_version: env!("CARGO_PKG_VERSION"),
+        draft: findings
+            .iter()
+            .any(|f| f.severity == crate::diag::Severity::Error),
         fonts: Fonts { serif, sans, mono },
     };
     ws.write_json("data/meta.json", &meta)?;
@@ -389,15 +403,18 @@ struct Generated {
 
 /// The typst sources and data generated from the project, by path in the
 /// work folder, without compiling: `docs/<slug>.typ` for each document
-/// (converted from Markdown) and `data/checklist.json`,
-/// `data/documents.json`, `data/ledgers.json`. The theme's templates and
-/// `data/meta.json` (which names the fonts found) are written by
+/// (converted from Markdown), `data/checklist.json`, `data/documents.json`
+/// (in the bundle's order), `data/ledgers.json`, `data/bundle.json` (the
+/// 提出書, the 基準対照表, the rosters, the attachments, the standard's
+/// text) and the attached evidence under `attach/`. The theme's templates
+/// and `data/meta.json` (which names the fonts found) are written by
 /// [`prepare`]. [`render`] compiles exactly these files.
 pub fn sources(cx: &Context, findings: &[Finding]) -> PdfFiles {
-    generate(cx, findings).files
+    generate(cx, findings, false).files
 }
 
-fn generate(cx: &Context, findings: &[Finding]) -> Generated {
+fn generate(cx: &Context, findings: &[Finding], mask: bool) -> Generated {
+    use crate::view::bundle;
     let project = cx.project;
     let mut files = PdfFiles::new();
     let statuses = crate::check::status::statuses(project, cx.standard, findings);
@@ -405,7 +422,7 @@ fn generate(cx: &Context, findings: &[Finding]) -> Generated {
         cx,
         findings,
         statuses: &statuses,
-        mask: false,
+        mask,
     };
     let checklist = serde_json::json!({
         "title": cx.standard.checklist.title,
@@ -415,10 +432,14 @@ fn generate(cx: &Context, findings: &[Finding]) -> Generated {
     });
     let mut docs = Vec::new();
     let mut line_maps: BTreeMap<String, (String, usize, Vec<usize>)> = BTreeMap::new();
+    // The mark of each document section, for the page numbers of the
+    // 基準対照表: (document id, section id) → mark key.
+    let mut section_marks: BTreeMap<(String, String), String> = BTreeMap::new();
     // Documents whose ids share a page (`output.name-collision`): one gets
     // its typst source, as on the site (see `names::page_owners`).
-    let owners = crate::names::page_owners(project.documents.iter().map(|d| d.meta.id.as_str()));
-    for (d, _) in project.documents.iter().zip(owners).filter(|(_, own)| *own) {
+    let ordered = bundle::document_order(cx);
+    let owners = crate::names::page_owners(ordered.iter().map(|d| d.meta.id.as_str()));
+    for (d, _) in ordered.into_iter().zip(owners).filter(|(_, own)| *own) {
         let slug = crate::view::links::slug(&d.meta.id);
         // The title block repeats the front matter's title: a first `# 同じ題`
         // is dropped (its line kept blank so lines still map), and the body's
@@ -436,13 +457,39 @@ fn generate(cx: &Context, findings: &[Finding]) -> Generated {
             }
             _ => (d.body.clone(), 1),
         };
-        let converted = markup::to_typst(&body, &MarkupOptions::default());
+        // The converted body's headings are the document's sections, less
+        // the title heading dropped above.
+        let dropped = usize::from(offset == 0);
+        for (i, s) in d.sections.iter().enumerate() {
+            let key = match i.checked_sub(dropped) {
+                Some(k) if i >= dropped => format!("sec:{slug}/{k}"),
+                _ => format!("doc:{slug}"),
+            };
+            section_marks
+                .entry((d.meta.id.clone(), s.id.clone()))
+                .or_insert(key);
+        }
+        let converted = markup::to_typst(
+            &body,
+            &MarkupOptions {
+                section_marks: Some(&slug),
+                ..MarkupOptions::default()
+            },
+        );
         files.insert(format!("docs/{slug}.typ"), converted.markup.into_bytes());
         line_maps.insert(
             format!("docs/{slug}.typ"),
             (d.file.clone(), d.body_line, converted.line_map),
         );
         let m = &d.meta;
+        let mut head = vec![m.title.clone()];
+        if let Some(v) = &m.version {
+            head.push(format!("第{v}版"));
+        }
+        head.push(match &m.approval {
+            Some(a) => format!("{} 承認", a.date.wareki()),
+            None => "未承認".into(),
+        });
         docs.push(DocMeta {
             id: d.meta.id.clone(),
             history: pages::history(&p, &d.file),
@@ -456,12 +503,13 @@ fn generate(cx: &Context, findings: &[Finding]) -> Generated {
             approved_ja: m.approval.as_ref().map(|a| a.date.wareki()),
             review_by: m.review_by.map(|d| d.to_string()),
             review_by_ja: m.review_by.map(|d| d.wareki()),
+            head: head.join("　"),
         });
     }
-    let ledgers: Vec<LedgerMeta> = project
-        .ledgers
-        .iter()
+    let ledgers: Vec<LedgerMeta> = bundle::ledger_order(cx)
+        .into_iter()
         .map(|l| LedgerMeta {
+            id: l.id.clone(),
             title: p.ledger_title(l),
             kind: cx.kind_title(&l.kind),
             count: l.entries.len(),
@@ -471,12 +519,139 @@ fn generate(cx: &Context, findings: &[Finding]) -> Generated {
             }),
         })
         .collect();
+    let doc_slug = |id: &str| {
+        docs.iter()
+            .find(|d| d.id == id)
+            .map(|d| format!("doc:{}", d.slug))
+    };
+    let cross: Vec<serde_json::Value> = bundle::cross_reference(&p)
+        .into_iter()
+        .map(|row| {
+            let sections: Vec<serde_json::Value> = row
+                .sections
+                .iter()
+                .map(|s| {
+                    let key = match &s.section {
+                        Some(sec) => section_marks
+                            .get(&(s.document.clone(), sec.clone()))
+                            .cloned()
+                            .or_else(|| doc_slug(&s.document)),
+                        None => doc_slug(&s.document),
+                    };
+                    serde_json::json!({ "label": s.label, "key": key })
+                })
+                .collect();
+            let ledgers: Vec<serde_json::Value> = row
+                .ledgers
+                .iter()
+                .map(|(title, id)| serde_json::json!({ "label": title, "key": format!("ledger:{id}") }))
+                .collect();
+            let items: Vec<serde_json::Value> = row
+                .items
+                .iter()
+                .map(|(id, answer)| serde_json::json!({ "id": id, "answer": answer, "key": format!("item:{id}") }))
+                .collect();
+            serde_json::json!({
+                "number": row.number,
+                "title": row.title,
+                "child": row.child,
+                "status": row.status,
+                "status_label": row.status_label,
+                "sections": sections,
+                "ledgers": ledgers,
+                "items": items,
+            })
+        })
+        .collect();
+    let rosters: Vec<serde_json::Value> = bundle::rosters(&p)
+        .into_iter()
+        .map(|v| {
+            serde_json::json!({
+                "id": v.head.id,
+                "title": v.head.title,
+                "kind": v.head.kind,
+                "kind_key": cx.ledgers.get(v.head.id.as_str()).map(|l| l.kind.clone()),
+                "columns": v.columns,
+                "rows": v.rows.iter().map(|r| r.cells.iter().map(|c| c.text.clone()).collect::<Vec<_>>()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let content = project.root.join(&project.config.content_dir);
+    let mut attachments = Vec::new();
+    for (n, a) in bundle::attachments(cx).into_iter().enumerate() {
+        let name = a.path.rsplit('/').next().unwrap_or(&a.path).to_string();
+        let path = content.join(&a.path);
+        // Only a regular file (never a symlink swapped in since loading).
+        let bytes = match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_file() => std::fs::read(&path).ok(),
+            _ => None,
+        };
+        let Some(bytes) = bytes else { continue };
+        let sha256: String = {
+            use sha2::Digest;
+            sha2::Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        };
+        let (placement, ext) = if mask && a.personal {
+            (super::attach::Placement::Listed, "bin")
+        } else {
+            super::attach::placement(&name, &bytes)
+        };
+        let (kind, pages) = match placement {
+            super::attach::Placement::Pdf(n) => ("pdf", n),
+            super::attach::Placement::Image => ("image", 1),
+            super::attach::Placement::Listed => ("listed", 0),
+        };
+        let file = format!("attach/{}.{ext}", n + 1);
+        if kind != "listed" {
+            files.insert(file.clone(), bytes.clone());
+        }
+        let supports: Vec<String> = a
+            .supports
+            .iter()
+            .map(|s| match &s.item {
+                Some(i) => format!("チェック項目 {i}　{}", s.record),
+                None => s.record.clone(),
+            })
+            .collect();
+        attachments.push(serde_json::json!({
+            "number": n + 1,
+            "name": name,
+            "path": a.path,
+            "file": file,
+            "kind": kind,
+            "pages": pages,
+            "size": bytes.len(),
+            "sha256": sha256,
+            "masked": mask && a.personal,
+            "supports": supports,
+        }));
+    }
+    let bundle_data = serde_json::json!({
+        "letter": bundle::letter(cx),
+        "cross": cross,
+        "rosters": rosters,
+        "attachments": attachments,
+        "standard_title": cx.standard.title,
+        "standard": if project.config.pdf.include_standard {
+            Some(bundle::standard_text(cx))
+        } else {
+            None
+        },
+        "masked": mask,
+    });
     files.insert(
         "data/checklist.json".into(),
         to_json(&checklist).into_bytes(),
     );
     files.insert("data/documents.json".into(), to_json(&docs).into_bytes());
     files.insert("data/ledgers.json".into(), to_json(&ledgers).into_bytes());
+    files.insert(
+        "data/bundle.json".into(),
+        to_json(&bundle_data).into_bytes(),
+    );
     Generated {
         files,
         docs,
@@ -492,12 +667,12 @@ pub fn render(
     revision: Option<&Revision>,
     options: &PdfOptions,
 ) -> Result<PdfFiles, PdfError> {
-    let ws = prepare(cx, theme, revision)?;
+    let ws = prepare(cx, theme, revision, findings)?;
     let Generated {
         files,
         docs,
         line_maps,
-    } = generate(cx, findings);
+    } = generate(cx, findings, options.mask_personal);
     for (rel, bytes) in &files {
         ws.write(rel, bytes)?;
     }
