@@ -13,6 +13,7 @@ mod support;
 #[path = "../../fuzz/src/lib.rs"]
 mod harness;
 
+mod bundle;
 mod check_answers;
 mod check_cli;
 mod check_formats;

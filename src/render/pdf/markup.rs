@@ -1000,7 +1000,10 @@ mod tests {
             out.contains("#heading(level: 1)[#\"A\"]#metadata(\"sec:doc/0\")<anzen-mark>"),
             "{out}"
         );
-        assert!(out.contains("#metadata(\"sec:doc/1\")<anzen-mark>"), "{out}");
+        assert!(
+            out.contains("#metadata(\"sec:doc/1\")<anzen-mark>"),
+            "{out}"
+        );
     }
 
     #[test]

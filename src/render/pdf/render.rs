@@ -399,6 +399,8 @@ struct Generated {
     files: PdfFiles,
     docs: Vec<DocMeta>,
     line_maps: BTreeMap<String, (String, usize, Vec<usize>)>,
+    /// `data/bundle.json` as data, to list attachments typst cannot read.
+    bundle: serde_json::Value,
 }
 
 /// The typst sources and data generated from the project, by path in the
@@ -656,6 +658,7 @@ fn generate(cx: &Context, findings: &[Finding], mask: bool) -> Generated {
         files,
         docs,
         line_maps,
+        bundle: bundle_data,
     }
 }
 
@@ -672,6 +675,7 @@ pub fn render(
         files,
         docs,
         line_maps,
+        bundle,
     } = generate(cx, findings, options.mask_personal);
     for (rel, bytes) in &files {
         ws.write(rel, bytes)?;
@@ -733,7 +737,75 @@ pub fn render(
             })
             .collect()
     });
-    results.into_iter().collect()
+    let mut done: PdfFiles = PdfFiles::new();
+    for r in results {
+        match r {
+            Ok((name, bytes)) => {
+                done.insert(name, bytes);
+            }
+            // An attached file typst cannot read (a damaged or encrypted
+            // PDF) must not stop the bundle: such files are listed by name
+            // and hash instead, and the bundle is made again.
+            Err(e) if matches!(&e, PdfError::Compile { pdf, .. } if pdf == COMBINED_PDF) => {
+                let Some(bundle) = list_unreadable_attachments(&ws, bundle.clone())? else {
+                    return Err(e);
+                };
+                ws.write_json("data/bundle.json", &bundle)?;
+                let (name, bytes) = compile_one(
+                    typst,
+                    dir,
+                    font_paths,
+                    timestamp,
+                    options.pdf_a,
+                    COMBINED_PDF,
+                    "combined.typ",
+                    None,
+                    &line_maps,
+                )?;
+                done.insert(name, bytes);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
+}
+
+/// Tries each attachment placed as pages on its own; those typst fails on
+/// become listed ones. `None` when every one compiles (the bundle failed
+/// for another reason).
+fn list_unreadable_attachments(
+    ws: &Workspace,
+    mut bundle: serde_json::Value,
+) -> Result<Option<serde_json::Value>, PdfError> {
+    let mut changed = false;
+    let Some(list) = bundle.get_mut("attachments").and_then(|a| a.as_array_mut()) else {
+        return Ok(None);
+    };
+    for a in list.iter_mut() {
+        let (Some(kind), Some(file)) = (
+            a.get("kind").and_then(|k| k.as_str()).map(str::to_string),
+            a.get("file").and_then(|f| f.as_str()).map(str::to_string),
+        ) else {
+            continue;
+        };
+        if kind == "listed" {
+            continue;
+        }
+        let pages = a.get("pages").and_then(|p| p.as_u64()).unwrap_or(1);
+        let lit = markup::string_literal(&file);
+        let probe = if kind == "pdf" {
+            format!("#image({lit}, page: 1)\n#image({lit}, page: {pages})\n")
+        } else {
+            format!("#image({lit})\n")
+        };
+        ws.write("probe.typ", probe.as_bytes())?;
+        if ws.compile("probe.pdf", "probe.typ", false).is_err() {
+            a["kind"] = "listed".into();
+            a["pages"] = 0.into();
+            changed = true;
+        }
+    }
+    Ok(changed.then_some(bundle))
 }
 
 #[allow(clippy::too_many_arguments)]
