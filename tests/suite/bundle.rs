@@ -56,22 +56,28 @@ fn pages(pdf: &Path) -> Vec<String> {
     pages
 }
 
-/// The page number the 提出書 lists for `title`: the digits after it in
-/// its row of the enclosed documents.
+/// The page number the 提出書 lists for `title`: the last number on its
+/// row of the enclosed documents (`letter` is page 1 in layout mode).
 fn listed_page(letter: &str, title: &str) -> usize {
-    let at = letter
-        .find(title)
+    let line = letter
+        .lines()
+        .find(|l| squash(l).contains(title))
         .unwrap_or_else(|| panic!("{title} not listed on the 提出書: {letter}"));
-    let rest = &letter[at + title.len()..];
-    let rest = rest.trim_start_matches(|c: char| !c.is_ascii_digit() && c != '（');
-    let digits: String = rest
-        .trim_start_matches(|c: char| !c.is_ascii_digit())
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    digits
-        .parse()
-        .unwrap_or_else(|_| panic!("no page after {title}: {rest}"))
+    line.split_whitespace()
+        .last()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no page after {title}: {line}"))
+}
+
+/// Page 1 of the combined PDF, laid out (rows stay rows).
+fn letter(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", "-f", "1", "-l", "1"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    String::from_utf8(out.stdout).unwrap()
 }
 
 fn squash(s: &str) -> String {
@@ -81,6 +87,7 @@ fn squash(s: &str) -> String {
 #[test]
 fn the_combined_pdf_opens_with_the_submission_letter() {
     let pages = pages(&sample_pdfs().join(COMBINED));
+    let layout = self::letter(&sample_pdfs().join(COMBINED));
     let letter = &pages[0];
     for needle in [
         "提出書",
@@ -105,6 +112,7 @@ fn the_combined_pdf_opens_with_the_submission_letter() {
     }
     assert!(!letter.contains("下書き"), "a clean build is no draft");
     // The enclosed documents with the pages they really start on.
+    let letter = &layout;
     let checklist = listed_page(letter, "情報セキュリティチェックシート");
     assert!(pages[checklist - 1].starts_with(&squash("株式会社みなと情報サービス")));
     assert!(pages[checklist - 1].contains("情報セキュリティチェックシート"));
@@ -129,9 +137,10 @@ fn the_combined_pdf_opens_with_the_submission_letter() {
 #[test]
 fn the_cross_reference_table_has_every_requirement_with_sections_and_pages() {
     let pages = pages(&sample_pdfs().join(COMBINED));
-    let cross = listed_page(&pages[0], "基準対照表");
+    let letter = letter(&sample_pdfs().join(COMBINED));
+    let cross = listed_page(&letter, "基準対照表");
     // The table runs from its first page to the first document.
-    let end = listed_page(&pages[0], "個人情報保護基本方針");
+    let end = listed_page(&letter, "個人情報保護基本方針");
     let table: String = pages[cross - 1..end - 1].concat();
     let std = anzen::standard::Standard::bundled("municipal-standard").unwrap();
     let mut at = 0;
@@ -168,7 +177,7 @@ fn the_cross_reference_table_has_every_requirement_with_sections_and_pages() {
 #[test]
 fn evidence_is_attached_as_pages_with_a_header_naming_item_and_record() {
     let pages = pages(&sample_pdfs().join(COMBINED));
-    let first = listed_page(&pages[0], "添付資料（");
+    let first = listed_page(&letter(&sample_pdfs().join(COMBINED)), "添付資料（");
     let attached = &pages[first..];
     let signed = attached
         .iter()
@@ -204,8 +213,7 @@ fn pages_of_file(pdf: &Path) -> Vec<String> {
 
 #[test]
 fn documents_go_by_kind_then_the_configured_order() {
-    let pages = pages(&sample_pdfs().join(COMBINED));
-    let letter = &pages[0];
+    let letter = &letter(&sample_pdfs().join(COMBINED));
     let order = [
         "個人情報保護基本方針",
         "個人情報保護規程",
@@ -223,8 +231,7 @@ fn documents_go_by_kind_then_the_configured_order() {
 
     let p = Project::sample().config("pdf", "{document_order: [work-rules, training-plan]}");
     let out = tempfile::tempdir().unwrap();
-    let pages = self::pages(&build(p.path(), out.path(), &[]).join(COMBINED));
-    let letter = &pages[0];
+    let letter = &self::letter(&build(p.path(), out.path(), &[]).join(COMBINED));
     assert!(listed_page(letter, "就業規則（抜粋）") < listed_page(letter, "個人情報保護規程"));
     assert!(
         listed_page(letter, "令和8年度個人情報保護・情報セキュリティ研修計画")
@@ -236,7 +243,8 @@ fn documents_go_by_kind_then_the_configured_order() {
 #[test]
 fn headers_show_the_documents_version_and_date_and_the_ledgers_follow_the_checklist() {
     let pages = pages(&sample_pdfs().join(COMBINED));
-    let rules = listed_page(&pages[0], "個人情報保護規程（第3.0版）");
+    let letter = letter(&sample_pdfs().join(COMBINED));
+    let rules = listed_page(&letter, "個人情報保護規程（第3.0版）");
     // The page after the first: the header names the document, its 版 and approval.
     let header = &pages[rules];
     assert!(
@@ -245,7 +253,7 @@ fn headers_show_the_documents_version_and_date_and_the_ledgers_follow_the_checkl
     );
     assert!(!header.contains("版git"), "{header}");
     // 台帳一覧: the ledger item 1 cites first comes first.
-    let ledgers = listed_page(&pages[0], "台帳一覧");
+    let ledgers = listed_page(&letter, "台帳一覧");
     let list = &pages[ledgers - 1];
     let (training, access) = (list.find("研修記録").unwrap(), list.find("アクセス記録"));
     assert!(access.is_none_or(|a| training < a), "{list}");
@@ -254,13 +262,14 @@ fn headers_show_the_documents_version_and_date_and_the_ledgers_follow_the_checkl
 #[test]
 fn rosters_are_in_the_bundle_and_masked_with_mask_personal() {
     let pages = pages(&sample_pdfs().join(COMBINED));
-    let staff = listed_page(&pages[0], "従事者名簿");
+    let letter = letter(&sample_pdfs().join(COMBINED));
+    let staff = listed_page(&letter, "従事者名簿");
     assert!(
         pages[staff - 1].contains("浜田健吾"),
         "{}",
         pages[staff - 1]
     );
-    let pledges = listed_page(&pages[0], "誓約書一覧");
+    let pledges = listed_page(&letter, "誓約書一覧");
     assert!(
         pages[pledges - 1].contains("PL-S001"),
         "{}",
@@ -268,8 +277,9 @@ fn rosters_are_in_the_bundle_and_masked_with_mask_personal() {
     );
 
     let out = tempfile::tempdir().unwrap();
-    let masked = self::pages(&build(&repo(), out.path(), &["--mask-personal"]).join(COMBINED));
-    let staff = listed_page(&masked[0], "従事者名簿");
+    let pdf = build(&repo(), out.path(), &["--mask-personal"]).join(COMBINED);
+    let masked = self::pages(&pdf);
+    let staff = listed_page(&self::letter(&pdf), "従事者名簿");
     assert!(masked[staff - 1].contains("＊＊＊"));
     assert!(
         !masked[staff - 1].contains("浜田健吾"),
@@ -311,7 +321,8 @@ fn a_build_with_errors_is_a_draft_on_every_page_and_the_site() {
             "--allow-findings",
         ],
     );
-    assert_eq!(run.code, 1, "errors remain: {}", run.stderr);
+    // Errors remain; --allow-findings lets the build finish.
+    assert!(run.stderr.contains("エラー 1 件"), "{}", run.stderr);
     let dir = out.path().join("pdf");
     for entry in std::fs::read_dir(&dir).unwrap() {
         let pdf = entry.unwrap().path();
@@ -347,10 +358,15 @@ fn the_standard_text_is_appended_when_asked_and_electronic_signature_replaces_th
         "{include_standard: true, signature: electronic, signature_note: 電子署名により署名しています}",
     );
     let out = tempfile::tempdir().unwrap();
-    let pages = pages(&build(p.path(), out.path(), &[]).join(COMBINED));
-    let letter = &pages[0];
-    assert!(letter.contains("電子署名により署名しています"), "{letter}");
-    let appendix = listed_page(letter, "別添");
+    let pdf = build(p.path(), out.path(), &[]).join(COMBINED);
+    let pages = pages(&pdf);
+    assert!(
+        pages[0].contains("電子署名により署名しています"),
+        "{}",
+        pages[0]
+    );
+    assert!(!pages[0].contains("印"), "no seal box: {}", pages[0]);
+    let appendix = listed_page(&letter(&pdf), "別添");
     assert!(
         pages[appendix - 1].contains("別添"),
         "{}",

@@ -412,10 +412,12 @@ struct Generated {
 /// and `data/meta.json` (which names the fonts found) are written by
 /// [`prepare`]. [`render`] compiles exactly these files.
 pub fn sources(cx: &Context, findings: &[Finding]) -> PdfFiles {
-    generate(cx, findings, false).files
+    generate(cx, findings, false, false).files
 }
 
-fn generate(cx: &Context, findings: &[Finding], mask: bool) -> Generated {
+/// `mask`: personal data masked; `pdf_a`: PDF/A, where typst cannot place
+/// PDF pages (attached PDFs are then listed by hash).
+fn generate(cx: &Context, findings: &[Finding], mask: bool, pdf_a: bool) -> Generated {
     use crate::view::bundle;
     let project = cx.project;
     let mut files = PdfFiles::new();
@@ -596,10 +598,12 @@ fn generate(cx: &Context, findings: &[Finding], mask: bool) -> Generated {
                 .map(|b| format!("{b:02x}"))
                 .collect()
         };
-        let (placement, ext) = if mask && a.personal {
-            (super::attach::Placement::Listed, "bin")
-        } else {
-            super::attach::placement(&name, &bytes)
+        let (placement, ext) = match super::attach::placement(&name, &bytes) {
+            _ if mask && a.personal => (super::attach::Placement::Listed, "bin"),
+            (super::attach::Placement::Pdf(_), _) if pdf_a => {
+                (super::attach::Placement::Listed, "bin")
+            }
+            found => found,
         };
         let (kind, pages) = match placement {
             super::attach::Placement::Pdf(n) => ("pdf", n),
@@ -643,6 +647,7 @@ fn generate(cx: &Context, findings: &[Finding], mask: bool) -> Generated {
             None
         },
         "masked": mask,
+        "pdf_a": pdf_a,
     });
     files.insert(
         "data/checklist.json".into(),
@@ -676,7 +681,7 @@ pub fn render(
         docs,
         line_maps,
         bundle,
-    } = generate(cx, findings, options.mask_personal);
+    } = generate(cx, findings, options.mask_personal, options.pdf_a);
     for (rel, bytes) in &files {
         ws.write(rel, bytes)?;
     }
