@@ -248,6 +248,7 @@ fn run(g: &Global, command: Command) -> cli::Outcome {
                 pdf: !no_pdf,
                 pdf_options: anzen::render::pdf::PdfOptions {
                     pdf_a,
+                    mask_personal,
                     progress: None,
                 },
                 progress: None,

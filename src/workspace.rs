@@ -228,6 +228,7 @@ impl Workspace {
     ) -> Result<Files, PdfError> {
         let mut options = options.clone();
         options.pdf_a |= self.project.config.pdf.pdf_a;
+        options.mask_personal |= self.project.config.site.mask_personal;
         crate::render::pdf::render(&self.context(), theme, &self.findings, revision, &options)
     }
 
@@ -402,7 +403,12 @@ impl Workspace {
         let mut files = Vec::new();
         // The PDF first: if typst fails, nothing is written.
         let pdf_bytes = if pdf {
-            let ws = crate::render::pdf::render::prepare(&cx, &theme, self.revision().as_ref())?;
+            let ws = crate::render::pdf::render::prepare(
+                &cx,
+                &theme,
+                self.revision().as_ref(),
+                &self.findings,
+            )?;
             ws.write_json("data/monthly.json", &report)?;
             Some(ws.compile(
                 &format!("{name}.pdf"),

@@ -261,7 +261,12 @@ pub fn config(today: Date) -> String {
         l("vendor:", "受注者"),
         l("  name: 株式会社〇〇", "受注者の名称"),
         l("  representative: 代表取締役 〇〇 〇〇", "任意"),
-        l("  address: 〇〇県〇〇市〇〇", "任意"),
+        l("  address: 〇〇県〇〇市〇〇", "任意（提出書に載る）"),
+        l("  contact:", "任意: 提出書に載る担当者"),
+        l("    name: 〇〇 〇〇", "担当者の氏名"),
+        l("    department: 〇〇部", "任意"),
+        l("    phone: 000-0000-0000", "任意"),
+        l("    email: info@example.jp", "任意"),
         l("client:", "発注者"),
         l("  name: 〇〇市", "発注者の名称"),
         l("  department: 〇〇部〇〇課", "任意"),
@@ -287,6 +292,10 @@ pub fn config(today: Date) -> String {
         l(
             &format!("standards: [{}]", super::STANDARD_ID),
             "同梱の基準",
+        ),
+        l(
+            "# submission_date: YYYY-MM-DD",
+            "提出書の日付（省略時は基準日）",
         ),
     ];
     format!(

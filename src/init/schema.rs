@@ -80,7 +80,18 @@ fn party(title: &str) -> Value {
             "name": text("名称", "株式会社…、…市"),
             "representative": text("代表者", "任意。例: 代表取締役 〇〇 〇〇"),
             "department": text("担当課", "任意"),
-            "address": text("所在地", "任意"),
+            "address": text("所在地", "任意。受注者の所在地は提出書に載る"),
+            "contact": object(
+                "担当者",
+                "任意。受注者の担当者として提出書に載る",
+                &["name"],
+                json!({
+                    "name": text("氏名", "担当者の氏名"),
+                    "department": text("部署", "任意"),
+                    "phone": text("電話番号", "任意"),
+                    "email": text("電子メール", "任意"),
+                }),
+            ),
         }),
     )
 }
@@ -121,6 +132,7 @@ pub fn config() -> Value {
                 "default": [super::STANDARD_ID],
             },
             "as_of": date("基準日", "検査の基準日。省略時は今日"),
+            "submission_date": date("提出日", "提出書の日付。省略時は基準日"),
             "content_dir": text("内容のフォルダ", "既定は content"),
             "theme": text("テーマ", "themes/ の下のフォルダ名。既定のテーマを部分的に置き換える"),
             "allow_pii": texts("個人データに見えるが問題ない文字列", "会社の代表番号など。pii.* の検査が無視する"),
@@ -156,6 +168,11 @@ pub fn config() -> Value {
                     "serif_fonts": texts("明朝体", "使う順のフォント名"),
                     "sans_fonts": texts("ゴシック体", "使う順のフォント名"),
                     "pdf_a": flag("PDF/A-2b", "PDF/A-2b で出力する"),
+                    "signature": {"title": "提出書の署名", "description": "seal: 代表者の横に印の枠（既定）、electronic: 電子署名の注記", "type": "string", "enum": ["seal", "electronic"]},
+                    "signature_note": text("電子署名の注記", "signature: electronic のときに印の枠の代わりに載せる文"),
+                    "include_standard": flag("基準の本文を付ける", "提出書類一式の末尾に安全管理基準の本文（別添）を付ける"),
+                    "document_order": texts("文書の順", "提出書類一式での文書 ID の順（種類ごと: 方針・規程・手順・計画・その他の中で）。挙げない文書は ID 順で後ろ"),
+                    "attachments": texts("添付する台帳の根拠", "研修記録と認証証明書のほかに、根拠ファイルを添付資料にする台帳（ID か種類）"),
                 }),
             ),
             "package": object(

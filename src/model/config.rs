@@ -24,6 +24,9 @@ pub struct Config {
     /// The date checks are made for; today when absent.
     #[serde(default)]
     pub as_of: Option<Date>,
+    /// 提出日: the date the 提出書 bears; the as-of date when absent.
+    #[serde(default)]
+    pub submission_date: Option<Date>,
     /// The content folder, relative to the root (default `content`).
     #[serde(default = "default_content_dir")]
     pub content_dir: String,
@@ -156,6 +159,38 @@ pub struct PdfConfig {
     /// Write PDF/A-2b.
     #[serde(default)]
     pub pdf_a: bool,
+    /// How the 提出書 is signed: a 印 box, or a note that it is signed
+    /// electronically.
+    #[serde(default)]
+    pub signature: Signature,
+    /// The note printed instead of the 印 box when signed electronically
+    /// (a default sentence when absent).
+    #[serde(default)]
+    pub signature_note: Option<String>,
+    /// Append the standard's text (別添) to the combined PDF.
+    #[serde(default)]
+    pub include_standard: bool,
+    /// Document ids in the order they go in the combined PDF within their
+    /// kind (policy, rules, procedure, plan, other); unlisted ones follow
+    /// by id.
+    #[serde(default)]
+    pub document_order: Vec<String>,
+    /// Ledgers (ids or kinds) whose records' evidence is attached to the
+    /// combined PDF besides training records and certificate copies,
+    /// which always are.
+    #[serde(default)]
+    pub attachments: Vec<String>,
+}
+
+/// How the 提出書 is signed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signature {
+    /// A 印 box beside the representative's name (sealed on paper).
+    #[default]
+    Seal,
+    /// A note that the PDF is signed electronically.
+    Electronic,
 }
 
 /// Options of the static site.
@@ -182,6 +217,26 @@ pub struct Party {
     /// Address.
     #[serde(default)]
     pub address: Option<String>,
+    /// 担当者: whom the reviewer contacts (the vendor's, on the 提出書).
+    #[serde(default)]
+    pub contact: Option<Contact>,
+}
+
+/// A contact person (`vendor.contact`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// Name.
+    pub name: String,
+    /// Department (部署).
+    #[serde(default)]
+    pub department: Option<String>,
+    /// Telephone.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// E-mail.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// The contract under which personal information is handled.

@@ -5,6 +5,7 @@
 //! override mechanism. The site and the PDFs are two renderers of this
 //! view; neither imports the other.
 
+pub mod bundle;
 pub mod links;
 pub mod monthly;
 pub mod pages;

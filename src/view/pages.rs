@@ -44,6 +44,8 @@ pub struct SiteInfo {
     pub phase: String,
     /// Its key (`before_work`, `in_progress`, `after_end`).
     pub phase_key: String,
+    /// Check errors remain: every page says 下書き（未確定）.
+    pub draft: bool,
 }
 
 /// A date that falls due, for the dashboard.
@@ -214,6 +216,7 @@ impl<'a> Pages<'a> {
             masked: self.mask,
             phase: self.cx.phase.label().ja,
             phase_key: format!("{:?}", self.cx.phase),
+            draft: self.findings.iter().any(|f| f.severity == Severity::Error),
         }
     }
 

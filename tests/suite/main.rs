@@ -14,6 +14,7 @@ mod support;
 mod harness;
 
 mod boundaries;
+mod bundle;
 mod check_answers;
 mod check_cli;
 mod check_formats;

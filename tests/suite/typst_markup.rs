@@ -680,7 +680,10 @@ fn repeated_footnotes_share_a_number_and_documents_combine() {
     );
     let second = to_typst(
         "four[^n] five[^n]\n\n[^n]: shared-note-B\n",
-        &MarkupOptions { heading_offset: 1 },
+        &MarkupOptions {
+            heading_offset: 1,
+            ..Default::default()
+        },
     );
     let source = format!("{WRAPPER}{}\n{}", first.markup, second.markup);
     let text = compile(&source).unwrap_or_else(|e| panic!("{e}\n{source}"));

@@ -47,10 +47,14 @@ const MAX_FOOTNOTE_NESTING: usize = 4;
 
 /// How to convert.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct MarkupOptions {
+pub struct MarkupOptions<'a> {
     /// Added to every heading level (`#` becomes level `1 + heading_offset`);
     /// levels are clamped to 1..=6.
     pub heading_offset: u8,
+    /// When set, each heading is followed by `#metadata("sec:KEY/N")<anzen-mark>`
+    /// (N counting the headings from 0), so that a table elsewhere in the
+    /// PDF can print the page a section starts on.
+    pub section_marks: Option<&'a str>,
 }
 
 /// Typst markup and where each of its lines came from.
@@ -145,6 +149,7 @@ pub fn to_typst(body: &str, options: &MarkupOptions) -> Converted {
         doc_key: doc_key(body),
         prefix: None,
         heading_offset: options.heading_offset,
+        section_marks: options.section_marks.map(|k| (k.to_string(), 0)),
     };
     render(&doc, &mut st, 0, doc.events.len());
     // Definitions never shown as a footnote (unreferenced, or referenced
@@ -268,6 +273,8 @@ struct State {
     /// Text to put at the start of the next paragraph (appended footnotes).
     prefix: Option<String>,
     heading_offset: u8,
+    /// The key of section marks, and the number of headings so far.
+    section_marks: Option<(String, usize)>,
 }
 
 /// Output with a source line for each output line.
@@ -377,6 +384,8 @@ enum Frame {
     Nothing,
     /// Write this and leave one level of typst nesting.
     Close(&'static str),
+    /// A heading: closed, then its section mark.
+    Heading,
     /// Close a block container with this and leave one level of nesting.
     Container(&'static str),
     /// A block quote.
@@ -469,7 +478,7 @@ fn start(doc: &Doc, st: &mut State, frames: &mut Vec<Frame>, i: usize, tag: &Tag
             let level = (heading_number(*level) + u16::from(st.heading_offset)).clamp(1, 6);
             st.w.put(&format!("#heading(level: {level})["));
             st.depth += 1;
-            Frame::Close("]")
+            Frame::Heading
         }
         Tag::BlockQuote(_) if deep || st.quotes >= MAX_QUOTES => Frame::Nothing,
         Tag::BlockQuote(_) => {
@@ -649,6 +658,15 @@ fn finish(st: &mut State, frames: &mut [Frame], frame: Frame, end: TagEnd) {
         Frame::Close(close) => {
             st.w.raw(close);
             st.depth -= 1;
+        }
+        Frame::Heading => {
+            st.w.raw("]");
+            st.depth -= 1;
+            if let Some((key, n)) = st.section_marks.as_mut() {
+                let mark = string_literal(&format!("sec:{key}/{n}"));
+                st.w.raw(&format!("#metadata({mark})<anzen-mark>"));
+                *n += 1;
+            }
         }
         Frame::Container(close) => {
             st.w.close_container(close);
@@ -947,7 +965,10 @@ mod tests {
     fn headings_take_the_offset_and_clamp() {
         let out = to_typst(
             "# A {#a}\n\n###### F\n",
-            &MarkupOptions { heading_offset: 1 },
+            &MarkupOptions {
+                heading_offset: 1,
+                ..MarkupOptions::default()
+            },
         )
         .markup;
         assert_eq!(
@@ -958,10 +979,31 @@ mod tests {
             "## B\n",
             &MarkupOptions {
                 heading_offset: 255,
+                ..MarkupOptions::default()
             },
         )
         .markup;
         assert!(out.starts_with("#heading(level: 6)"), "{out}");
+    }
+
+    #[test]
+    fn section_marks_follow_each_heading_counted_from_zero() {
+        let out = to_typst(
+            "# A\n\ntext\n\n## B\n",
+            &MarkupOptions {
+                section_marks: Some("doc"),
+                ..MarkupOptions::default()
+            },
+        )
+        .markup;
+        assert!(
+            out.contains("#heading(level: 1)[#\"A\"]#metadata(\"sec:doc/0\")<anzen-mark>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("#metadata(\"sec:doc/1\")<anzen-mark>"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! converts Markdown to Typst, [`typst`] runs the external binary, and
 //! [`render`] writes the sources and compiles every PDF.
 
+pub mod attach;
 pub mod markup;
 pub mod render;
 pub mod typst;

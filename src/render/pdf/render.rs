@@ -117,6 +117,9 @@ impl PdfError {
 pub struct PdfOptions {
     /// PDF/A-2b output.
     pub pdf_a: bool,
+    /// Mask personal data (the rosters' personal columns; attachments that
+    /// hold personal data are listed, not placed).
+    pub mask_personal: bool,
     /// Told of each PDF made.
     pub progress: Option<crate::progress::Progress>,
 }
@@ -135,8 +138,11 @@ struct Meta<'a> {
     end_ja: String,
     as_of: String,
     as_of_ja: String,
+    submission_ja: String,
     revision: String,
     tool_version: &'a str,
+    /// Check errors remain: every page carries 下書き（未確定）.
+    draft: bool,
     fonts: Fonts,
 }
 
@@ -162,10 +168,13 @@ struct DocMeta {
     approved_ja: Option<String>,
     review_by: Option<String>,
     review_by_ja: Option<String>,
+    /// What the running header shows on its pages: 版 and date.
+    head: String,
 }
 
 #[derive(Serialize)]
 struct LedgerMeta {
+    id: String,
     title: String,
     kind: String,
     count: usize,
@@ -279,6 +288,7 @@ pub fn prepare(
     cx: &Context,
     theme: &crate::view::theme::Theme,
     revision: Option<&Revision>,
+    findings: &[Finding],
 ) -> Result<Workspace, PdfError> {
     let project = cx.project;
     let config = &project.config.pdf;
@@ -391,12 +401,16 @@ pub fn prepare(
         end_ja: c.contract.end.wareki(),
         as_of: project.as_of.to_string(),
         as_of_ja: project.as_of.wareki(),
+        submission_ja: c.submission_date.unwrap_or(project.as_of).wareki(),
         revision: match revision {
             Some(r) if r.dirty => format!("{}+", r.short),
             Some(r) => r.short.clone(),
             None => "git 管理外".into(),
         },
         tool_version: env!("CARGO_PKG_VERSION"),
+        draft: findings
+            .iter()
+            .any(|f| f.severity == crate::diag::Severity::Error),
         fonts: Fonts { serif, sans, mono },
     };
     ws.write_json("data/meta.json", &meta)?;
@@ -410,19 +424,26 @@ struct Generated {
     files: PdfFiles,
     docs: Vec<DocMeta>,
     line_maps: BTreeMap<String, (String, usize, Vec<usize>)>,
+    /// `data/bundle.json` as data, to list attachments typst cannot read.
+    bundle: serde_json::Value,
 }
 
 /// The typst sources and data generated from the project, by path in the
 /// work folder, without compiling: `docs/<slug>.typ` for each document
-/// (converted from Markdown) and `data/checklist.json`,
-/// `data/documents.json`, `data/ledgers.json`. The theme's templates and
-/// `data/meta.json` (which names the fonts found) are written by
+/// (converted from Markdown), `data/checklist.json`, `data/documents.json`
+/// (in the bundle's order), `data/ledgers.json`, `data/bundle.json` (the
+/// 提出書, the 基準対照表, the rosters, the attachments, the standard's
+/// text) and the attached evidence under `attach/`. The theme's templates
+/// and `data/meta.json` (which names the fonts found) are written by
 /// [`prepare`]. [`render`] compiles exactly these files.
 pub fn sources(cx: &Context, findings: &[Finding]) -> PdfFiles {
-    generate(cx, findings).files
+    generate(cx, findings, false, false).files
 }
 
-fn generate(cx: &Context, findings: &[Finding]) -> Generated {
+/// `mask`: personal data masked; `pdf_a`: PDF/A, where typst cannot place
+/// PDF pages (attached PDFs are then listed by hash).
+fn generate(cx: &Context, findings: &[Finding], mask: bool, pdf_a: bool) -> Generated {
+    use crate::view::bundle;
     let project = cx.project;
     let mut files = PdfFiles::new();
     let statuses = crate::check::status::statuses(project, cx.standard, findings);
@@ -430,7 +451,7 @@ fn generate(cx: &Context, findings: &[Finding]) -> Generated {
         cx,
         findings,
         statuses: &statuses,
-        mask: false,
+        mask,
     };
     let checklist = serde_json::json!({
         "title": cx.standard.checklist.title,
@@ -440,10 +461,14 @@ fn generate(cx: &Context, findings: &[Finding]) -> Generated {
     });
     let mut docs = Vec::new();
     let mut line_maps: BTreeMap<String, (String, usize, Vec<usize>)> = BTreeMap::new();
+    // The mark of each document section, for the page numbers of the
+    // 基準対照表: (document id, section id) → mark key.
+    let mut section_marks: BTreeMap<(String, String), String> = BTreeMap::new();
     // Documents whose ids share a page (`output.name-collision`): one gets
     // its typst source, as on the site (see `names::page_owners`).
-    let owners = crate::names::page_owners(project.documents.iter().map(|d| d.meta.id.as_str()));
-    for (d, _) in project.documents.iter().zip(owners).filter(|(_, own)| *own) {
+    let ordered = bundle::document_order(cx);
+    let owners = crate::names::page_owners(ordered.iter().map(|d| d.meta.id.as_str()));
+    for (d, _) in ordered.into_iter().zip(owners).filter(|(_, own)| *own) {
         let slug = crate::view::links::slug(&d.meta.id);
         // The title block repeats the front matter's title: a first `# 同じ題`
         // is dropped (its line kept blank so lines still map), and the body's
@@ -461,13 +486,39 @@ fn generate(cx: &Context, findings: &[Finding]) -> Generated {
             }
             _ => (d.body.clone(), 1),
         };
-        let converted = markup::to_typst(&body, &MarkupOptions::default());
+        // The converted body's headings are the document's sections, less
+        // the title heading dropped above.
+        let dropped = usize::from(offset == 0);
+        for (i, s) in d.sections.iter().enumerate() {
+            let key = match i.checked_sub(dropped) {
+                Some(k) if i >= dropped => format!("sec:{slug}/{k}"),
+                _ => format!("doc:{slug}"),
+            };
+            section_marks
+                .entry((d.meta.id.clone(), s.id.clone()))
+                .or_insert(key);
+        }
+        let converted = markup::to_typst(
+            &body,
+            &MarkupOptions {
+                section_marks: Some(&slug),
+                ..MarkupOptions::default()
+            },
+        );
         files.insert(format!("docs/{slug}.typ"), converted.markup.into_bytes());
         line_maps.insert(
             format!("docs/{slug}.typ"),
             (d.file.clone(), d.body_line, converted.line_map),
         );
         let m = &d.meta;
+        let mut head = vec![m.title.clone()];
+        if let Some(v) = &m.version {
+            head.push(format!("第{v}版"));
+        }
+        head.push(match &m.approval {
+            Some(a) => format!("{} 承認", a.date.wareki()),
+            None => "未承認".into(),
+        });
         docs.push(DocMeta {
             id: d.meta.id.clone(),
             history: pages::history(&p, &d.file),
@@ -481,12 +532,13 @@ fn generate(cx: &Context, findings: &[Finding]) -> Generated {
             approved_ja: m.approval.as_ref().map(|a| a.date.wareki()),
             review_by: m.review_by.map(|d| d.to_string()),
             review_by_ja: m.review_by.map(|d| d.wareki()),
+            head: head.join("　"),
         });
     }
-    let ledgers: Vec<LedgerMeta> = project
-        .ledgers
-        .iter()
+    let ledgers: Vec<LedgerMeta> = bundle::ledger_order(cx)
+        .into_iter()
         .map(|l| LedgerMeta {
+            id: l.id.clone(),
             title: p.ledger_title(l),
             kind: cx.kind_title(&l.kind),
             count: l.entries.len(),
@@ -496,16 +548,147 @@ fn generate(cx: &Context, findings: &[Finding]) -> Generated {
             }),
         })
         .collect();
+    let doc_slug = |id: &str| {
+        docs.iter()
+            .find(|d| d.id == id)
+            .map(|d| format!("doc:{}", d.slug))
+    };
+    let cross: Vec<serde_json::Value> = bundle::cross_reference(&p)
+        .into_iter()
+        .map(|row| {
+            let sections: Vec<serde_json::Value> = row
+                .sections
+                .iter()
+                .map(|s| {
+                    let key = match &s.section {
+                        Some(sec) => section_marks
+                            .get(&(s.document.clone(), sec.clone()))
+                            .cloned()
+                            .or_else(|| doc_slug(&s.document)),
+                        None => doc_slug(&s.document),
+                    };
+                    serde_json::json!({ "label": s.label, "key": key })
+                })
+                .collect();
+            let ledgers: Vec<serde_json::Value> = row
+                .ledgers
+                .iter()
+                .map(|(title, id)| serde_json::json!({ "label": title, "key": format!("ledger:{id}") }))
+                .collect();
+            let items: Vec<serde_json::Value> = row
+                .items
+                .iter()
+                .map(|(id, answer)| serde_json::json!({ "id": id, "answer": answer, "key": format!("item:{id}") }))
+                .collect();
+            serde_json::json!({
+                "number": row.number,
+                "title": row.title,
+                "child": row.child,
+                "status": row.status,
+                "status_label": row.status_label,
+                "sections": sections,
+                "ledgers": ledgers,
+                "items": items,
+            })
+        })
+        .collect();
+    let rosters: Vec<serde_json::Value> = bundle::rosters(&p)
+        .into_iter()
+        .map(|v| {
+            serde_json::json!({
+                "id": v.head.id,
+                "title": v.head.title,
+                "kind": v.head.kind,
+                "kind_key": cx.ledgers.get(v.head.id.as_str()).map(|l| l.kind.clone()),
+                "columns": v.columns,
+                "rows": v.rows.iter().map(|r| r.cells.iter().map(|c| c.text.clone()).collect::<Vec<_>>()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let content = project.root.join(&project.config.content_dir);
+    let mut attachments = Vec::new();
+    for (n, a) in bundle::attachments(cx).into_iter().enumerate() {
+        let name = a.path.rsplit('/').next().unwrap_or(&a.path).to_string();
+        let path = content.join(&a.path);
+        // Only a regular file (never a symlink swapped in since loading).
+        let bytes = match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_file() => std::fs::read(&path).ok(),
+            _ => None,
+        };
+        let Some(bytes) = bytes else { continue };
+        let sha256: String = {
+            use sha2::Digest;
+            sha2::Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        };
+        let (placement, ext) = match super::attach::placement(&name, &bytes) {
+            _ if mask && a.personal => (super::attach::Placement::Listed, "bin"),
+            (super::attach::Placement::Pdf(_), _) if pdf_a => {
+                (super::attach::Placement::Listed, "bin")
+            }
+            found => found,
+        };
+        let (kind, pages) = match placement {
+            super::attach::Placement::Pdf(n) => ("pdf", n),
+            super::attach::Placement::Image => ("image", 1),
+            super::attach::Placement::Listed => ("listed", 0),
+        };
+        let file = format!("attach/{}.{ext}", n + 1);
+        if kind != "listed" {
+            files.insert(file.clone(), bytes.clone());
+        }
+        let supports: Vec<String> = a
+            .supports
+            .iter()
+            .map(|s| match &s.item {
+                Some(i) => format!("チェック項目 {i}　{}", s.record),
+                None => s.record.clone(),
+            })
+            .collect();
+        attachments.push(serde_json::json!({
+            "number": n + 1,
+            "name": name,
+            "path": a.path,
+            "file": file,
+            "kind": kind,
+            "pages": pages,
+            "size": bytes.len(),
+            "sha256": sha256,
+            "masked": mask && a.personal,
+            "supports": supports,
+        }));
+    }
+    let bundle_data = serde_json::json!({
+        "letter": bundle::letter(cx),
+        "cross": cross,
+        "rosters": rosters,
+        "attachments": attachments,
+        "standard_title": cx.standard.title,
+        "standard": if project.config.pdf.include_standard {
+            Some(bundle::standard_text(cx))
+        } else {
+            None
+        },
+        "masked": mask,
+        "pdf_a": pdf_a,
+    });
     files.insert(
         "data/checklist.json".into(),
         to_json(&checklist).into_bytes(),
     );
     files.insert("data/documents.json".into(), to_json(&docs).into_bytes());
     files.insert("data/ledgers.json".into(), to_json(&ledgers).into_bytes());
+    files.insert(
+        "data/bundle.json".into(),
+        to_json(&bundle_data).into_bytes(),
+    );
     Generated {
         files,
         docs,
         line_maps,
+        bundle: bundle_data,
     }
 }
 
@@ -517,12 +700,13 @@ pub fn render(
     revision: Option<&Revision>,
     options: &PdfOptions,
 ) -> Result<PdfFiles, PdfError> {
-    let ws = prepare(cx, theme, revision)?;
+    let ws = prepare(cx, theme, revision, findings)?;
     let Generated {
         files,
         docs,
         line_maps,
-    } = generate(cx, findings);
+        bundle,
+    } = generate(cx, findings, options.mask_personal, options.pdf_a);
     for (rel, bytes) in &files {
         ws.write(rel, bytes)?;
     }
@@ -583,7 +767,75 @@ pub fn render(
             })
             .collect()
     });
-    results.into_iter().collect()
+    let mut done: PdfFiles = PdfFiles::new();
+    for r in results {
+        match r {
+            Ok((name, bytes)) => {
+                done.insert(name, bytes);
+            }
+            // An attached file typst cannot read (a damaged or encrypted
+            // PDF) must not stop the bundle: such files are listed by name
+            // and hash instead, and the bundle is made again.
+            Err(e) if matches!(&e, PdfError::Compile { pdf, .. } if pdf == COMBINED_PDF) => {
+                let Some(bundle) = list_unreadable_attachments(&ws, bundle.clone())? else {
+                    return Err(e);
+                };
+                ws.write_json("data/bundle.json", &bundle)?;
+                let (name, bytes) = compile_one(
+                    typst,
+                    dir,
+                    font_paths,
+                    timestamp,
+                    options.pdf_a,
+                    COMBINED_PDF,
+                    "combined.typ",
+                    None,
+                    &line_maps,
+                )?;
+                done.insert(name, bytes);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
+}
+
+/// Tries each attachment placed as pages on its own; those typst fails on
+/// become listed ones. `None` when every one compiles (the bundle failed
+/// for another reason).
+fn list_unreadable_attachments(
+    ws: &Workspace,
+    mut bundle: serde_json::Value,
+) -> Result<Option<serde_json::Value>, PdfError> {
+    let mut changed = false;
+    let Some(list) = bundle.get_mut("attachments").and_then(|a| a.as_array_mut()) else {
+        return Ok(None);
+    };
+    for a in list.iter_mut() {
+        let (Some(kind), Some(file)) = (
+            a.get("kind").and_then(|k| k.as_str()).map(str::to_string),
+            a.get("file").and_then(|f| f.as_str()).map(str::to_string),
+        ) else {
+            continue;
+        };
+        if kind == "listed" {
+            continue;
+        }
+        let pages = a.get("pages").and_then(|p| p.as_u64()).unwrap_or(1);
+        let lit = markup::string_literal(&file);
+        let probe = if kind == "pdf" {
+            format!("#image({lit}, page: 1)\n#image({lit}, page: {pages})\n")
+        } else {
+            format!("#image({lit})\n")
+        };
+        ws.write("probe.typ", probe.as_bytes())?;
+        if ws.compile("probe.pdf", "probe.typ", false).is_err() {
+            a["kind"] = "listed".into();
+            a["pages"] = 0.into();
+            changed = true;
+        }
+    }
+    Ok(changed.then_some(bundle))
 }
 
 #[allow(clippy::too_many_arguments)]

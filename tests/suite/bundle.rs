@@ -1,0 +1,379 @@
+//! The combined 提出書類一式.pdf as a city's reviewer reads it, made with
+//! the real typst and read back with pdftotext: the 提出書 on page 1 with
+//! the enclosed documents and their real pages, the 基準対照表 with page
+//! references, documents by kind and ledgers in checklist order, the
+//! evidence attached as pages with a header naming item and record, the
+//! rosters (masked with --mask-personal), and 下書き（未確定） exactly when
+//! check errors remain.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use crate::common::{Project, repo, run_anzen};
+
+const COMBINED: &str = "提出書類一式.pdf";
+
+fn build(root: &Path, out: &Path, extra: &[&str]) -> PathBuf {
+    let mut args = vec!["build", "--out", out.to_str().unwrap(), "--no-package"];
+    args.extend_from_slice(extra);
+    let run = run_anzen(root, &args);
+    assert_eq!(run.code, 0, "build failed: {}\n{}", run.stdout, run.stderr);
+    out.join("pdf")
+}
+
+/// The sample's PDFs, built once for the tests that only read them.
+fn sample_pdfs() -> &'static Path {
+    static BUILT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, dir) = BUILT.get_or_init(|| {
+        let out = tempfile::tempdir().unwrap();
+        let dir = build(&repo(), out.path(), &[]);
+        (out, dir)
+    });
+    dir
+}
+
+/// The text of each page, whitespace removed.
+fn pages(pdf: &Path) -> Vec<String> {
+    let out = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is missing: run scripts/test (it installs poppler-utils)");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut pages: Vec<String> = text
+        .split('\u{c}')
+        .map(|p| p.chars().filter(|c| !c.is_whitespace()).collect())
+        .collect();
+    if pages.last().is_some_and(|p| p.is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+/// The page number the 提出書 lists for `title`: the last number on its
+/// row of the enclosed documents (`letter` is page 1 in layout mode).
+fn listed_page(letter: &str, title: &str) -> usize {
+    let line = letter
+        .lines()
+        .find(|l| squash(l).contains(title))
+        .unwrap_or_else(|| panic!("{title} not listed on the 提出書: {letter}"));
+    line.split_whitespace()
+        .last()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no page after {title}: {line}"))
+}
+
+/// Page 1 of the combined PDF, laid out (rows stay rows).
+fn letter(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", "-f", "1", "-l", "1"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn the_combined_pdf_opens_with_the_submission_letter() {
+    let pages = pages(&sample_pdfs().join(COMBINED));
+    let layout = self::letter(&sample_pdfs().join(COMBINED));
+    let letter = &pages[0];
+    for needle in [
+        "提出書",
+        "架空市市民部市民税課御中",
+        "令和8年11月20日",
+        "架空県架空市本町1-2-3",
+        "株式会社みなと情報サービス",
+        "代表取締役港一郎",
+        "印",
+        "令和8年度市民税課税資料データ入力業務委託",
+        "R8-市税-014",
+        "担当者",
+        "業務管理部浜田健吾",
+        "電話099-000-0000",
+        "電子メールprivacy@minato-info.example.jp",
+        "以上",
+    ] {
+        assert!(
+            letter.contains(needle),
+            "{needle} missing from page 1: {letter}"
+        );
+    }
+    assert!(!letter.contains("下書き"), "a clean build is no draft");
+    // The enclosed documents with the pages they really start on.
+    let letter = &layout;
+    let checklist = listed_page(letter, "情報セキュリティチェックシート");
+    assert!(pages[checklist - 1].starts_with(&squash("株式会社みなと情報サービス")));
+    assert!(pages[checklist - 1].contains("情報セキュリティチェックシート"));
+    let cross = listed_page(letter, "基準対照表");
+    assert!(
+        pages[cross - 1].contains("基準対照表安全管理基準の要件ごとに"),
+        "{}",
+        pages[cross - 1]
+    );
+    let rules = listed_page(letter, "個人情報保護規程（第3.0版）");
+    assert!(
+        pages[rules - 1].contains("個人情報保護規程規程／第3.0版"),
+        "{}",
+        pages[rules - 1]
+    );
+    let staff = listed_page(letter, "従事者名簿");
+    assert!(pages[staff - 1].contains("従事者名簿"));
+    let attachments = listed_page(letter, "添付資料（");
+    assert!(pages[attachments - 1].contains("添付資料チェックシートの回答が根拠として挙げる"));
+}
+
+#[test]
+fn the_cross_reference_table_has_every_requirement_with_sections_and_pages() {
+    let pages = pages(&sample_pdfs().join(COMBINED));
+    let letter = letter(&sample_pdfs().join(COMBINED));
+    let cross = listed_page(&letter, "基準対照表");
+    // The table runs from its first page to the first document.
+    let end = listed_page(&letter, "個人情報保護基本方針");
+    let table: String = pages[cross - 1..end - 1].concat();
+    let std = anzen::standard::Standard::bundled("municipal-standard").unwrap();
+    let mut at = 0;
+    for r in &std.requirements {
+        let found = table[at..]
+            .find(&squash(&r.number))
+            .unwrap_or_else(|| panic!("requirement {} not in the table after {at}", r.number));
+        at += found;
+    }
+    assert!(table.contains("充足"));
+    // 4(2) 入退室: the section of the rules that claims it, with its page,
+    // and that page holds the section.
+    let needle = "個人情報保護規程›";
+    assert!(table.contains(needle), "{table}");
+    let row = &table[table.find("入退室").unwrap()..];
+    let cite = &row[row.find(needle).unwrap()..];
+    let open = cite.find('（').unwrap();
+    let title = &cite[needle.len()..open];
+    let page: usize = cite[open + '（'.len_utf8()..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap_or_else(|_| panic!("no page in {cite}"));
+    assert!(
+        pages[page - 1].contains(title),
+        "section {title} not on page {page}: {}",
+        pages[page - 1]
+    );
+    assert!(table.contains("項目:"), "checklist items listed");
+    assert!(table.contains("台帳:"), "ledgers listed");
+}
+
+#[test]
+fn evidence_is_attached_as_pages_with_a_header_naming_item_and_record() {
+    let pages = pages(&sample_pdfs().join(COMBINED));
+    let first = listed_page(&letter(&sample_pdfs().join(COMBINED)), "添付資料（");
+    let attached = &pages[first..];
+    let signed = attached
+        .iter()
+        .find(|p| p.contains("研修記録›TR-2026-01（署名入り受講記録）"))
+        .expect("a page of the signed training record");
+    assert!(signed.contains("添付1"), "{signed}");
+    assert!(signed.contains("チェック項目1"), "{signed}");
+    assert!(
+        signed.contains("2026-03-27_研修受講者署名簿.pdf"),
+        "{signed}"
+    );
+    // The evidence's own text is on the page (placed, not just named).
+    let evidence =
+        pages_of_file(&repo().join("content/evidence/training/2026-03-27_研修受講者署名簿.pdf"));
+    let words: String = evidence[0].chars().take(12).collect();
+    assert!(signed.contains(&words), "{words} not on {signed}");
+    let cert = attached
+        .iter()
+        .find(|p| p.contains("認証取得状況›CERT-ISMS-01（認証証明書の写し）"))
+        .expect("the ISMS certificate copy");
+    assert!(cert.contains("チェック項目2-8"), "{cert}");
+    // In checklist order: item 1's evidence before item 2-8's.
+    let (a, b) = (
+        attached.iter().position(|p| p == signed).unwrap(),
+        attached.iter().position(|p| p == cert).unwrap(),
+    );
+    assert!(a < b);
+}
+
+fn pages_of_file(pdf: &Path) -> Vec<String> {
+    pages(pdf)
+}
+
+#[test]
+fn documents_go_by_kind_then_the_configured_order() {
+    let letter = &letter(&sample_pdfs().join(COMBINED));
+    let order = [
+        "個人情報保護基本方針",
+        "個人情報保護規程",
+        "情報システム運用規程",
+        "就業規則（抜粋）",
+        "個人情報取扱手順書",
+        "緊急時対応計画",
+        "令和8年度個人情報保護・情報セキュリティ研修計画",
+    ];
+    let starts: Vec<usize> = order.iter().map(|t| listed_page(letter, t)).collect();
+    assert!(
+        starts.windows(2).all(|w| w[0] < w[1]),
+        "{order:?} at {starts:?}"
+    );
+
+    let p = Project::sample().config("pdf", "{document_order: [work-rules, training-plan]}");
+    let out = tempfile::tempdir().unwrap();
+    let letter = &self::letter(&build(p.path(), out.path(), &[]).join(COMBINED));
+    assert!(listed_page(letter, "就業規則（抜粋）") < listed_page(letter, "個人情報保護規程"));
+    assert!(
+        listed_page(letter, "令和8年度個人情報保護・情報セキュリティ研修計画")
+            < listed_page(letter, "緊急時対応計画")
+    );
+    assert!(listed_page(letter, "個人情報保護基本方針") < listed_page(letter, "就業規則（抜粋）"));
+}
+
+#[test]
+fn headers_show_the_documents_version_and_date_and_the_ledgers_follow_the_checklist() {
+    let pages = pages(&sample_pdfs().join(COMBINED));
+    let letter = letter(&sample_pdfs().join(COMBINED));
+    let rules = listed_page(&letter, "個人情報保護規程（第3.0版）");
+    // The page after the first: the header names the document, its 版 and approval.
+    let header = &pages[rules];
+    assert!(
+        header.contains("個人情報保護規程第3.0版令和8年") && header.contains("承認"),
+        "{header}"
+    );
+    assert!(!header.contains("版git"), "{header}");
+    // 台帳一覧: the ledger item 1 cites first comes first.
+    let ledgers = listed_page(&letter, "台帳一覧");
+    let list = &pages[ledgers - 1];
+    let (training, access) = (list.find("研修記録").unwrap(), list.find("アクセス記録"));
+    assert!(access.is_none_or(|a| training < a), "{list}");
+}
+
+#[test]
+fn rosters_are_in_the_bundle_and_masked_with_mask_personal() {
+    let pages = pages(&sample_pdfs().join(COMBINED));
+    let letter = letter(&sample_pdfs().join(COMBINED));
+    let staff = listed_page(&letter, "従事者名簿");
+    assert!(
+        pages[staff - 1].contains("浜田健吾"),
+        "{}",
+        pages[staff - 1]
+    );
+    let pledges = listed_page(&letter, "誓約書一覧");
+    assert!(
+        pages[pledges - 1].contains("PL-S001"),
+        "{}",
+        pages[pledges - 1]
+    );
+
+    let out = tempfile::tempdir().unwrap();
+    let pdf = build(&repo(), out.path(), &["--mask-personal"]).join(COMBINED);
+    let masked = self::pages(&pdf);
+    let staff = listed_page(&self::letter(&pdf), "従事者名簿");
+    assert!(masked[staff - 1].contains("＊＊＊"));
+    assert!(
+        !masked[staff - 1].contains("浜田健吾"),
+        "{}",
+        masked[staff - 1]
+    );
+    // Signed lists hold names: listed by hash, not placed as pages.
+    assert!(
+        !masked
+            .iter()
+            .any(|p| p.contains("添付1") && p.contains("研修受講者署名簿.pdf（")),
+        "no page of a signed list"
+    );
+    assert!(masked.iter().any(|p| p.contains("個人データのため伏せ字")));
+}
+
+#[test]
+fn a_clean_build_carries_no_draft_mark() {
+    let dir = sample_pdfs();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let pdf = entry.unwrap().path();
+        let text = pages(&pdf).concat();
+        assert!(!text.contains("下書き"), "{} says 下書き", pdf.display());
+    }
+    let site = dir.parent().unwrap().join("site/index.html");
+    assert!(!std::fs::read_to_string(site).unwrap().contains("下書き"));
+}
+
+#[test]
+fn a_build_with_errors_is_a_draft_on_every_page_and_the_site() {
+    let p = Project::sample().unanswered("5-1");
+    let out = tempfile::tempdir().unwrap();
+    let run = run_anzen(
+        p.path(),
+        &[
+            "build",
+            "--out",
+            out.path().to_str().unwrap(),
+            "--allow-findings",
+        ],
+    );
+    // Errors remain; --allow-findings lets the build finish.
+    assert!(run.stderr.contains("エラー 1 件"), "{}", run.stderr);
+    let dir = out.path().join("pdf");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let pdf = entry.unwrap().path();
+        for (n, page) in pages(&pdf).iter().enumerate() {
+            assert!(
+                page.contains("下書き（未確定）"),
+                "{} page {} has no draft mark",
+                pdf.display(),
+                n + 1
+            );
+        }
+    }
+    let letter = &pages(&dir.join(COMBINED))[0];
+    assert!(letter.contains("この書類一式は下書きです"), "{letter}");
+    let site = std::fs::read_to_string(out.path().join("site/index.html")).unwrap();
+    assert!(site.contains("下書き（未確定）"));
+}
+
+#[test]
+fn two_builds_give_a_byte_identical_combined_pdf() {
+    let out = tempfile::tempdir().unwrap();
+    let again = build(&repo(), out.path(), &[]).join(COMBINED);
+    assert!(
+        std::fs::read(again).unwrap() == std::fs::read(sample_pdfs().join(COMBINED)).unwrap(),
+        "the combined PDF differs between builds"
+    );
+}
+
+#[test]
+fn the_standard_text_is_appended_when_asked_and_electronic_signature_replaces_the_seal() {
+    let p = Project::sample().config(
+        "pdf",
+        "{include_standard: true, signature: electronic, signature_note: 電子署名により署名しています}",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let pdf = build(p.path(), out.path(), &[]).join(COMBINED);
+    let pages = pages(&pdf);
+    assert!(
+        pages[0].contains("電子署名により署名しています"),
+        "{}",
+        pages[0]
+    );
+    assert!(!pages[0].contains("印"), "no seal box: {}", pages[0]);
+    let appendix = listed_page(&letter(&pdf), "別添");
+    assert!(
+        pages[appendix - 1].contains("別添"),
+        "{}",
+        pages[appendix - 1]
+    );
+    let std = anzen::standard::Standard::bundled("municipal-standard").unwrap();
+    let last = std.requirements.last().unwrap();
+    let start: String = squash(&last.text).chars().take(15).collect();
+    assert!(pages[appendix - 1..].concat().contains(&start), "{start}");
+}
