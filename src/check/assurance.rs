@@ -86,7 +86,7 @@ pub(super) fn deadline(cx: &Context, d: &Deadline, out: &mut Vec<Finding>) {
     }
 }
 
-/// `subcontractor_assurance`: approval before the start, an NDA, and with
+/// `subcontractor_assurance`: an NDA, and with
 /// 特定個人情報 a valid certificate or an inspection record; subcontractor
 /// staff point at a subcontractor, dispatched staff at their agency.
 pub(super) fn subcontractors(cx: &Context, out: &mut Vec<Finding>) {
@@ -95,19 +95,7 @@ pub(super) fn subcontractors(cx: &Context, out: &mut Vec<Finding>) {
     for (_, s) in cx.project.entries_of("subcontractors") {
         let name = s.text("name").unwrap_or(&s.id).to_string();
         let mut missing: Vec<(&str, &str, &str)> = Vec::new();
-        match (s.date("approved_on"), s.date("starts_on")) {
-            (None, _) => missing.push((
-                "approved_on",
-                "発注者の事前の承認",
-                "the client's prior approval",
-            )),
-            (Some(a), Some(start)) if a > start => missing.push((
-                "approved_on",
-                "再委託開始日以前の発注者の承認",
-                "the client's approval before the subcontract starts",
-            )),
-            _ => {}
-        }
+        // The client's approval before the start is 基準5(12)'s date_order.
         if !s.has("nda") {
             missing.push(("nda", "機密保持契約", "a confidentiality agreement"));
         }

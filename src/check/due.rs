@@ -192,7 +192,11 @@ pub fn due(cx: &Context, until: Date) -> Vec<Due> {
                         item: None,
                         requirement: None,
                         owner: None,
-                        key: format!("recent-{ledger}-{field}-{}", which.join("-")),
+                        key: if which.is_empty() {
+                            format!("recent-{ledger}-{field}")
+                        } else {
+                            format!("recent-{ledger}-{field}-{}", which.join("-"))
+                        },
                     }));
                 }
             }

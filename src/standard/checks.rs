@@ -291,9 +291,9 @@ pub enum Check {
         /// What is late, in words.
         note: String,
     },
-    /// Subcontractors: the client approved each before it starts, an NDA
-    /// is on record, and (with 特定個人情報) a valid certificate or an
-    /// inspection record shows its protection.
+    /// Subcontractors: an NDA is on record and (with 特定個人情報) a valid
+    /// certificate or an inspection record shows its protection (the
+    /// client's approval before the start is `date_order`).
     SubcontractorAssurance,
     /// Devices the standard allows only with the client's permission
     /// (connected to the internet, set up off site: 基準5(1)(2)) name a
@@ -684,8 +684,8 @@ impl Check {
                 ),
             ),
             Check::SubcontractorAssurance => Text::new(
-                "再委託先ごとに、開始前の発注者の承認、機密保持契約、（特定個人情報では）有効な認証または立入点検等の記録がある",
-                "each subcontractor has the client's approval before it starts, an NDA and (for specific personal information) a valid certificate or an inspection record",
+                "再委託先ごとに、機密保持契約と（特定個人情報では）有効な認証または立入点検等の記録がある",
+                "each subcontractor has an NDA and (for specific personal information) a valid certificate or an inspection record",
             ),
             Check::Permissions { ledger, when, .. } => Text::new(
                 format!(

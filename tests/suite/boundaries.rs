@@ -35,7 +35,38 @@ const POLICY: &str = "content/documents/policy.md";
 
 /// The minimal project, checked as of `as_of`.
 fn minimal_on(as_of: &str) -> Project {
-    Project::named("minimal").config("as_of", as_of)
+    fresh_updates(Project::named("minimal").config("as_of", as_of), as_of)
+}
+
+/// Virus definitions and patches recorded on `as_of` (5-2, 5-3 ask for
+/// them within a month and three months), so that only the rule a case
+/// is about speaks.
+fn fresh_updates(p: Project, as_of: &str) -> Project {
+    p.entry(
+        "updates",
+        "UP-V",
+        &format!("date: {as_of}\ntype: virus_definitions\ntarget: 入力端末"),
+    )
+    .entry(
+        "updates",
+        "UP-P",
+        &format!("date: {as_of}\ntype: patch\ntarget: 入力端末"),
+    )
+}
+
+/// Internal and external audits on `as_of` (基準9 asks for each of the
+/// three kinds within twelve months).
+fn fresh_audits(p: Project, as_of: &str) -> Project {
+    p.entry(
+        "audits",
+        "AU-INT-02",
+        &format!("date: {as_of}\ntype: internal_audit\nauditor: 小港 三郎\nscope: 定期監査"),
+    )
+    .entry(
+        "audits",
+        "AU-EXT-02",
+        &format!("date: {as_of}\ntype: external_audit\nauditor: 架空監査法人\nscope: 外部監査"),
+    )
 }
 
 /// The minimal project with every date moved by `years` (2026-04-20
@@ -131,7 +162,29 @@ fn minimal_kept_to(as_of: &str) -> Project {
             "AU-02",
             &format!("date: {recent}\ntype: inspection\nauditor: 小港 花子（総括保護管理者）\nscope: 定期点検"),
         )
-        .field("assets", "AS-01", "updated", &recent);
+        .field("assets", "AS-01", "updated", &recent)
+        // 基準9 asks for each of 点検・内部監査・外部監査, and 5-2/5-3 for
+        // virus definitions and patches, within their windows.
+        .entry(
+            "audits",
+            "AU-INT-02",
+            &format!("date: {recent}\ntype: internal_audit\nauditor: 小港 三郎\nscope: 定期監査"),
+        )
+        .entry(
+            "audits",
+            "AU-EXT-02",
+            &format!("date: {recent}\ntype: external_audit\nauditor: 架空監査法人\nscope: 外部監査"),
+        )
+        .entry(
+            "updates",
+            "UP-V",
+            &format!("date: {recent}\ntype: virus_definitions\ntarget: 入力端末"),
+        )
+        .entry(
+            "updates",
+            "UP-P",
+            &format!("date: {recent}\ntype: patch\ntarget: 入力端末"),
+        );
     reports(p, "2026-04", &last_due.to_string())
 }
 
@@ -197,7 +250,10 @@ fn training_twelve_months_and_a_day_before_is_stale_for_every_worker() {
 /// Contract 2027-04-01 to 2028-03-31, as of `as_of`, monthly reports due
 /// by then submitted, trained on `trained`.
 fn leap_year_training(as_of: &str, trained: &str) -> Project {
-    let p = shifted(1).config("as_of", as_of);
+    let p = fresh_audits(
+        fresh_updates(shifted(1).config("as_of", as_of), as_of),
+        as_of,
+    );
     trained_on(reports(p, "2027-04", "2028-01"), trained)
 }
 
@@ -357,6 +413,10 @@ fn monthly_audits(p: Project) -> Project {
 fn audited_monthly(as_of: &str, date: &str) -> Project {
     monthly_audits(minimal_kept_to(as_of))
         .without_entry("audits", "AU-02")
+        .without_entry("audits", "AU-INT-02")
+        .without_entry("audits", "AU-EXT-02")
+        .without_entry("audits", "AU-INT-01")
+        .without_entry("audits", "AU-EXT-01")
         .field("audits", "AU-01", "date", date)
 }
 
@@ -490,7 +550,10 @@ fn five_years_after_each_record_is_not_enough_when_the_contract_ends_later() {
 fn five_years_after_a_leap_day_record_end_on_the_28th_of_february() {
     let p = |until: &str| {
         let p = reports(
-            shifted(1).config("as_of", "2028-02-29"),
+            fresh_audits(
+                fresh_updates(shifted(1).config("as_of", "2028-02-29"), "2028-02-29"),
+                "2028-02-29",
+            ),
             "2027-04",
             "2028-01",
         )
@@ -591,7 +654,11 @@ fn a_certificate_issued_the_day_after_is_not_yet_valid() {
 /// A contract of 2025-04-01 to 2026-03-31 whose vendor holds an ISO/IEC
 /// 27001:2013 certificate (accepted until 2025-10-31), as of `as_of`.
 fn old_edition(as_of: &str) -> Project {
-    let p = shifted(-1).config("as_of", as_of).field(
+    let p = fresh_audits(
+        fresh_updates(shifted(-1).config("as_of", as_of), as_of),
+        as_of,
+    )
+    .field(
         "certifications",
         "CERT-01",
         "standard",
@@ -766,12 +833,7 @@ fn a_contract_starting_mid_month_owes_a_report_for_that_month() {
     let p = minimal_on("2026-05-10")
         .config("contract.start", "2026-04-30")
         .config("contract.work_start", "2026-04-30");
-    let p = p.field("staff", "S001", "joined", "2026-04-30").field(
-        "staff",
-        "S002",
-        "joined",
-        "2026-04-30",
-    );
+    // The workers joined on 2026-04-01 (their records from April stay on duty).
     let f = only(&p.check(), "monthly.missing", MONTHLY, 0);
     assert!(f.en.contains("for 2026-04"), "{}", f.en);
 }
@@ -797,7 +859,10 @@ fn a_report_due_on_the_31st_is_due_on_the_28th_in_february() {
 fn a_report_due_on_the_31st_is_due_on_the_leap_day_in_a_leap_year() {
     let p = |as_of: &str| {
         due_on_the_31st(reports(
-            shifted(1).config("as_of", as_of),
+            fresh_audits(
+                fresh_updates(shifted(1).config("as_of", as_of), as_of),
+                as_of,
+            ),
             "2027-04",
             "2027-12",
         ))
@@ -975,6 +1040,16 @@ fn subcontracted(approved_on: &str) -> Project {
         )
         .answer("2-6", ANSWER_2_6_YES)
         .entry("certifications", "CERT-SUB-01", CERT_SUB_01)
+        .file(
+            "content/evidence/subcontractors/SUB-01_機密保持契約書.pdf",
+            "%PDF-1.4\n% 機密保持契約書（架空データ入力株式会社）\n%%EOF\n",
+        )
+        .field(
+            "subcontractors",
+            "SUB-01",
+            "nda",
+            "evidence/subcontractors/SUB-01_機密保持契約書.pdf",
+        )
 }
 
 #[test]
@@ -1181,7 +1256,10 @@ fn an_era_date_in_a_ledger_is_rejected_with_the_iso_date_across_the_boundary() {
 #[test]
 fn the_monthly_report_names_april_2019_in_heisei_and_may_in_reiwa() {
     // A contract of 2019-04-01 to 2020-03-31.
-    let p = shifted(-7).config("as_of", "2019-06-05");
+    let p = fresh_audits(
+        fresh_updates(shifted(-7).config("as_of", "2019-06-05"), "2019-06-05"),
+        "2019-06-05",
+    );
     for (month, title) in [("2019-04", "平成31年4月"), ("2019-05", "令和元年5月")] {
         let out = tempfile::tempdir().unwrap();
         let run = p.run(&[
