@@ -170,7 +170,15 @@ pub fn due(cx: &Context, until: Date) -> Vec<Due> {
                     .max();
                 if let Some(latest) = latest {
                     let every = window.describe();
-                    let which: Vec<&str> = filter.values().map(String::as_str).collect();
+                    let which: Vec<String> = filter
+                        .iter()
+                        .map(|(k, v)| {
+                            let value =
+                                crate::model::FieldValue::Text(std::sync::Arc::new(v.clone()));
+                            cx.display(ledger, k, &value, true)
+                        })
+                        .collect();
+                    let raw: Vec<&str> = filter.values().map(String::as_str).collect();
                     out.push(with(Due {
                         date: window.after(latest),
                         what: tr!(
@@ -184,7 +192,7 @@ pub fn due(cx: &Context, until: Date) -> Vec<Due> {
                         .with_en(format!(
                             "the next {}{} record (last {}; every {})",
                             cx.kind_title(ledger),
-                            if which.is_empty() { String::new() } else { format!(" ({})", which.join(", ")) },
+                            if raw.is_empty() { String::new() } else { format!(" ({})", raw.join(", ")) },
                             latest,
                             every.en
                         )),
@@ -195,7 +203,7 @@ pub fn due(cx: &Context, until: Date) -> Vec<Due> {
                         key: if which.is_empty() {
                             format!("recent-{ledger}-{field}")
                         } else {
-                            format!("recent-{ledger}-{field}-{}", which.join("-"))
+                            format!("recent-{ledger}-{field}-{}", raw.join("-"))
                         },
                     }));
                 }

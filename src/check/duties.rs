@@ -78,7 +78,13 @@ pub(super) fn approval(cx: &Context, a: &Approval, out: &mut Vec<Finding>) {
                 );
             }
         }
-        if let Some(staff) = cx.staff.get(approver) {
+        // When nobody on the roster holds an approving role, roles.missing
+        // says so once; every approval would only repeat it.
+        let roles_held = cx
+            .staff
+            .values()
+            .any(|s| s.list("roles").iter().any(|r| roles.contains(&r.as_str())));
+        if roles_held && let Some(staff) = cx.staff.get(approver) {
             let held = staff.list("roles");
             if !held.iter().any(|r| roles.contains(&r.as_str())) {
                 out.push(
@@ -88,7 +94,11 @@ pub(super) fn approval(cx: &Context, a: &Approval, out: &mut Vec<Finding>) {
                             "{}の記録「{}」の{} {} は承認できる役割（{}）を持っていません",
                             "entry '{}' of {}: the {} {} holds no role that may approve ({})";
                             kind, e.id, cx.field_title(a.ledger, a.approver), cx.staff_label(approver, true), roles.join("・")
-                        ),
+                        )
+                        .with_en(format!(
+                            "entry '{}' of {}: the {} {} holds no role that may approve ({})",
+                            e.id, kind, a.approver, approver, roles.join(", ")
+                        )),
                     )
                     .at(e.at(a.approver))
                     .hint(tr!(

@@ -24,6 +24,12 @@ fn named(e: &Entry, field: &str) -> Vec<String> {
 /// the contract handles it).
 pub(super) fn on_duty(cx: &Context, out: &mut Vec<Finding>) {
     let specific = cx.project.config.contract.specific_personal_info;
+    // With nobody designated, staff.none-designated says so once; every
+    // handling record would only repeat it.
+    let anyone_designated = cx
+        .staff
+        .values()
+        .any(|s| s.bool("designated") == Some(true));
     for ledger in &cx.project.ledgers {
         if ledger.kind == "staff" {
             continue;
@@ -51,7 +57,7 @@ pub(super) fn on_duty(cx: &Context, out: &mut Vec<Finding>) {
                             out,
                         );
                     }
-                    if spec.handler {
+                    if spec.handler && anyone_designated {
                         handler(cx, &kind.title, e, &spec.name, person, specific, out);
                     }
                 }
@@ -156,8 +162,8 @@ fn handler(
     }
 }
 
-/// `area_access`: the person entering may enter the area; a visitor is
-/// escorted by staff who may.
+/// `area_access`: the person entering may enter the area; a visitor's
+/// escort may enter it too.
 pub(super) fn area_access(cx: &Context, kind: &str, out: &mut Vec<Finding>) {
     let title = cx.kind_title(kind);
     for (_, e) in cx.project.entries_of(kind) {
@@ -193,19 +199,8 @@ pub(super) fn area_access(cx: &Context, kind: &str, out: &mut Vec<Finding>) {
         }
         if e.has("visitor") {
             match e.text("escort") {
-                None => out.push(
-                    Finding::error(
-                        "escort.not-allowed",
-                        tr!(
-                            "{}の記録「{}」: 部外者の入室に立会者の記録がありません",
-                            "entry '{}' of {}: a visitor entered with no escort recorded";
-                            title, e.id
-                        )
-                        .with_en(format!("entry '{}' of {}: a visitor entered with no escort recorded", e.id, title)),
-                    )
-                    .at(e.at("visitor"))
-                    .hint(tr!("escort: に立ち会った従事者の ID を記入してください", "fill in escort: with the id of the staff member who escorted")),
-                ),
+                // No escort at all: S4(2)'s field_required reports it.
+                None => {}
                 Some(id) if cx.staff.contains_key(id) && !may_enter(id) => out.push(
                     Finding::error(
                         "escort.not-allowed",

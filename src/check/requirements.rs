@@ -73,7 +73,10 @@ fn run(cx: &Context, owner: &str, check: &Check, out: &mut Vec<Finding>) {
             signatures,
         } => staff::training(cx, *within_months, *signatures, out),
         Check::Pledges => staff::pledges(cx, out),
-        Check::DispatchAgreement => staff::dispatch_agreement(cx, out),
+        Check::DispatchAgreement => {
+            staff::dispatch_agreement(cx, out);
+            assurance::agencies(cx, out);
+        }
         Check::Retention {
             ledger,
             years,

@@ -378,10 +378,15 @@ fn expected_magic(ext: &str) -> Option<(&'static str, &'static [&'static [u8]])>
     })
 }
 
+/// A dotfile (`.gitkeep` keeping an empty folder in git) is no evidence.
+fn hidden(rel: &str) -> bool {
+    rel.rsplit('/').next().is_some_and(|n| n.starts_with('.'))
+}
+
 fn evidence_files(cx: &Context, out: &mut Vec<Finding>) {
     let content = &cx.project.config.content_dir;
     let at = |rel: &str| Location::file(&format!("{content}/{rel}"));
-    for (rel, e) in &cx.project.evidence {
+    for (rel, e) in cx.project.evidence.iter().filter(|(rel, _)| !hidden(rel)) {
         if e.size == 0 {
             out.push(
                 Finding::error(
@@ -425,7 +430,7 @@ fn evidence_files(cx: &Context, out: &mut Vec<Finding>) {
     // Copies: two files with the same bytes, each claimed by its own record.
     let claims = claims(cx);
     let mut by_digest: BTreeMap<[u8; 32], Vec<&str>> = BTreeMap::new();
-    for (rel, e) in &cx.project.evidence {
+    for (rel, e) in cx.project.evidence.iter().filter(|(rel, _)| !hidden(rel)) {
         if let Some(d) = e.digest {
             by_digest.entry(d).or_default().push(rel);
         }

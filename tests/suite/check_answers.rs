@@ -215,8 +215,8 @@ fn not_applicable_contradicted_by_a_subcontractor_worker_on_the_roster() {
     // S010 becomes a worker of a subcontractor: 2-6 (再委託) 該当無 is false.
     f.edit(
         STAFF,
-        "    employment: contract\n    department: データ入力課\n    designated: true\n    access: [管理区域A 入室, 入力システム（入力・照合）]\n    joined: 2026-05-11",
-        "    employment: subcontractor\n    company: 架空データ入力株式会社\n    department: データ入力課\n    designated: true\n    access: [管理区域A 入室, 入力システム（入力・照合）]\n    joined: 2026-05-11",
+        "  - id: S010\n    name: 沖 直樹\n    employment: contract\n",
+        "  - id: S010\n    name: 沖 直樹\n    employment: subcontractor\n    company: 架空データ入力株式会社\n",
     );
     let check = f.check();
     let at = line(&f, "- item: \"2-6\"") + 1;
@@ -267,7 +267,18 @@ fn a_subcontractor_in_the_register_contradicts_not_applicable_too() {
     let found = only(&check, "answer.na-contradicted", CHECKLIST, at);
     assert!(found.en.contains("SUB-01"), "{}", found.en);
     // And once 2-6 is answered はい, the package passes.
-    let p = p.answer("2-6", "answer: はい\nevidence:\n  - subcontractors#SUB-01");
+    let p = p
+        .answer("2-6", "answer: はい\nevidence:\n  - subcontractors#SUB-01")
+        .file(
+            "content/evidence/subcontractors/SUB-01_機密保持契約書.pdf",
+            "%PDF-1.4\n% 機密保持契約書（架空データ入力株式会社）\n%%EOF\n",
+        )
+        .field(
+            "subcontractors",
+            "SUB-01",
+            "nda",
+            "evidence/subcontractors/SUB-01_機密保持契約書.pdf",
+        );
     let check = p.check();
     assert_eq!(check.code, 0, "{:#?}", check.findings());
 }

@@ -90,8 +90,8 @@ fn a_duplicate_key_is_reported_at_the_second_key() {
     let f = Fixture::sample();
     f.edit(
         TAKE_OUT,
-        "    carrier: S008\n    approver: S001\n    protection: 施錠搬送容器（6台）",
-        "    carrier: S008\n    approver: S001\n    carrier: S004\n    protection: 施錠搬送容器（6台）",
+        "    carrier: S008\n    approver: S001\n    approved_on: 2026-05-29\n",
+        "    carrier: S008\n    approver: S001\n    carrier: S004\n    approved_on: 2026-05-29\n",
     );
     let check = f.check();
     let found = only(

@@ -102,7 +102,16 @@ fn no_chief_protection_manager_on_the_roster_is_roles_missing() {
     let check = Project::sample()
         .without_field("staff", "S001", "roles")
         .check();
-    let found = only(&check, "roles.missing", STAFF, 0);
+    // S001's approvals now come from someone with no approving role: each
+    // is reported too (duty.approver-role), and nothing else.
+    let errs = support::errors(&check);
+    assert!(
+        errs.iter().all(|f| f.rule == "roles.missing"
+            || (f.rule == "duty.approver-role" && f.en.contains("S001"))),
+        "{errs:#?}"
+    );
+    assert_eq!(check.of("roles.missing").len(), 1);
+    let found = check.expect("roles.missing", STAFF, 0);
     assert_eq!(found.requirement.as_deref(), Some("S2"));
     assert!(found.ja.contains("総括保護管理者"), "{}", found.ja);
 }
@@ -398,7 +407,11 @@ fn a_subcontractor_without_a_certificate_is_reported() {
         .entry(
             "subcontractors",
             "SUB-01",
-            "name: 架空データ入力株式会社\nscope: 入力結果の照合\napproved_on: 2026-04-10\nstarts_on: 2026-05-01",
+            "name: 架空データ入力株式会社\nscope: 入力結果の照合\napproved_on: 2026-04-10\nstarts_on: 2026-05-01\nnda: evidence/subcontractors/SUB-01_機密保持契約書.pdf",
+        )
+        .file(
+            "content/evidence/subcontractors/SUB-01_機密保持契約書.pdf",
+            "%PDF-1.4\n% 機密保持契約書（架空データ入力株式会社）\n%%EOF\n",
         )
         .answer("2-6", ANSWER_2_6_YES)
         .check();
@@ -558,10 +571,30 @@ fn no_internal_audit_in_the_last_12_months_is_stale() {
     ] {
         p = p.field("audits", id, "date", date);
     }
+    for (id, date) in [("AU-2025-01", "2024-06-24"), ("AU-2025-02", "2024-12-12")] {
+        p = p.field("audits", id, "date", date);
+    }
+    // 「点検、内部監査及び外部監査」: each kind is stale on its own.
     let check = p.check();
-    let found = only(&check, "record.stale", AUDITS, 0);
-    assert_eq!(found.requirement.as_deref(), Some("S9"));
-    assert!(found.en.contains("latest: 2025-10-30"), "{}", found.en);
+    let errs = support::errors(&check);
+    assert_eq!(errs.len(), 3, "{errs:#?}");
+    assert!(
+        errs.iter()
+            .all(|f| f.rule == "record.stale" && f.file == AUDITS)
+    );
+    let found = errs;
+    for (kind, latest) in [
+        ("external_audit", "2025-07-22"),
+        ("inspection", "2025-10-30"),
+        ("internal_audit", "2025-09-25"),
+    ] {
+        let f = found
+            .iter()
+            .find(|f| f.en.contains(&format!("type: {kind})")))
+            .unwrap_or_else(|| panic!("no finding for {kind}: {found:#?}"));
+        assert_eq!(f.requirement.as_deref(), Some("S9"));
+        assert!(f.en.contains(&format!("latest: {latest}")), "{}", f.en);
+    }
 }
 
 #[test]
@@ -751,10 +784,26 @@ fn a_role_not_written_in_any_document_is_undocumented() {
             .replace('\u{0}', "総括保護管理者");
         f.write(doc, &text);
     }
+    // 「基本方針、規程及び取扱手順等に明記」: missing from each of the three
+    // kinds, reported once per kind, at a document of that kind.
     let check = f.check();
-    let found = only(&check, "roles.undocumented", "", 0);
-    assert_eq!(found.requirement.as_deref(), Some("S2"));
-    assert!(found.ja.starts_with("保護管理者"), "{}", found.ja);
+    let found = support::errors(&check);
+    let mut files: Vec<&str> = found.iter().map(|f| f.file.as_str()).collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "content/documents/basic-policy.md",
+            "content/documents/handling-procedure.md",
+            "content/documents/security-rules.md"
+        ],
+        "{found:#?}"
+    );
+    assert!(found.iter().all(|f| f.rule == "roles.undocumented"));
+    for f in &found {
+        assert_eq!(f.requirement.as_deref(), Some("S2"));
+        assert!(f.ja.starts_with("保護管理者"), "{}", f.ja);
+    }
 }
 
 #[test]

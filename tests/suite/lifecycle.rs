@@ -399,7 +399,8 @@ print(len(events))
 for e in events:
     assert e.get('DTSTART').dt, e
     assert str(e.get('SUMMARY'))
-print(str(events[0].get('SUMMARY')))
+for e in events:
+    print(str(e.get('SUMMARY')))
 "#;
     let py = Command::new("python3")
         .arg("-c")

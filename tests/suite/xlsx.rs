@@ -271,7 +271,7 @@ fn ledgers_workbook_has_a_sheet_per_ledger_showing_what_its_csv_holds() {
             (name, csv_rows(&std::fs::read(e.path()).unwrap()))
         })
         .collect();
-    assert_eq!(csvs.len(), 15);
+    assert_eq!(csvs.len(), 22);
     let book = ledgers.join("台帳一覧.xlsx");
     let lo = libreoffice(&book);
     assert_eq!(
