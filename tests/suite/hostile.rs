@@ -993,7 +993,7 @@ fn a_ledger_of_100_000_entries_loads_and_checks() {
         std::fs::read_to_string(f.path().join("content/ledgers/entry_exit.yaml")).unwrap();
     for i in 0..100_000 {
         text.push_str(&format!(
-            "  - id: EE-X-{i:06}\n    date: 2026-05-{:02}\n    area: 管理区域A（データ入力室）\n    staff: S002\n    purpose: 入力作業\n    time_in: \"08:52\"\n    time_out: \"17:34\"\n",
+            "  - id: EE-X-{i:06}\n    date: 2026-05-{:02}\n    area: AREA-A\n    staff: S002\n    purpose: 入力作業\n    time_in: \"08:52\"\n    time_out: \"17:34\"\n",
             i % 28 + 1
         ));
     }
