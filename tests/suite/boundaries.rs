@@ -1492,3 +1492,67 @@ fn the_calendar_has_one_all_day_event_per_date_folded_and_escaped() {
     assert!(!monthly.contains("DESCRIPTION"), "{monthly}");
     assert_eq!(unfolded.matches("BEGIN:VEVENT").count(), 3, "{unfolded}");
 }
+
+#[test]
+fn a_calendar_line_of_exactly_75_octets_is_not_folded_and_no_line_folds_early() {
+    // "SUMMARY:項目 1 の対策の期限（" + plan + "） [1]" is 45 octets + the plan.
+    let line = |plan: &str| {
+        let p =
+            remedied("2026-04-20", "  due: 2026-04-30").replace(CHECKLIST, "規程を整備する", plan);
+        let run = p.run(&["due", "--within", "10d", "--format", "ics"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout
+    };
+    let exact = format!("SUMMARY:項目 1 の対策の期限（{}） [1]\r\n", "a".repeat(30));
+    assert_eq!(exact.len(), 75 + 2);
+    assert!(line(&"a".repeat(30)).contains(&format!("\r\n{exact}")));
+    let longer = line(&"a".repeat(31));
+    assert!(
+        longer.contains(&format!(
+            "\r\nSUMMARY:項目 1 の対策の期限（{}） [1\r\n ]\r\n",
+            "a".repeat(31)
+        )),
+        "{longer}"
+    );
+    // A long line breaks only where the next character would pass 75 octets.
+    let long = line(&"規".repeat(40));
+    let lines: Vec<&str> = long.split("\r\n").collect();
+    for pair in lines.windows(2) {
+        if pair[1].starts_with(' ') {
+            assert!(pair[0].len() > 72, "folded early after {:?}", pair[0]);
+        }
+    }
+}
+
+#[test]
+fn control_characters_are_dropped_from_the_calendar() {
+    let p = remedied("2026-04-20", "  due: 2026-04-30").replace(
+        CHECKLIST,
+        "plan: 規程を整備する",
+        "plan: \"規程を\\t整備する\"",
+    );
+    let run = p.run(&["due", "--within", "10d", "--format", "ics"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("SUMMARY:項目 1 の対策の期限（規程を整備する） [1]\r\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_check_the_standard_asks_twice_falls_due_once() {
+    // A variant adds a second training requirement: one due date each worker.
+    let variant = "id: twice\ntitle: t\nchecklist: {title: t, columns: [], sections: [], items: []}\nrequirements:\n  - id: X1\n    number: \"X1\"\n    title: 研修（再掲）\n    text: 研修を受講していること。\n    checks:\n      - {check: training, within_months: 12}\n";
+    let p = trained_on(minimal_on("2026-04-20"), "2025-06-30")
+        .file("standards/twice.yaml", variant)
+        .config("standards", "[municipal-standard, standards/twice.yaml]");
+    assert_eq!(
+        due_of(&p, "training"),
+        vec![
+            ("2026-06-30".to_string(), "training-S001".to_string()),
+            ("2026-06-30".to_string(), "training-S002".to_string()),
+        ]
+    );
+}
