@@ -1556,3 +1556,35 @@ fn a_check_the_standard_asks_twice_falls_due_once() {
         ]
     );
 }
+
+// ---- 該当無 contradicted by a field, whatever its value -------------------
+
+/// A variant item 7-1, answered 該当無, contradicted by any roster entry
+/// that has a `dispatch_agreement`.
+fn na_unless_agreement(p: Project) -> Project {
+    let variant = "id: na-field\ntitle: t\nchecklist:\n  title: t\n  columns: [チェック内容, はい, いいえ, 該当無]\n  sections:\n    - { id: \"7\", title: 追加 }\n  items:\n    - id: \"7-1\"\n      section: \"7\"\n      text: \"派遣会社と契約していますか?\"\n      requirements: [\"S1\"]\n      na_contradicted_by:\n        - { ledger: staff, field: dispatch_agreement }\nrequirements: []\n";
+    p.file("standards/na-field.yaml", variant)
+        .config("standards", "[municipal-standard, standards/na-field.yaml]")
+        .answer(
+            "7-1",
+            "answer: 該当無\nreason: 派遣社員を受け入れず、派遣会社と契約していない。",
+        )
+}
+
+#[test]
+fn a_field_condition_contradicts_na_only_when_an_entry_has_the_field() {
+    clean(&na_unless_agreement(minimal_on("2026-04-20")).check());
+    let p = na_unless_agreement(minimal_on("2026-04-20")).field(
+        "staff",
+        "S002",
+        "dispatch_agreement",
+        "evidence/pledge-S002.txt",
+    );
+    let f = only(
+        &p.check(),
+        "answer.na-contradicted",
+        CHECKLIST,
+        p.at(CHECKLIST, "answers[item=7-1].answer"),
+    );
+    assert!(f.en.contains("entry 'S002'"), "{}", f.en);
+}
