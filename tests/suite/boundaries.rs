@@ -1442,3 +1442,227 @@ fn a_report_due_today_is_still_listed_and_one_submitted_is_not() {
             .any(|k| k.contains("monthly-2026-04"))
     );
 }
+
+// ---- what the findings and the due list say ------------------------------
+
+#[test]
+fn a_stale_training_names_the_worker_and_a_new_worker_their_employment() {
+    let p = trained_on(minimal_on("2026-04-20"), "2025-04-19");
+    let f = p
+        .check()
+        .expect("training.stale", STAFF, p.entry_line("staff", "S001"));
+    assert!(
+        f.ja.starts_with("小港 花子（S001）の最後の受講は 2025-04-19"),
+        "{}",
+        f.ja
+    );
+    assert!(f.hint.unwrap().contains("2025-04-20 以降"));
+    let p = joined(minimal_on("2026-04-20"), "2026-04-20");
+    let f = p
+        .check()
+        .expect("pledge.missing", STAFF, p.entry_line("staff", "S003"));
+    assert!(f.ja.starts_with("小港 三郎（S003）（正社員）"), "{}", f.ja);
+}
+
+#[test]
+fn editions_match_whatever_the_width_spacing_and_case() {
+    for written in [
+        "ＩＳＯ／ＩＥＣ　２７００１：２０２２",
+        "iso/iec27001:2022",
+        "JISQ27001:2023",
+    ] {
+        let p = minimal_on("2026-04-20").field(
+            "certifications",
+            "CERT-01",
+            "standard",
+            &format!("\"{written}\""),
+        );
+        clean(&p.check());
+    }
+}
+
+#[test]
+fn an_unknown_edition_is_a_warning_listing_the_current_editions_only() {
+    let p = minimal_on("2026-04-20").field(
+        "certifications",
+        "CERT-01",
+        "standard",
+        "\"ISO/IEC 27001:2005\"",
+    );
+    let check = p.check();
+    assert_eq!(check.code, 0);
+    let f = sole(
+        &check,
+        "certificate.unknown-edition",
+        CERTS,
+        p.at(CERTS, "entries[id=CERT-01].standard"),
+    );
+    let hint = f.hint.unwrap();
+    assert!(
+        hint.contains("ISO/IEC 27001:2022") && hint.contains("JIS Q 15001:2023"),
+        "{hint}"
+    );
+    assert!(!hint.contains("2013") && !hint.contains("2014"), "{hint}");
+}
+
+#[test]
+fn a_vendor_without_any_certificate_is_reported_on_the_ledger() {
+    let p = minimal_on("2026-04-20").set(CERTS, "entries", "[]");
+    let f = only(&p.check(), "certificate.missing", CERTS, 0);
+    assert!(f.en.contains("株式会社こみなと事務"), "{}", f.en);
+    assert!(f.en.contains("(記録なし / no record)"), "{}", f.en);
+}
+
+#[test]
+fn an_open_remediation_falls_due_on_its_date_and_a_completed_one_not() {
+    let p = remedied("2026-04-20", "  due: 2026-04-30");
+    assert!(due_keys(&p, "10d").contains(&"2026-04-30 remediation-1".to_string()));
+    let done = remedied("2026-04-20", "  due: 2026-04-30\n  completed: 2026-04-20");
+    assert!(
+        !due_keys(&done, "1y")
+            .iter()
+            .any(|k| k.contains("remediation"))
+    );
+}
+
+#[test]
+fn the_calendar_has_one_all_day_event_per_date_folded_and_escaped() {
+    let p = remedied("2026-04-20", "  due: 2026-04-30").replace(
+        CHECKLIST,
+        "規程を整備する",
+        "規程を整備し, 教育を行う; 点検も実施する。記録は保管庫に入れ、鍵は総括保護管理者が持つ",
+    );
+    let run = p.run(&["due", "--within", "20d", "--format", "ics"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ics = run.stdout;
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.ends_with("END:VCALENDAR\r\n"));
+    for line in ics.split("\r\n") {
+        assert!(line.len() <= 75, "{} octets: {line}", line.len());
+        assert!(!line.contains('\n'), "bare LF in {line:?}");
+    }
+    let unfolded = ics.replace("\r\n ", "");
+    let event = unfolded
+        .split("BEGIN:VEVENT\r\n")
+        .find(|e| e.contains("UID:remediation-1@anzen"))
+        .unwrap_or_else(|| panic!("{unfolded}"));
+    assert!(event.contains("DTSTAMP:20260420T000000Z\r\n"), "{event}");
+    assert!(
+        event.contains("DTSTART;VALUE=DATE:20260430\r\nDTEND;VALUE=DATE:20260501\r\n"),
+        "{event}"
+    );
+    assert!(
+        event.contains(
+            "SUMMARY:項目 1 の対策の期限（規程を整備し\\, 教育を行う\\; 点検も実施する。"
+        ),
+        "{event}"
+    );
+    assert!(event.contains("持つ） [1]\r\n"), "{event}");
+    assert!(
+        event.contains("DESCRIPTION:小港 花子（S001）\r\n"),
+        "{event}"
+    );
+    assert!(event.contains("CATEGORIES:REMEDIATION\r\n"), "{event}");
+    let monthly = unfolded
+        .split("BEGIN:VEVENT\r\n")
+        .find(|e| e.contains("UID:monthly-2026-04@anzen"))
+        .unwrap();
+    assert!(monthly.contains("提出 [S10]\r\n"), "{monthly}");
+    assert!(!monthly.contains("DESCRIPTION"), "{monthly}");
+    assert_eq!(unfolded.matches("BEGIN:VEVENT").count(), 3, "{unfolded}");
+}
+
+#[test]
+fn a_calendar_line_of_exactly_75_octets_is_not_folded_and_no_line_folds_early() {
+    // "SUMMARY:項目 1 の対策の期限（" + plan + "） [1]" is 45 octets + the plan.
+    let line = |plan: &str| {
+        let p =
+            remedied("2026-04-20", "  due: 2026-04-30").replace(CHECKLIST, "規程を整備する", plan);
+        let run = p.run(&["due", "--within", "10d", "--format", "ics"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout
+    };
+    let exact = format!("SUMMARY:項目 1 の対策の期限（{}） [1]\r\n", "a".repeat(30));
+    assert_eq!(exact.len(), 75 + 2);
+    assert!(line(&"a".repeat(30)).contains(&format!("\r\n{exact}")));
+    let longer = line(&"a".repeat(31));
+    assert!(
+        longer.contains(&format!(
+            "\r\nSUMMARY:項目 1 の対策の期限（{}） [1\r\n ]\r\n",
+            "a".repeat(31)
+        )),
+        "{longer}"
+    );
+    // A long line breaks only where the next character would pass 75 octets.
+    let long = line(&"規".repeat(40));
+    let lines: Vec<&str> = long.split("\r\n").collect();
+    for pair in lines.windows(2) {
+        if pair[1].starts_with(' ') {
+            assert!(pair[0].len() > 72, "folded early after {:?}", pair[0]);
+        }
+    }
+}
+
+#[test]
+fn control_characters_are_dropped_from_the_calendar() {
+    let p = remedied("2026-04-20", "  due: 2026-04-30").replace(
+        CHECKLIST,
+        "plan: 規程を整備する",
+        "plan: \"規程を\\t整備する\"",
+    );
+    let run = p.run(&["due", "--within", "10d", "--format", "ics"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("SUMMARY:項目 1 の対策の期限（規程を整備する） [1]\r\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_check_the_standard_asks_twice_falls_due_once() {
+    // A variant adds a second training requirement: one due date each worker.
+    let variant = "id: twice\ntitle: t\nchecklist: {title: t, columns: [], sections: [], items: []}\nrequirements:\n  - id: X1\n    number: \"X1\"\n    title: 研修（再掲）\n    text: 研修を受講していること。\n    checks:\n      - {check: training, within_months: 12}\n";
+    let p = trained_on(minimal_on("2026-04-20"), "2025-06-30")
+        .file("standards/twice.yaml", variant)
+        .config("standards", "[municipal-standard, standards/twice.yaml]");
+    assert_eq!(
+        due_of(&p, "training"),
+        vec![
+            ("2026-06-30".to_string(), "training-S001".to_string()),
+            ("2026-06-30".to_string(), "training-S002".to_string()),
+        ]
+    );
+}
+
+// ---- 該当無 contradicted by a field, whatever its value -------------------
+
+/// A variant item 7-1, answered 該当無, contradicted by any roster entry
+/// that has a `dispatch_agreement`.
+fn na_unless_agreement(p: Project) -> Project {
+    let variant = "id: na-field\ntitle: t\nchecklist:\n  title: t\n  columns: [チェック内容, はい, いいえ, 該当無]\n  sections:\n    - { id: \"7\", title: 追加 }\n  items:\n    - id: \"7-1\"\n      section: \"7\"\n      text: \"派遣会社と契約していますか?\"\n      requirements: [\"S1\"]\n      na_contradicted_by:\n        - { ledger: staff, field: dispatch_agreement }\nrequirements: []\n";
+    p.file("standards/na-field.yaml", variant)
+        .config("standards", "[municipal-standard, standards/na-field.yaml]")
+        .answer(
+            "7-1",
+            "answer: 該当無\nreason: 派遣社員を受け入れず、派遣会社と契約していない。",
+        )
+}
+
+#[test]
+fn a_field_condition_contradicts_na_only_when_an_entry_has_the_field() {
+    clean(&na_unless_agreement(minimal_on("2026-04-20")).check());
+    let p = na_unless_agreement(minimal_on("2026-04-20")).field(
+        "staff",
+        "S002",
+        "dispatch_agreement",
+        "evidence/pledge-S002.txt",
+    );
+    let f = only(
+        &p.check(),
+        "answer.na-contradicted",
+        CHECKLIST,
+        p.at(CHECKLIST, "answers[item=7-1].answer"),
+    );
+    assert!(f.en.contains("entry 'S002'"), "{}", f.en);
+}

@@ -213,6 +213,33 @@ fn a_comment_right_after_a_quoted_value_was_accepted_by_the_fast_yaml_reader() {
     ));
 }
 
+/// Bug (issue 20, boundaries): `anzen due` put the next training a day
+/// early when the last one was on the last day of February: trained
+/// 2027-02-28, it listed 2028-02-28, but the check accepts the training
+/// through the month's end, 2028-02-29.
+#[test]
+fn due_listed_a_training_of_the_last_of_february_a_day_before_a_leap_day() {
+    let f = Fixture::named("minimal");
+    f.edit("anzen.yaml", "as_of: 2026-04-20", "as_of: 2027-04-20");
+    f.edit(
+        "content/ledgers/training.yaml",
+        "date: 2026-03-27",
+        "date: 2027-02-28",
+    );
+    f.edit("anzen.yaml", "end: 2027-03-31", "end: 2028-03-31");
+    let run = f.run(&["due", "--within", "1y", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let training: Vec<&str> = json["due"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["kind"] == "training")
+        .map(|d| d["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(training, ["2028-02-29", "2028-02-29"]);
+}
+
 /// The bytes of saved fuzz input `name` of `target`.
 fn saved(target: &str, name: &str) -> Vec<u8> {
     let path = repo()
