@@ -10,6 +10,7 @@ mod dates;
 mod documents;
 pub mod due;
 pub mod evidence;
+mod html;
 mod names;
 pub mod pii;
 mod records;
@@ -195,7 +196,7 @@ pub fn run(project: &Project, standard: &Standard, kinds: &LedgerKinds) -> Vec<F
     // The groups are independent: run in parallel, their findings joined
     // in this order (so the same finding is always the one kept by dedup).
     type Group = fn(&Context, &mut Vec<Finding>);
-    const GROUPS: [Group; 9] = [
+    const GROUPS: [Group; 10] = [
         substance::check,
         dates::check,
         documents::check,
@@ -205,6 +206,7 @@ pub fn run(project: &Project, standard: &Standard, kinds: &LedgerKinds) -> Vec<F
         evidence::check,
         pii::check,
         requirements::check,
+        html::check,
     ];
     use rayon::prelude::*;
     let parts: Vec<Vec<Finding>> = GROUPS
