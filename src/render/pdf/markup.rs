@@ -12,8 +12,9 @@
 //! and a soft line break between two CJK characters vanishes.
 //!
 //! Tokens too long for a line (over 60 ASCII characters without a space)
-//! get invisible break opportunities ([`BREAK`]) so they wrap instead of
-//! running off the page.
+//! are set as a row of boxes a line may break between, so they wrap
+//! instead of running off the page, and copy out of the PDF unchanged (no
+//! character is inserted).
 //!
 //! Nesting deeper than [`MAX_DEPTH`] is flattened (the text stays, the
 //! extra structure goes), so hostile input can neither exhaust typst's
@@ -87,26 +88,27 @@ pub fn string_literal(s: &str) -> String {
     out
 }
 
-/// A line-break opportunity that shows nothing.
-pub const BREAK: char = '\u{200B}';
-
 /// Runs of ASCII characters without a break opportunity longer than this
-/// get a [`BREAK`] every [`BREAK_EVERY`] characters: typst does not break
+/// are set as boxes of [`BOX_CHARS`] characters each: typst does not break
 /// inside a word, and a long token (a URL, a hash, a line of `=`) would run
-/// off the page and vanish from it.
+/// off the page and vanish from it. A line may break between two boxes;
+/// no character is added, so the token copies out of the PDF as written.
 const LONGEST_RUN: usize = 60;
-const BREAK_EVERY: usize = 40;
+const BOX_CHARS: usize = 40;
 
-/// `text` with [`BREAK`]s in overlong runs of ASCII non-space characters.
-fn breakable(text: &str) -> std::borrow::Cow<'_, str> {
+/// `text` cut where it may be set as it is (`false`) and into the chunks of
+/// its overlong runs of ASCII non-space characters (`true`), in order.
+fn long_runs(text: &str) -> Vec<(bool, &str)> {
     let is_run = |c: char| c.is_ascii_graphic();
     if !text
         .split(|c: char| !is_run(c))
         .any(|run| run.len() > LONGEST_RUN)
     {
-        return std::borrow::Cow::Borrowed(text);
+        return vec![(false, text)];
     }
-    let mut out = String::with_capacity(text.len() + text.len() / BREAK_EVERY * 3);
+    let mut out: Vec<(bool, &str)> = Vec::new();
+    let mut plain_from = 0;
+    let mut at = 0;
     for piece in text.split_inclusive(|c: char| !is_run(c)) {
         // A run of ASCII (one byte per character), then maybe one other
         // character.
@@ -115,20 +117,87 @@ fn breakable(text: &str) -> std::borrow::Cow<'_, str> {
             .last()
             .filter(|(_, c)| !is_run(*c))
             .map_or(piece.len(), |(i, _)| i);
-        let (run, rest) = piece.split_at(end);
-        if run.len() > LONGEST_RUN {
-            for (n, chunk) in run.as_bytes().chunks(BREAK_EVERY).enumerate() {
-                if n > 0 {
-                    out.push(BREAK);
-                }
-                out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+        if end > LONGEST_RUN {
+            if plain_from < at {
+                out.push((false, &text[plain_from..at]));
             }
-        } else {
-            out.push_str(run);
+            let mut from = at;
+            while from < at + end {
+                let to = (from + BOX_CHARS).min(at + end);
+                out.push((true, &text[from..to]));
+                from = to;
+            }
+            plain_from = at + end;
         }
-        out.push_str(rest);
+        at += piece.len();
     }
-    std::borrow::Cow::Owned(out)
+    if plain_from < text.len() {
+        out.push((false, &text[plain_from..]));
+    }
+    out
+}
+
+/// Text as markup: `#"..."`, its overlong runs as `#box[#"..."]`s.
+fn text_markup(text: &str) -> String {
+    let mut out = String::new();
+    for (long, part) in long_runs(text) {
+        if long {
+            let _ = write!(out, "#box[#{}]", string_literal(part));
+        } else {
+            out.push('#');
+            out.push_str(&string_literal(part));
+        }
+    }
+    out
+}
+
+/// Inline code as markup: `#raw("...")`, its overlong runs as
+/// `#box[#raw("...")]`s.
+fn code_markup(code: &str) -> String {
+    let mut out = String::new();
+    for (long, part) in long_runs(code) {
+        if long {
+            let _ = write!(out, "#box[#raw({})]", string_literal(part));
+        } else {
+            let _ = write!(out, "#raw({})", string_literal(part));
+        }
+    }
+    out
+}
+
+/// Cells longer than this (in characters) make their column free text.
+const SHORT_CELL: usize = 12;
+
+/// The `columns:` of the table starting at event `start`: a count (every
+/// column as wide as its content) when all cells are short; otherwise
+/// columns with only short cells (dates, ids, names, codes) `auto`, as
+/// wide as their content so nothing in them wraps, and the others `1fr`,
+/// sharing the rest of the width, where free text wraps.
+fn column_widths(doc: &Doc, start: usize, columns: usize) -> String {
+    let mut longest = vec![0usize; columns];
+    let (mut column, mut chars) = (0, 0);
+    for (event, _) in &doc.events[start + 1..doc.ends[start]] {
+        match event {
+            Event::Start(Tag::TableHead | Tag::TableRow) => column = 0,
+            Event::Start(Tag::TableCell) => chars = 0,
+            Event::Text(t) | Event::Code(t) => chars += t.chars().count(),
+            Event::End(TagEnd::TableCell) => {
+                if let Some(l) = longest.get_mut(column) {
+                    *l = (*l).max(chars);
+                }
+                column += 1;
+            }
+            _ => {}
+        }
+    }
+    if longest.iter().all(|l| *l <= SHORT_CELL) {
+        return columns.to_string();
+    }
+    let widths: Vec<&str> = longest
+        .iter()
+        .map(|l| if *l <= SHORT_CELL { "auto" } else { "1fr" })
+        .collect();
+    format!("({},)", widths.join(", "))
 }
 
 /// Converts a Markdown body to Typst markup.
@@ -342,8 +411,7 @@ impl Writer {
         }
         let text = std::mem::take(&mut self.text);
         let line = std::mem::replace(&mut self.src_line, self.text_line);
-        self.put("#");
-        self.put(&string_literal(&breakable(&text)));
+        self.put(&text_markup(&text));
         self.src_line = line;
     }
 
@@ -421,7 +489,7 @@ fn render(doc: &Doc, st: &mut State, from: usize, to: usize) {
             Event::Text(t) => st.w.text(&cjk::strip_marks(t)),
             Event::Code(t) => {
                 let code = cjk::strip_marks(t);
-                st.w.raw(&format!("#raw({})", string_literal(&breakable(&code))));
+                st.w.raw(&code_markup(&code));
             }
             Event::InlineMath(t) => st.w.text(&format!("${}$", cjk::strip_marks(t))),
             Event::DisplayMath(t) => st.w.text(&format!("$${}$$", cjk::strip_marks(t))),
@@ -504,10 +572,22 @@ fn start(doc: &Doc, st: &mut State, frames: &mut Vec<Frame>, i: usize, tag: &Tag
                     .unwrap_or_default(),
                 CodeBlockKind::Indented => String::new(),
             };
-            st.w.put(&format!(
-                "#raw(block: true, {lang}{})",
-                string_literal(&breakable(&code))
-            ));
+            if long_runs(&code).iter().any(|(long, _)| *long) {
+                // A line too long for the page: the lines as inline code,
+                // the long runs in boxes a line may break between.
+                let lines: Vec<String> = code
+                    .strip_suffix('\n')
+                    .unwrap_or(&code)
+                    .split('\n')
+                    .map(code_markup)
+                    .collect();
+                st.w.put(&format!("#block[{}]", lines.join("#linebreak()")));
+            } else {
+                st.w.put(&format!(
+                    "#raw(block: true, {lang}{})",
+                    string_literal(&code)
+                ));
+            }
             return Some(end + 1);
         }
         Tag::HtmlBlock => {
@@ -583,8 +663,9 @@ fn start(doc: &Doc, st: &mut State, frames: &mut Vec<Frame>, i: usize, tag: &Tag
             } else {
                 format!("({},)", align.join(", "))
             };
+            let widths = column_widths(doc, i, columns);
             st.w.put(&format!(
-                "#table(\n  columns: {columns},\n  align: {align},\n"
+                "#table(\n  columns: {widths},\n  align: {align},\n"
             ));
             st.depth += 1;
             Frame::Table { columns }
@@ -1193,21 +1274,33 @@ mod tests {
     }
 
     #[test]
-    fn overlong_tokens_get_invisible_break_opportunities() {
+    fn overlong_tokens_are_boxes_not_inserted_characters() {
         let token = "x".repeat(100);
         let out = typst(&format!("{token} short {}\n\n`{token}`\n", "y".repeat(50)));
         let t = texts(&out);
-        assert_eq!(t.matches(BREAK).count(), 4, "{out}");
-        assert_eq!(
-            t.replace(BREAK, ""),
-            format!("{token} short {}{token}", "y".repeat(50))
-        );
+        assert!(!out.contains('\u{200B}'), "{out}");
+        assert_eq!(t, format!("{token} short {}{token}", "y".repeat(50)));
+        let forty = "x".repeat(40);
         assert!(
-            out.contains(&format!("#raw(\"{}{BREAK}", "x".repeat(40))),
+            out.contains(&format!(
+                "#box[#\"{forty}\"]#box[#\"{forty}\"]#box[#\"xxxxxxxxxxxxxxxxxxxx\"]#\" short "
+            )),
             "{out}"
         );
+        assert!(out.contains(&format!("#box[#raw(\"{forty}\")]")), "{out}");
         let url = format!("https://example.com/{}", "a".repeat(30));
         assert_eq!(texts(&typst(&format!("{url}\n"))), url);
+        assert!(!typst(&format!("{url}\n")).contains("#box"));
+    }
+
+    #[test]
+    fn a_code_block_with_an_overlong_line_keeps_its_lines() {
+        let out = typst(&format!("```\nshort line\n{}\n```\n", "z".repeat(90)));
+        assert!(
+            out.contains("#block[#raw(\"short line\")#linebreak()#box[#raw("),
+            "{out}"
+        );
+        assert!(!out.contains('\u{200B}'), "{out}");
     }
 
     #[test]
