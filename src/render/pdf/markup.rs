@@ -11,10 +11,11 @@
 //! Japanese: `**「重要」**です` is emphasis (see [`cjk::prepare_emphasis`])
 //! and a soft line break between two CJK characters vanishes.
 //!
-//! Tokens too long for a line (over 60 ASCII characters without a space)
-//! are set as a row of boxes a line may break between, so they wrap
+//! Tokens too long for a line (over 60 characters without a space or a
+//! Japanese character) are set as a row of boxes a line may break between, so they wrap
 //! instead of running off the page, and copy out of the PDF unchanged (no
-//! character is inserted).
+//! character is inserted). Control characters and bidirectional
+//! overrides are not shown ([`shown`]).
 //!
 //! Nesting deeper than [`MAX_DEPTH`] is flattened (the text stays, the
 //! extra structure goes), so hostile input can neither exhaust typst's
@@ -88,59 +89,80 @@ pub fn string_literal(s: &str) -> String {
     out
 }
 
-/// Runs of ASCII characters without a break opportunity longer than this
-/// are set as boxes of [`BOX_CHARS`] characters each: typst does not break
-/// inside a word, and a long token (a URL, a hash, a line of `=`) would run
-/// off the page and vanish from it. A line may break between two boxes;
-/// no character is added, so the token copies out of the PDF as written.
+/// Runs of characters without a break opportunity (anything but white
+/// space and Japanese) longer than this are set as boxes of [`BOX_CHARS`]
+/// characters each: typst does not break inside a word, and a long token
+/// (a URL, a hash, a line of `=`) would run off the page and vanish from
+/// it. A line may break between two boxes; no character is added, so the
+/// token copies out of the PDF as written.
 const LONGEST_RUN: usize = 60;
 const BOX_CHARS: usize = 40;
 
+/// Whether `c` belongs to a run that typst will not break: not white
+/// space, and not Japanese (between whose characters lines break).
+fn in_run(c: char) -> bool {
+    !c.is_whitespace() && !cjk::is_cjk(c)
+}
+
 /// `text` cut where it may be set as it is (`false`) and into the chunks of
-/// its overlong runs of ASCII non-space characters (`true`), in order.
-fn long_runs(text: &str) -> Vec<(bool, &str)> {
-    let is_run = |c: char| c.is_ascii_graphic();
-    if !text
-        .split(|c: char| !is_run(c))
-        .any(|run| run.len() > LONGEST_RUN)
-    {
-        return vec![(false, text)];
-    }
+/// its overlong runs ([`in_run`]) (`true`), in order.
+fn long_runs<'t>(text: &'t str) -> Vec<(bool, &'t str)> {
     let mut out: Vec<(bool, &str)> = Vec::new();
     let mut plain_from = 0;
-    let mut at = 0;
-    for piece in text.split_inclusive(|c: char| !is_run(c)) {
-        // A run of ASCII (one byte per character), then maybe one other
-        // character.
-        let end = piece
-            .char_indices()
-            .last()
-            .filter(|(_, c)| !is_run(*c))
-            .map_or(piece.len(), |(i, _)| i);
-        if end > LONGEST_RUN {
-            if plain_from < at {
-                out.push((false, &text[plain_from..at]));
+    let mut run: Vec<usize> = Vec::new(); // byte offsets of the run's characters
+    let mut flush = |run: &mut Vec<usize>, end: usize, out: &mut Vec<(bool, &'t str)>| {
+        if run.len() > LONGEST_RUN {
+            if plain_from < run[0] {
+                out.push((false, &text[plain_from..run[0]]));
             }
-            let mut from = at;
-            while from < at + end {
-                let to = (from + BOX_CHARS).min(at + end);
-                out.push((true, &text[from..to]));
-                from = to;
+            for (k, chunk) in run.chunks(BOX_CHARS).enumerate() {
+                let to = run.get((k + 1) * BOX_CHARS).copied().unwrap_or(end);
+                out.push((true, &text[chunk[0]..to]));
             }
-            plain_from = at + end;
+            plain_from = end;
         }
-        at += piece.len();
+        run.clear();
+    };
+    for (i, c) in text.char_indices() {
+        if in_run(c) {
+            run.push(i);
+        } else {
+            flush(&mut run, i, &mut out);
+        }
     }
-    if plain_from < text.len() {
+    flush(&mut run, text.len(), &mut out);
+    if plain_from < text.len() || out.is_empty() {
         out.push((false, &text[plain_from..]));
     }
     out
 }
 
+/// What the PDF shows of `text`: control characters (but tab and line
+/// feed) and bidirectional embeddings, overrides and isolates
+/// (U+202A–U+202E, U+2066–U+2069) are dropped. Control characters show as
+/// boxes, and a row of them is a token no line can break that pushed the
+/// words after it off the page; an override reversed the words after it
+/// (`L36` read `63L`) and can disguise what a line says.
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n'))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if text.chars().any(hidden) {
+        text.chars()
+            .filter(|c| !hidden(*c))
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
 /// Text as markup: `#"..."`, its overlong runs as `#box[#"..."]`s.
 fn text_markup(text: &str) -> String {
+    let text = shown(text);
     let mut out = String::new();
-    for (long, part) in long_runs(text) {
+    for (long, part) in long_runs(&text) {
         if long {
             let _ = write!(out, "#box[#{}]", string_literal(part));
         } else {
@@ -154,8 +176,9 @@ fn text_markup(text: &str) -> String {
 /// Inline code as markup: `#raw("...")`, its overlong runs as
 /// `#box[#raw("...")]`s.
 fn code_markup(code: &str) -> String {
+    let code = shown(code);
     let mut out = String::new();
-    for (long, part) in long_runs(code) {
+    for (long, part) in long_runs(&code) {
         if long {
             let _ = write!(out, "#box[#raw({})]", string_literal(part));
         } else {
@@ -1304,10 +1327,23 @@ mod tests {
     }
 
     #[test]
-    fn control_characters_and_separators_are_escaped() {
+    fn control_and_bidi_override_characters_are_dropped_and_separators_escaped() {
+        // Control characters showed as boxes, and a row of them pushed the
+        // words after it off the page; U+202E reversed the words after it.
         let out = typst("a\u{1}b\u{2028}c\u{202e}d\n");
         assert_only_generated(&out);
         assert_eq!(out.lines().count(), 1, "{out}");
-        assert_eq!(texts(&out), "a\u{1}b\u{2028}c\u{202e}d");
+        assert_eq!(texts(&out), "ab\u{2028}cd");
+        let out = typst(&format!("x{}with\n", "\u{0}".repeat(60)));
+        assert_eq!(texts(&out), "xwith", "{out}");
+    }
+
+    #[test]
+    fn a_long_run_of_symbols_and_letters_is_boxed() {
+        // U+FFFD and punctuation break no more than letters do.
+        let run = format!("{}\u{FFFD}{}", "b".repeat(40), "*".repeat(30));
+        let out = typst(&format!("前{run}後\n"));
+        assert!(out.contains("#\"前\"#box["), "{out}");
+        assert_eq!(texts(&out), format!("前{run}後"));
     }
 }
