@@ -19,6 +19,7 @@ pub mod date;
 pub mod diag;
 pub mod diff;
 pub mod git;
+pub mod html;
 
 pub mod i18n;
 pub mod init;

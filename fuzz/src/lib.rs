@@ -389,6 +389,8 @@ const FUNCTIONS: &[(&str, Call)] = &[
     ("link", Call::ArgsMaybeContent),
     ("footnote", Call::ContentOrArgs),
     ("emph", Call::Content),
+    ("box", Call::Content),
+    ("block", Call::Content),
     ("strong", Call::Content),
     ("strike", Call::Content),
     ("super", Call::Content),
@@ -407,7 +409,7 @@ const ARGUMENTS: &[&str] = &[
 ];
 
 /// Plain values the converter writes as arguments.
-const VALUES: &[&str] = &["true", "false", "left", "center", "right"];
+const VALUES: &[&str] = &["true", "false", "left", "center", "right", "auto"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Call {
@@ -632,7 +634,7 @@ impl<'a> Generated<'a> {
         while matches!(self.peek(), Some(c) if c.is_ascii_digit() || c == '.') {
             self.pos += 1;
         }
-        if self.src[self.pos..].starts_with("em") {
+        if self.src[self.pos..].starts_with("em") || self.src[self.pos..].starts_with("fr") {
             self.pos += 2;
         } else if self.peek() == Some('%') {
             self.pos += 1;

@@ -13,6 +13,7 @@ mod documents;
 pub mod due;
 mod duties;
 pub mod evidence;
+mod html;
 mod names;
 mod people;
 pub mod pii;
@@ -232,7 +233,7 @@ pub fn run(project: &Project, standard: &Standard, kinds: &LedgerKinds) -> Vec<F
     // The groups are independent: run in parallel, their findings joined
     // in this order (so the same finding is always the one kept by dedup).
     type Group = fn(&Context, &mut Vec<Finding>);
-    const GROUPS: [Group; 10] = [
+    const GROUPS: [Group; 11] = [
         substance::check,
         dates::check,
         documents::check,
@@ -243,6 +244,7 @@ pub fn run(project: &Project, standard: &Standard, kinds: &LedgerKinds) -> Vec<F
         pii::check,
         requirements::check,
         controls::check,
+        html::check,
     ];
     use rayon::prelude::*;
     let parts: Vec<Vec<Finding>> = GROUPS

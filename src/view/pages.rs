@@ -754,6 +754,42 @@ pub struct LedgerCell {
     pub text: String,
     /// Link, for evidence.
     pub url: Option<String>,
+    /// How the text may wrap ([`CellWrap`]).
+    pub wrap: CellWrap,
+}
+
+/// How a ledger cell's text may break across lines (the site's CSS class
+/// and the PDF's cell style).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CellWrap {
+    /// Never: dates, months, numbers, ids, codes, yes/no, names.
+    Code,
+    /// Between words (and Japanese characters), never inside a word.
+    Words,
+    /// Anywhere it must: free text.
+    Free,
+}
+
+impl CellWrap {
+    /// The wrap of a value of type `ty` shown as `text`: a short text
+    /// without spaces in ASCII (an id such as `TO-2026-001`) is a code.
+    pub fn of(ty: FieldType, text: &str) -> CellWrap {
+        match ty {
+            FieldType::Date
+            | FieldType::Month
+            | FieldType::Bool
+            | FieldType::Integer
+            | FieldType::Staff
+            | FieldType::Ref
+            | FieldType::Enum => CellWrap::Code,
+            FieldType::Text => CellWrap::Free,
+            _ if text.chars().count() <= 32 && text.chars().all(|c| c.is_ascii_graphic()) => {
+                CellWrap::Code
+            }
+            _ => CellWrap::Words,
+        }
+    }
 }
 
 /// Builds a ledger page model.
@@ -821,6 +857,7 @@ pub fn ledger(p: &Pages, l: &Ledger) -> LedgerView {
                     None => LedgerCell {
                         text: String::new(),
                         url: None,
+                        wrap: CellWrap::Words,
                     },
                     Some(v) => {
                         let text = p.cell(&l.kind, name, &v.value);
@@ -830,7 +867,8 @@ pub fn ledger(p: &Pages, l: &Ledger) -> LedgerView {
                             }
                             _ => None,
                         };
-                        LedgerCell { text, url }
+                        let wrap = CellWrap::of(*ty, &text);
+                        LedgerCell { text, url, wrap }
                     }
                 })
                 .collect(),

@@ -113,6 +113,51 @@ try {
   await page.waitForLoadState("load");
   if (page.url().endsWith("requirements/S1.html")) fail(`search hit ${firstHref} did not navigate`);
 
+  // Ledger tables on a phone-sized screen: dates, ids and codes on one
+  // line, no line of any cell starting with a closing bracket, the table
+  // scrolling in its own box rather than the page.
+  const phone = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  phone.on("pageerror", (e) => fail(`page error on ${phone.url()}: ${e.message}`));
+  for (const ledger of ["take_out", "access_logs", "training", "staff"]) {
+    await phone.goto(url(`ledgers/${ledger}.html`));
+    const m = await phone.evaluate(() => {
+      // The characters of el's text that start a line, and how many lines.
+      const lines = (el) => {
+        const starts = [];
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        let top = null;
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          for (let i = 0; i < n.data.length; i++) {
+            if (/\s/.test(n.data[i])) continue;
+            const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1);
+            const rect = r.getClientRects()[0];
+            if (!rect) continue;
+            if (top === null || rect.top > top + 2) { starts.push(n.data[i]); top = rect.top; }
+          }
+        }
+        return starts;
+      };
+      const cells = Array.from(document.querySelectorAll("table.ledger td"));
+      const codes = cells.filter((td) => td.classList.contains("code") && td.textContent.trim());
+      const box = document.querySelector(".scroll");
+      return {
+        codes: codes.length,
+        wrapped: codes.filter((td) => lines(td).length > 1).map((td) => td.textContent),
+        dates: cells.filter((td) => /^\d{4}-\d{2}(-\d{2})?$/.test(td.textContent.trim())).map((td) => [td.textContent, td.classList.contains("code"), lines(td).length]),
+        bracketStarts: cells.filter((td) => lines(td).slice(1).some((c) => /[）」』】〕)\]、。]/.test(c))).map((td) => td.textContent),
+        scrolls: box ? box.scrollWidth > box.clientWidth : false,
+        pageWider: document.documentElement.scrollWidth > window.innerWidth + 1,
+      };
+    });
+    if (m.codes === 0) fail(`${ledger}: no cell marked as a code`);
+    if (m.wrapped.length) fail(`${ledger}: codes wrapped at 360px: ${JSON.stringify(m.wrapped.slice(0, 5))}`);
+    if (m.dates.length === 0 || m.dates.some(([, code, n]) => !code || n !== 1)) fail(`${ledger}: date cells ${JSON.stringify(m.dates.slice(0, 5))}`);
+    if (m.bracketStarts.length) fail(`${ledger}: a line starts with a closing bracket: ${JSON.stringify(m.bracketStarts.slice(0, 5))}`);
+    if (!m.scrolls) fail(`${ledger}: the wide table does not scroll in its box at 360px`);
+    if (m.pageWider) fail(`${ledger}: the page itself is wider than the screen`);
+  }
+  await phone.close();
+
   // Every top-level page loads without errors.
   for (const p of ["index.html", "checklist.html", "requirements.html", "documents.html", "ledgers.html", "findings.html"]) {
     await page.goto(url(p));

@@ -24,7 +24,7 @@ use crate::harness;
 
 use crate::fuzz_regressions;
 use crate::harness::Role;
-use anzen::render::pdf::markup::{BREAK, MarkupOptions, to_typst};
+use anzen::render::pdf::markup::{MarkupOptions, to_typst};
 
 /// Most local corpus files compiled.
 const SAMPLE: usize = 200;
@@ -186,9 +186,7 @@ fn compile(typst: &Path, pdftotext: &Path, source: &str) -> Result<String, Strin
 }
 
 fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && *c != BREAK)
-        .collect()
+    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Compiles one batch; returns its failures.

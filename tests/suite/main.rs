@@ -36,6 +36,8 @@ mod monthly;
 mod output_safety;
 mod package;
 mod pdf;
+mod pdf_text;
+mod raw_html;
 mod regression;
 mod rule_catalogue;
 mod secrets;

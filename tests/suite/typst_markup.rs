@@ -114,12 +114,9 @@ fn pdf_text(md: &str) -> String {
     })
 }
 
-/// `s` without whitespace, nor the invisible break opportunities the
-/// converter puts into overlong tokens.
+/// `s` without whitespace.
 fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && *c != anzen::render::pdf::markup::BREAK)
-        .collect()
+    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// What must be visible in the PDF.

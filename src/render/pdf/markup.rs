@@ -11,9 +11,11 @@
 //! Japanese: `**「重要」**です` is emphasis (see [`cjk::prepare_emphasis`])
 //! and a soft line break between two CJK characters vanishes.
 //!
-//! Tokens too long for a line (over 60 ASCII characters without a space)
-//! get invisible break opportunities ([`BREAK`]) so they wrap instead of
-//! running off the page.
+//! Tokens too long for a line (over 60 characters without a space or a
+//! Japanese character) are set as a row of boxes a line may break between, so they wrap
+//! instead of running off the page, and copy out of the PDF unchanged (no
+//! character is inserted). Control characters and bidirectional
+//! overrides are not shown ([`shown`]).
 //!
 //! Nesting deeper than [`MAX_DEPTH`] is flattened (the text stays, the
 //! extra structure goes), so hostile input can neither exhaust typst's
@@ -91,48 +93,138 @@ pub fn string_literal(s: &str) -> String {
     out
 }
 
-/// A line-break opportunity that shows nothing.
-pub const BREAK: char = '\u{200B}';
-
-/// Runs of ASCII characters without a break opportunity longer than this
-/// get a [`BREAK`] every [`BREAK_EVERY`] characters: typst does not break
-/// inside a word, and a long token (a URL, a hash, a line of `=`) would run
-/// off the page and vanish from it.
+/// Runs of characters without a break opportunity (anything but white
+/// space and Japanese) longer than this are set as boxes of [`BOX_CHARS`]
+/// characters each: typst does not break inside a word, and a long token
+/// (a URL, a hash, a line of `=`) would run off the page and vanish from
+/// it. A line may break between two boxes; no character is added, so the
+/// token copies out of the PDF as written.
 const LONGEST_RUN: usize = 60;
-const BREAK_EVERY: usize = 40;
+const BOX_CHARS: usize = 40;
 
-/// `text` with [`BREAK`]s in overlong runs of ASCII non-space characters.
-fn breakable(text: &str) -> std::borrow::Cow<'_, str> {
-    let is_run = |c: char| c.is_ascii_graphic();
-    if !text
-        .split(|c: char| !is_run(c))
-        .any(|run| run.len() > LONGEST_RUN)
-    {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + text.len() / BREAK_EVERY * 3);
-    for piece in text.split_inclusive(|c: char| !is_run(c)) {
-        // A run of ASCII (one byte per character), then maybe one other
-        // character.
-        let end = piece
-            .char_indices()
-            .last()
-            .filter(|(_, c)| !is_run(*c))
-            .map_or(piece.len(), |(i, _)| i);
-        let (run, rest) = piece.split_at(end);
+/// Whether `c` belongs to a run that typst will not break: not white
+/// space, and not Japanese (between whose characters lines break).
+fn in_run(c: char) -> bool {
+    !c.is_whitespace() && !cjk::is_cjk(c)
+}
+
+/// `text` cut where it may be set as it is (`false`) and into the chunks of
+/// its overlong runs ([`in_run`]) (`true`), in order.
+fn long_runs<'t>(text: &'t str) -> Vec<(bool, &'t str)> {
+    let mut out: Vec<(bool, &str)> = Vec::new();
+    let mut plain_from = 0;
+    let mut run: Vec<usize> = Vec::new(); // byte offsets of the run's characters
+    let mut flush = |run: &mut Vec<usize>, end: usize, out: &mut Vec<(bool, &'t str)>| {
         if run.len() > LONGEST_RUN {
-            for (n, chunk) in run.as_bytes().chunks(BREAK_EVERY).enumerate() {
-                if n > 0 {
-                    out.push(BREAK);
-                }
-                out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+            if plain_from < run[0] {
+                out.push((false, &text[plain_from..run[0]]));
             }
-        } else {
-            out.push_str(run);
+            for (k, chunk) in run.chunks(BOX_CHARS).enumerate() {
+                let to = run.get((k + 1) * BOX_CHARS).copied().unwrap_or(end);
+                out.push((true, &text[chunk[0]..to]));
+            }
+            plain_from = end;
         }
-        out.push_str(rest);
+        run.clear();
+    };
+    for (i, c) in text.char_indices() {
+        if in_run(c) {
+            run.push(i);
+        } else {
+            flush(&mut run, i, &mut out);
+        }
     }
-    std::borrow::Cow::Owned(out)
+    flush(&mut run, text.len(), &mut out);
+    if plain_from < text.len() || out.is_empty() {
+        out.push((false, &text[plain_from..]));
+    }
+    out
+}
+
+/// What the PDF shows of `text`: control characters (but tab and line
+/// feed) and bidirectional embeddings, overrides and isolates
+/// (U+202A–U+202E, U+2066–U+2069) are dropped. Control characters show as
+/// boxes, and a row of them is a token no line can break that pushed the
+/// words after it off the page; an override reversed the words after it
+/// (`L36` read `63L`) and can disguise what a line says.
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n'))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if text.chars().any(hidden) {
+        text.chars()
+            .filter(|c| !hidden(*c))
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
+/// Text as markup: `#"..."`, its overlong runs as `#box[#"..."]`s.
+fn text_markup(text: &str) -> String {
+    let text = shown(text);
+    let mut out = String::new();
+    for (long, part) in long_runs(&text) {
+        if long {
+            let _ = write!(out, "#box[#{}]", string_literal(part));
+        } else {
+            out.push('#');
+            out.push_str(&string_literal(part));
+        }
+    }
+    out
+}
+
+/// Inline code as markup: `#raw("...")`, its overlong runs as
+/// `#box[#raw("...")]`s.
+fn code_markup(code: &str) -> String {
+    let code = shown(code);
+    let mut out = String::new();
+    for (long, part) in long_runs(&code) {
+        if long {
+            let _ = write!(out, "#box[#raw({})]", string_literal(part));
+        } else {
+            let _ = write!(out, "#raw({})", string_literal(part));
+        }
+    }
+    out
+}
+
+/// Cells longer than this (in characters) make their column free text.
+const SHORT_CELL: usize = 12;
+
+/// The `columns:` of the table starting at event `start`: a count (every
+/// column as wide as its content) when all cells are short; otherwise
+/// columns with only short cells (dates, ids, names, codes) `auto`, as
+/// wide as their content so nothing in them wraps, and the others `1fr`,
+/// sharing the rest of the width, where free text wraps.
+fn column_widths(doc: &Doc, start: usize, columns: usize) -> String {
+    let mut longest = vec![0usize; columns];
+    let (mut column, mut chars) = (0, 0);
+    for (event, _) in &doc.events[start + 1..doc.ends[start]] {
+        match event {
+            Event::Start(Tag::TableHead | Tag::TableRow) => column = 0,
+            Event::Start(Tag::TableCell) => chars = 0,
+            Event::Text(t) | Event::Code(t) => chars += t.chars().count(),
+            Event::End(TagEnd::TableCell) => {
+                if let Some(l) = longest.get_mut(column) {
+                    *l = (*l).max(chars);
+                }
+                column += 1;
+            }
+            _ => {}
+        }
+    }
+    if longest.iter().all(|l| *l <= SHORT_CELL) {
+        return columns.to_string();
+    }
+    let widths: Vec<&str> = longest
+        .iter()
+        .map(|l| if *l <= SHORT_CELL { "auto" } else { "1fr" })
+        .collect();
+    format!("({},)", widths.join(", "))
 }
 
 /// Converts a Markdown body to Typst markup.
@@ -349,8 +441,7 @@ impl Writer {
         }
         let text = std::mem::take(&mut self.text);
         let line = std::mem::replace(&mut self.src_line, self.text_line);
-        self.put("#");
-        self.put(&string_literal(&breakable(&text)));
+        self.put(&text_markup(&text));
         self.src_line = line;
     }
 
@@ -430,7 +521,7 @@ fn render(doc: &Doc, st: &mut State, from: usize, to: usize) {
             Event::Text(t) => st.w.text(&cjk::strip_marks(t)),
             Event::Code(t) => {
                 let code = cjk::strip_marks(t);
-                st.w.raw(&format!("#raw({})", string_literal(&breakable(&code))));
+                st.w.raw(&code_markup(&code));
             }
             Event::InlineMath(t) => st.w.text(&format!("${}$", cjk::strip_marks(t))),
             Event::DisplayMath(t) => st.w.text(&format!("$${}$$", cjk::strip_marks(t))),
@@ -513,10 +604,22 @@ fn start(doc: &Doc, st: &mut State, frames: &mut Vec<Frame>, i: usize, tag: &Tag
                     .unwrap_or_default(),
                 CodeBlockKind::Indented => String::new(),
             };
-            st.w.put(&format!(
-                "#raw(block: true, {lang}{})",
-                string_literal(&breakable(&code))
-            ));
+            if long_runs(&code).iter().any(|(long, _)| *long) {
+                // A line too long for the page: the lines as inline code,
+                // the long runs in boxes a line may break between.
+                let lines: Vec<String> = code
+                    .strip_suffix('\n')
+                    .unwrap_or(&code)
+                    .split('\n')
+                    .map(code_markup)
+                    .collect();
+                st.w.put(&format!("#block[{}]", lines.join("#linebreak()")));
+            } else {
+                st.w.put(&format!(
+                    "#raw(block: true, {lang}{})",
+                    string_literal(&code)
+                ));
+            }
             return Some(end + 1);
         }
         Tag::HtmlBlock => {
@@ -592,8 +695,9 @@ fn start(doc: &Doc, st: &mut State, frames: &mut Vec<Frame>, i: usize, tag: &Tag
             } else {
                 format!("({},)", align.join(", "))
             };
+            let widths = column_widths(doc, i, columns);
             st.w.put(&format!(
-                "#table(\n  columns: {columns},\n  align: {align},\n"
+                "#table(\n  columns: {widths},\n  align: {align},\n"
             ));
             st.depth += 1;
             Frame::Table { columns }
@@ -1235,28 +1339,53 @@ mod tests {
     }
 
     #[test]
-    fn overlong_tokens_get_invisible_break_opportunities() {
+    fn overlong_tokens_are_boxes_not_inserted_characters() {
         let token = "x".repeat(100);
         let out = typst(&format!("{token} short {}\n\n`{token}`\n", "y".repeat(50)));
         let t = texts(&out);
-        assert_eq!(t.matches(BREAK).count(), 4, "{out}");
-        assert_eq!(
-            t.replace(BREAK, ""),
-            format!("{token} short {}{token}", "y".repeat(50))
-        );
+        assert!(!out.contains('\u{200B}'), "{out}");
+        assert_eq!(t, format!("{token} short {}{token}", "y".repeat(50)));
+        let forty = "x".repeat(40);
         assert!(
-            out.contains(&format!("#raw(\"{}{BREAK}", "x".repeat(40))),
+            out.contains(&format!(
+                "#box[#\"{forty}\"]#box[#\"{forty}\"]#box[#\"xxxxxxxxxxxxxxxxxxxx\"]#\" short "
+            )),
             "{out}"
         );
+        assert!(out.contains(&format!("#box[#raw(\"{forty}\")]")), "{out}");
         let url = format!("https://example.com/{}", "a".repeat(30));
         assert_eq!(texts(&typst(&format!("{url}\n"))), url);
+        assert!(!typst(&format!("{url}\n")).contains("#box"));
     }
 
     #[test]
-    fn control_characters_and_separators_are_escaped() {
+    fn a_code_block_with_an_overlong_line_keeps_its_lines() {
+        let out = typst(&format!("```\nshort line\n{}\n```\n", "z".repeat(90)));
+        assert!(
+            out.contains("#block[#raw(\"short line\")#linebreak()#box[#raw("),
+            "{out}"
+        );
+        assert!(!out.contains('\u{200B}'), "{out}");
+    }
+
+    #[test]
+    fn control_and_bidi_override_characters_are_dropped_and_separators_escaped() {
+        // Control characters showed as boxes, and a row of them pushed the
+        // words after it off the page; U+202E reversed the words after it.
         let out = typst("a\u{1}b\u{2028}c\u{202e}d\n");
         assert_only_generated(&out);
         assert_eq!(out.lines().count(), 1, "{out}");
-        assert_eq!(texts(&out), "a\u{1}b\u{2028}c\u{202e}d");
+        assert_eq!(texts(&out), "ab\u{2028}cd");
+        let out = typst(&format!("x{}with\n", "\u{0}".repeat(60)));
+        assert_eq!(texts(&out), "xwith", "{out}");
+    }
+
+    #[test]
+    fn a_long_run_of_symbols_and_letters_is_boxed() {
+        // U+FFFD and punctuation break no more than letters do.
+        let run = format!("{}\u{FFFD}{}", "b".repeat(40), "*".repeat(30));
+        let out = typst(&format!("前{run}後\n"));
+        assert!(out.contains("#\"前\"#box["), "{out}");
+        assert_eq!(texts(&out), format!("前{run}後"));
     }
 }

@@ -4,8 +4,6 @@
 //! passed through an allow-list sanitiser (ammonia) so that raw HTML in a
 //! document can never run script on a reviewer's machine.
 
-use std::sync::OnceLock;
-
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 
 use crate::cjk;
@@ -90,8 +88,59 @@ pub fn to_html(
         }
     }
     let mut html = String::with_capacity(body.len() * 2);
-    pulldown_cmark::html::push_html(&mut html, clamp_depth(out_events).into_iter());
-    sanitizer().clean(&html).to_string()
+    pulldown_cmark::html::push_html(&mut html, scroll_tables(isolate(clamp_depth(out_events))));
+    // Every piece of raw HTML is clean and balanced by now; the whole page
+    // goes through the sanitiser once more all the same.
+    crate::html::clean(&html)
+}
+
+/// Each piece of raw HTML ([`crate::html::pieces`]) rendered and
+/// sanitised on its own, so that none can change how what follows it is
+/// parsed (an `<xmp>` or `<plaintext>` line used to turn the rest of the
+/// page into literal markup).
+fn isolate(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let pieces = crate::html::pieces(&events);
+    if pieces.is_empty() {
+        return events;
+    }
+    let mut out = Vec::with_capacity(events.len());
+    let mut pieces = pieces.into_iter().peekable();
+    let mut i = 0;
+    while i < events.len() {
+        match pieces.next_if(|p| p.start == i) {
+            Some(piece) => {
+                let mut html = String::new();
+                pulldown_cmark::html::push_html(&mut html, events[piece.clone()].iter().cloned());
+                out.push(Event::Html(CowStr::from(crate::html::clean(&html))));
+                i = piece.end;
+            }
+            None => {
+                out.push(events[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Tables in a box that scrolls sideways when they are wider than the
+/// screen.
+fn scroll_tables(events: Vec<Event<'_>>) -> impl Iterator<Item = Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    for e in events {
+        match e {
+            Event::Start(Tag::Table(_)) => {
+                out.push(Event::Html("<div class=\"scroll\">".into()));
+                out.push(e);
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(e);
+                out.push(Event::Html("</div>".into()));
+            }
+            e => out.push(e),
+        }
+    }
+    out.into_iter()
 }
 
 /// Deepest nesting of Markdown blocks and spans kept on the site; deeper
@@ -212,96 +261,6 @@ fn first_char(events: &[Event]) -> Option<char> {
     })
 }
 
-/// The allow-list sanitiser: the tags pulldown-cmark produces, ids and
-/// classes for anchors, task-list checkboxes; no script, style, event
-/// handler or javascript: URL.
-fn sanitizer() -> &'static ammonia::Builder<'static> {
-    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
-    BUILDER.get_or_init(|| {
-        let mut b = ammonia::Builder::default();
-        b.add_tags([
-            "input",
-            "section",
-            "figure",
-            "figcaption",
-            "details",
-            "summary",
-            "mark",
-            "kbd",
-        ])
-        .add_generic_attributes(["id", "class", "title", "lang"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .add_tag_attributes("ol", ["start"])
-        .add_tag_attributes("th", ["style"])
-        .add_tag_attributes("td", ["style"])
-        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
-        .url_relative(ammonia::UrlRelative::Custom(Box::new(relative_url)))
-        .link_rel(Some("noopener noreferrer"))
-        .id_prefix(None);
-        b.attribute_filter(|element, attribute, value| match (element, attribute) {
-            // pulldown-cmark aligns table cells with style="text-align: ..."; keep only that.
-            ("th" | "td", "style") => {
-                let v = value.trim();
-                (v.starts_with("text-align:") && !v.contains(';') && !v.contains('('))
-                    .then(|| v.into())
-            }
-            ("input", "type") => (value == "checkbox").then(|| value.into()),
-            // The site works offline: no image is fetched from elsewhere
-            // (nor tells anyone the page was opened).
-            ("img", "src") => (!has_scheme(value)).then(|| value.into()),
-            _ => Some(value.into()),
-        });
-        b
-    })
-}
-
-/// Whether `url` starts with a scheme (`https:`, `data:`...).
-fn has_scheme(url: &str) -> bool {
-    let url = url.trim_start_matches(|c: char| c <= ' ');
-    url.find(':').is_some_and(|i| {
-        url[..i]
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | '\t' | '\n' | '\r'))
-    })
-}
-
-/// Keeps a relative URL only if it stays inside the site: documents are at
-/// `documents/<id>.html`, so one `..` reaches the site root and a second
-/// would leave it (`../../../etc/passwd`). Absolute paths (`/etc/passwd`),
-/// scheme-relative ones (`//host`) and backslashes (which browsers read as
-/// `/`) are dropped as well.
-fn relative_url(url: &str) -> Option<std::borrow::Cow<'_, str>> {
-    let cleaned: String = url
-        .trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    if cleaned.starts_with('#') {
-        return Some(url.into());
-    }
-    if cleaned.starts_with('/')
-        || cleaned.contains('\\')
-        || cleaned.to_ascii_lowercase().contains("%5c")
-    {
-        return None;
-    }
-    let path = cleaned.split(['?', '#']).next().unwrap_or_default();
-    let mut depth: i32 = 1;
-    for seg in path.split('/') {
-        match seg.to_ascii_lowercase().replace("%2e", ".").as_str() {
-            "" | "." => {}
-            ".." => {
-                depth -= 1;
-                if depth < 0 {
-                    return None;
-                }
-            }
-            _ => depth += 1,
-        }
-    }
-    Some(url.into())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,6 +327,42 @@ mod tests {
         let out = html(&format!("<ul>{items}</ul>\n\n<p>a<br>b<br>c</p>\n"));
         assert_eq!(out.matches("<li>").count(), 300, "{out}");
         assert!(out.contains("<br>"), "{out}");
+    }
+
+    #[test]
+    fn a_raw_text_element_changes_nothing_after_its_block() {
+        for raw in [
+            "<xmp>",
+            "<title>",
+            "<iframe>",
+            "<noembed>",
+            "<plaintext>",
+            "<math><mtext><table><mglyph><style><!--",
+            "<noscript>",
+        ] {
+            let with = html(&format!("BEFORE\n\n{raw}\n\nAFTER *x*\n\n- item\n"));
+            let without = html("BEFORE\n\nAFTER *x*\n\n- item\n");
+            assert!(
+                with.contains("<p>AFTER <em>x</em></p>") && with.contains("<li>item</li>"),
+                "{raw}: {with}"
+            );
+            assert!(!with.contains("&lt;p&gt;"), "{raw}: {with}");
+            let after = |h: &str| h[h.find("<p>AFTER").unwrap_or(0)..].to_string();
+            assert_eq!(after(&with), after(&without), "{raw}");
+        }
+        // Inline: the rest of the paragraph may go, the next one stays.
+        let out = html("a <xmp> b\n\nnext\n");
+        assert!(out.contains("<p>next</p>"), "{out}");
+    }
+
+    #[test]
+    fn tables_scroll_in_their_own_box() {
+        let out = html("| a | b |\n|-|-|\n| 1 | 2 |\n");
+        assert!(out.starts_with("<div class=\"scroll\"><table>"), "{out}");
+        assert!(
+            out.trim_end().ends_with("</table></div>") || out.contains("</table>\n</div>"),
+            "{out}"
+        );
     }
 
     #[test]

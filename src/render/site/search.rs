@@ -28,7 +28,7 @@ const POSTINGS_PER_SHARD: usize = 200_000;
 /// Most gram shards.
 const MAX_SHARDS: usize = 256;
 /// Records per record shard (each record carries up to
-/// [`EXCERPT_CHARS`] of text, so a shard is about 100 KB).
+/// [`EXCERPT_CHARS`] of text, so a shard is about 120 KB).
 pub const RECORDS_PER_SHARD: usize = 200;
 /// Characters of a record's text shipped for its snippet.
 pub const EXCERPT_CHARS: usize = 240;

@@ -28,7 +28,7 @@
   var root = document.body.getAttribute("data-root") || "";
   var loaded = { g: {}, r: {}, n: {} };
   var waiting = {};
-  var CANDIDATES = 60, SHOWN = 30, CONTEXT = 24, SPAN = 90;
+  var CANDIDATES = 60, SHOWN = 30, CONTEXT = 24, SPAN = 80;
 
   window.ANZEN_SEARCH_LOAD = function (kind, n, data) {
     loaded[kind][n] = data;
