@@ -45,7 +45,7 @@ pub const MAX_QUOTES: usize = 12;
 
 /// Footnotes inside footnotes inside ... at most this deep; a reference
 /// beyond shows its label and the definition is appended to the document.
-const MAX_FOOTNOTE_NESTING: usize = 4;
+const MAX_FOOTNOTE_NESTING: usize = 2;
 
 /// How to convert.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
