@@ -1666,3 +1666,23 @@ fn a_field_condition_contradicts_na_only_when_an_entry_has_the_field() {
     );
     assert!(f.en.contains("entry 'S002'"), "{}", f.en);
 }
+
+// ---- a check made only when the work handles 特定個人情報 -------------------
+
+#[test]
+fn the_certificate_copy_is_required_only_for_specific_personal_information() {
+    let p = |specific: &str| {
+        minimal_on("2026-04-20")
+            .config("contract.specific_personal_info", specific)
+            .without_field("certifications", "CERT-01", "copy")
+    };
+    clean(&p("false").check());
+    let with = p("true");
+    let check = with.check();
+    let f = check.expect(
+        "record.field-missing",
+        CERTS,
+        with.entry_line("certifications", "CERT-01"),
+    );
+    assert_eq!(f.item.as_deref(), Some("2-8"));
+}
