@@ -264,22 +264,26 @@ fn date(n: usize) -> String {
 
 fn ledgers(dir: &Path, rows: usize, rng: &mut Rng) -> std::io::Result<()> {
     const STAFF: &[&str] = &["S002", "S003", "S004", "S005", "S006"];
-    const AREAS: &[&str] = &[
-        "管理区域A（データ入力室）",
-        "管理区域B（サーバ室）",
-        "管理区域C（保管庫）",
+    // Each member of staff with the areas their `areas:` list in the
+    // sample's staff ledger admits them to (an entry elsewhere is a finding).
+    const STAFF_AREAS: &[(&str, &[&str])] = &[
+        ("S002", &["AREA-A", "AREA-C"]),
+        ("S003", &["AREA-A", "AREA-B", "AREA-C"]),
+        ("S004", &["AREA-A"]),
+        ("S005", &["AREA-A"]),
+        ("S006", &["AREA-A"]),
     ];
     let (ee, ex) = (rows * 7 / 10, rows * 2 / 10);
     let to = rows - ee - ex;
     let mut out = Chunks::new(dir, "entry_exit", "入退室記録（生成）");
     for n in 0..ee {
+        let (staff, areas) = STAFF_AREAS[rng.below(STAFF_AREAS.len())];
+        let area = rng.pick(areas);
         let s = out.row()?;
         let _ = write!(
             s,
-            "  - id: GEE-{n:07}\n    date: {}\n    area: {}\n    staff: {}\n    purpose: {}\n    time_in: \"{:02}:{:02}\"\n    time_out: \"{:02}:{:02}\"\n",
+            "  - id: GEE-{n:07}\n    date: {}\n    area: {area}\n    staff: {staff}\n    purpose: {}\n    time_in: \"{:02}:{:02}\"\n    time_out: \"{:02}:{:02}\"\n",
             date(n / 40),
-            rng.pick(AREAS),
-            rng.pick(STAFF),
             rng.pick(&[
                 "給与支払報告書の入力作業",
                 "入力結果の照合",
@@ -295,12 +299,25 @@ fn ledgers(dir: &Path, rows: usize, rng: &mut Rng) -> std::io::Result<()> {
     out.finish()?;
     let mut out = Chunks::new(dir, "exchanges", "情報授受記録（生成）");
     for n in 0..ex {
+        let direction = rng.pick(&["received", "sent", "returned"]);
+        // Paper handed over in a locked container; what is sent is the
+        // input data on a registered, encrypted company USB stick.
+        let (item, media) = if direction == "sent" {
+            (
+                "入力結果データ",
+                "media_type: usb\n    device: USB-M03\n    channel: hand\n    method: 暗号化USBメモリを手渡し（施錠搬送容器）",
+            )
+        } else {
+            (
+                "給与支払報告書（紙）",
+                "media_type: paper\n    channel: hand\n    method: 手渡し（施錠搬送容器）",
+            )
+        };
         let s = out.row()?;
         let _ = write!(
             s,
-            "  - id: GEX-{n:07}\n    date: {}\n    direction: {}\n    counterparty: 架空市 市民部市民税課\n    item: 給与支払報告書（紙）第{}回分\n    method: 手渡し（施錠搬送容器）\n    handled_by: {}\n",
+            "  - id: GEX-{n:07}\n    date: {}\n    direction: {direction}\n    counterparty: 架空市 市民部市民税課\n    item: {item}第{}回分\n    {media}\n    handled_by: {}\n",
             date(n / 10),
-            rng.pick(&["received", "sent", "returned"]),
             1 + n % 20,
             rng.pick(STAFF)
         );
@@ -312,7 +329,7 @@ fn ledgers(dir: &Path, rows: usize, rng: &mut Rng) -> std::io::Result<()> {
         let s = out.row()?;
         let _ = write!(
             s,
-            "  - id: GTO-{n:07}\n    date: {d}\n    item: 入力結果データ（第{}回納品分）\n    media: 暗号化USBメモリ\n    destination: 架空市役所 市民部市民税課\n    purpose: 納品\n    carrier: {}\n    approver: S001\n    protection: 施錠搬送容器・AES-256暗号化\n    returned: {d}\n",
+            "  - id: GTO-{n:07}\n    date: {d}\n    item: 入力結果データ（第{}回納品分）\n    media: 暗号化USBメモリ（USB-M03）\n    media_type: usb\n    device: USB-M03\n    destination: 架空市役所 市民部市民税課\n    purpose: 納品\n    carrier: {}\n    approver: S001\n    approved_on: {d}\n    locked_container: true\n    protection: 施錠搬送容器・AES-256暗号化\n    returned: {d}\n",
             1 + n % 20,
             rng.pick(STAFF)
         );
