@@ -626,3 +626,50 @@ fn a_pdf_typst_cannot_read_is_listed_with_its_hash_and_the_build_succeeds() {
             .any(|p| p.starts_with("添付") && p.contains("ISMS登録証_写し.pdf"))
     );
 }
+
+#[test]
+fn a_long_contract_name_keeps_the_running_header_on_one_line() {
+    let long = "令和8年度 市民税・県民税課税資料（給与支払報告書、公的年金等支払報告書及び確定申告書等）のデータ入力、照合、補正並びに電子化業務委託";
+    let p = Project::sample().config("contract.name", long);
+    let out = tempfile::tempdir().unwrap();
+    let dir = build(p.path(), out.path(), &[]);
+    let pdf = dir.join(COMBINED);
+    let rules = listed_page(&letter(&pdf), "個人情報保護規程（第3.0版）");
+    for (pdf, page) in [(pdf.clone(), rules), (dir.join("個人情報保護規程.pdf"), 1)] {
+        let p = page.to_string();
+        let out = Command::new("pdftotext")
+            .args(["-layout", "-f", &p, "-l", &p])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+        let (first, second) = (lines.next().unwrap(), lines.next().unwrap());
+        let head = squash(first);
+        // Vendor, the start of the contract cut with "…", the number and
+        // the document's 版, all on the first line.
+        assert!(
+            head.starts_with("株式会社みなと情報サービス令和8年度市民税"),
+            "{first}"
+        );
+        assert!(head.contains("…（R8-市税-014）"), "{first}");
+        assert!(head.contains("個人情報保護規程第3.0版"), "{first}");
+        assert!(!head.contains("電子化業務委託"), "{first}");
+        // The next line is the page's own text, not the header's rest.
+        assert!(
+            !squash(second).contains("業務委託") && !squash(second).contains("R8-市税-014"),
+            "{second}"
+        );
+    }
+    // A short name stays whole.
+    let letter = letter(&sample_pdfs().join(COMBINED));
+    let rules = listed_page(&letter, "個人情報保護規程（第3.0版）");
+    let page = &pages(&sample_pdfs().join(COMBINED))[rules - 1];
+    assert!(
+        page.starts_with(
+            "株式会社みなと情報サービス令和8年度市民税課税資料データ入力業務委託（R8-市税-014）"
+        ),
+        "{page}"
+    );
+}
