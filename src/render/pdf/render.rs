@@ -630,7 +630,10 @@ fn generate(cx: &Context, findings: &[Finding], mask: bool, pdf_a: bool) -> Gene
         } else if pdf_a && matches!(found.0, super::attach::Placement::Pdf(_)) {
             "pdf_a"
         } else if found.0 == super::attach::Placement::Listed && bytes.starts_with(b"%PDF-") {
-            "unreadable"
+            match super::attach::page_count(&bytes) {
+                Some(n) if n > super::attach::MAX_PAGES => "too_long",
+                _ => "unreadable",
+            }
         } else {
             "other"
         };
