@@ -7,6 +7,7 @@ pub mod control;
 pub mod document;
 pub mod history;
 pub mod ledger;
+pub mod phase;
 pub mod project;
 
 pub use answers::{Answer, AnswerValue, Answers, Reference, Remediation};
@@ -14,4 +15,5 @@ pub use config::Config;
 pub use control::Control;
 pub use document::{DocKind, Document, Link, Section};
 pub use ledger::{Entry, Field, FieldValue, Fields, Ledger, Retention};
+pub use phase::Phase;
 pub use project::Project;

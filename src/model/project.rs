@@ -137,9 +137,9 @@ impl Project {
     }
 
     /// The phase of the contract on the as-of date.
-    pub fn phase(&self) -> crate::standard::Phase {
+    pub fn phase(&self) -> crate::model::Phase {
         let c = &self.config.contract;
-        crate::standard::Phase::on(self.as_of, c.work_start, c.end)
+        crate::model::Phase::on(self.as_of, c.work_start, c.end)
     }
 
     /// The day whose roster counts: the as-of date, or, before work

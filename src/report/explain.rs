@@ -239,6 +239,37 @@ pub fn explain(
         }
         return Explained::Found(out);
     }
+    // A word of the check vocabulary: where the standard uses it, and what
+    // each use demands.
+    let uses: Vec<(String, crate::i18n::Text)> = std
+        .requirements
+        .iter()
+        .flat_map(|r| r.checks.iter().map(move |c| (format!("[{}]", r.id), c)))
+        .chain(std.checklist.items.iter().flat_map(|i| {
+            let label = match lang {
+                Lang::Ja => format!("[チェック項目 {}]", i.id),
+                Lang::En => format!("[item {}]", i.id),
+            };
+            i.checks.iter().map(move |c| (label.clone(), c))
+        }))
+        .filter(|(_, c)| c.name() == id.as_str())
+        .map(|(owner, c)| (owner, c.describe()))
+        .collect();
+    if !uses.is_empty() {
+        let _ = writeln!(
+            out,
+            "check: {id} — {}\n",
+            match lang {
+                Lang::Ja => "検査の語彙（README「検査の語彙」）。同梱の基準での使われ方:",
+                Lang::En =>
+                    "a word of the check vocabulary (see the README); used in the bundled standard by:",
+            }
+        );
+        for (owner, what) in &uses {
+            let _ = writeln!(out, "  {owner} {}", what.get(lang));
+        }
+        return Explained::Found(out);
+    }
     let mut all: Vec<String> = std.checklist.items.iter().map(|i| i.id.clone()).collect();
     all.extend(std.requirements.iter().map(|r| r.id.clone()));
     all.extend(rules.rules.iter().map(|r| r.id.clone()));

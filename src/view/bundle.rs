@@ -257,6 +257,16 @@ pub fn cross_reference(p: &Pages) -> Vec<CrossRow> {
         .collect()
 }
 
+/// Roster columns the bundle's tables leave to the ledger pages.
+const ROSTER_LEAVES_OUT: [&str; 6] = [
+    "access",
+    "areas",
+    "company",
+    "agency",
+    "subcontractor",
+    "dispatch_agreement",
+];
+
 /// The 従事者名簿 and 誓約書一覧: the tables of every staff and pledges
 /// ledger, masked as `p` masks, without the columns no row fills.
 pub fn rosters(p: &Pages) -> Vec<LedgerView> {
@@ -265,8 +275,18 @@ pub fn rosters(p: &Pages) -> Vec<LedgerView> {
     for kind in ["staff", "pledges"] {
         for l in cx.project.ledgers_of(kind) {
             let mut v = pages::ledger(p, l);
+            // The roster a city files names who and in what role; access
+            // lists, areas and links stay in the ledger itself.
+            let fields: Vec<&str> = cx
+                .kinds
+                .get(kind)
+                .map(|k| k.fields.iter().map(|f| f.name.as_str()).collect())
+                .unwrap_or_default();
+            let operational = |c: usize| {
+                fields.len() == v.columns.len() && ROSTER_LEAVES_OUT.contains(&fields[c])
+            };
             let keep: Vec<bool> = (0..v.columns.len())
-                .map(|c| v.rows.iter().any(|r| !r.cells[c].text.is_empty()))
+                .map(|c| !operational(c) && v.rows.iter().any(|r| !r.cells[c].text.is_empty()))
                 .collect();
             let mut c = 0;
             v.columns.retain(|_| {

@@ -590,3 +590,23 @@ fn certificates_worded_with_an_amendment_or_the_international_edition_are_read()
         );
     }
 }
+
+// ---- explain ---------------------------------------------------------------
+
+#[test]
+fn explain_names_where_the_standard_uses_a_check_word() {
+    let p = Project::sample();
+    let run = p.run(&["explain", "approval"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("[S5(3)]") && run.stdout.contains("4-2"),
+        "{}",
+        run.stdout
+    );
+    let run = p.run(&["explain", "record_values", "--lang", "en"]);
+    assert!(
+        run.stdout.contains("[item 4-1]") && run.stdout.contains("forbidden: private"),
+        "{}",
+        run.stdout
+    );
+}

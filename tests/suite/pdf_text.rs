@@ -2,8 +2,9 @@
 //! without any character put into it (it used to get a U+200B every 40
 //! characters); in tables, dates, ids and bracketed codes stay whole on
 //! their line and no line starts with a closing bracket; and characters
-//! the Japanese fonts lack (ℋ, Greek, Cyrillic, Hebrew, Arabic, ☐) are set
-//! in a fallback font, not as boxes.
+//! the Japanese fonts lack (the CommonMark spec's entity examples ℋ ⅆ ∲ Ӓ
+//! Ϡ, Greek, Cyrillic, Hebrew, ẞ, ☐) are set in a fallback font, not as
+//! boxes.
 
 use std::path::Path;
 use std::process::Command;
@@ -12,7 +13,22 @@ use crate::common::{Fixture, run_anzen};
 
 const URL: &str = "https://example.com/a/very/long/path/that/keeps/going/and/going/0123456789abcdef0123456789abcdef/end.html";
 const ID: &str = "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789";
-const SYMBOLS: &[&str] = &["ℋ", "ℏ", "Ω", "Жизнь", "א", "ẞ", "☐", "→", "≠"];
+const SYMBOLS: &[&str] = &[
+    "ℋ",
+    "ⅆ",
+    "∲",
+    "Ӓ",
+    "Ϡ",
+    "ᾈ",
+    "ℏ",
+    "Ω",
+    "Жизнь",
+    "א",
+    "ẞ",
+    "☐",
+    "→",
+    "≠",
+];
 
 fn document() -> String {
     let row = "| 2026-05-15 | TO-2026-001 | 浜田 健吾（S002） | 令和8年5月15日 | 持出しの目的と運搬の方法を書いた長い自由記述の文章で、表の幅に合わせて折り返されます。持出しの目的と運搬の方法を書いた長い自由記述の文章で、表の幅に合わせて折り返されます。 | 2026-06-01 |";

@@ -13,8 +13,9 @@
 //!   input whose 16 nested quotes exceeded typst's show-rule depth
 //!   (`sixteen-nested-quotes.md`, compiled by
 //!   `fuzz_markup_compiles::the_markup_seeds_compile_and_keep_their_text`),
-//!   and the 16 inputs whose words were lost from the PDF (after control
-//!   characters, after U+202E, in long runs of letters and symbols), moved
+//!   and the 18 inputs whose words were lost from the PDF (after control
+//!   characters, after U+202E, in long runs of letters and symbols, in a
+//!   footnote three deep), moved
 //!   there from `tests/fixtures/fuzz-open/` when fixed (issue 19).
 
 use anzen::render::pdf::markup::{MarkupOptions, to_typst};

@@ -45,7 +45,7 @@ pub const MAX_QUOTES: usize = 12;
 
 /// Footnotes inside footnotes inside ... at most this deep; a reference
 /// beyond shows its label and the definition is appended to the document.
-const MAX_FOOTNOTE_NESTING: usize = 4;
+const MAX_FOOTNOTE_NESTING: usize = 2;
 
 /// How to convert.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -109,36 +109,43 @@ fn in_run(c: char) -> bool {
 }
 
 /// `text` cut where it may be set as it is (`false`) and into the chunks of
-/// its overlong runs ([`in_run`]) (`true`), in order.
-fn long_runs<'t>(text: &'t str) -> Vec<(bool, &'t str)> {
+/// its overlong runs ([`in_run`]) (`true`), in order; `carry` characters of
+/// a run end the text written before it (in another string literal, an
+/// emphasis...), and the run's characters at the end of `text` are
+/// returned for the next.
+fn long_runs<'t>(text: &'t str, carry: usize) -> (Vec<(bool, &'t str)>, usize) {
     let mut out: Vec<(bool, &str)> = Vec::new();
     let mut plain_from = 0;
     let mut run: Vec<usize> = Vec::new(); // byte offsets of the run's characters
-    let mut flush = |run: &mut Vec<usize>, end: usize, out: &mut Vec<(bool, &'t str)>| {
-        if run.len() > LONGEST_RUN {
-            if plain_from < run[0] {
-                out.push((false, &text[plain_from..run[0]]));
+    let mut before = carry; // run characters before `run` (only for the first)
+    let mut cut =
+        |run: &mut Vec<usize>, before: usize, end: usize, out: &mut Vec<(bool, &'t str)>| {
+            if !run.is_empty() && before + run.len() > LONGEST_RUN {
+                if plain_from < run[0] {
+                    out.push((false, &text[plain_from..run[0]]));
+                }
+                for (k, chunk) in run.chunks(BOX_CHARS).enumerate() {
+                    let to = run.get((k + 1) * BOX_CHARS).copied().unwrap_or(end);
+                    out.push((true, &text[chunk[0]..to]));
+                }
+                plain_from = end;
             }
-            for (k, chunk) in run.chunks(BOX_CHARS).enumerate() {
-                let to = run.get((k + 1) * BOX_CHARS).copied().unwrap_or(end);
-                out.push((true, &text[chunk[0]..to]));
-            }
-            plain_from = end;
-        }
-        run.clear();
-    };
+            run.clear();
+        };
     for (i, c) in text.char_indices() {
         if in_run(c) {
             run.push(i);
         } else {
-            flush(&mut run, i, &mut out);
+            cut(&mut run, before, i, &mut out);
+            before = 0;
         }
     }
-    flush(&mut run, text.len(), &mut out);
+    let trailing = before + run.len();
+    cut(&mut run, before, text.len(), &mut out);
     if plain_from < text.len() || out.is_empty() {
         out.push((false, &text[plain_from..]));
     }
-    out
+    (out, trailing)
 }
 
 /// What the PDF shows of `text`: control characters (but tab and line
@@ -162,11 +169,13 @@ fn shown(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Text as markup: `#"..."`, its overlong runs as `#box[#"..."]`s.
-fn text_markup(text: &str) -> String {
+/// Text as markup: `#"..."`, its overlong runs as `#box[#"..."]`s; with
+/// the run characters at its end (see [`long_runs`]).
+fn text_markup(text: &str, carry: usize) -> (String, usize) {
     let text = shown(text);
     let mut out = String::new();
-    for (long, part) in long_runs(&text) {
+    let (parts, trailing) = long_runs(&text, carry);
+    for (long, part) in parts {
         if long {
             let _ = write!(out, "#box[#{}]", string_literal(part));
         } else {
@@ -174,22 +183,23 @@ fn text_markup(text: &str) -> String {
             out.push_str(&string_literal(part));
         }
     }
-    out
+    (out, trailing)
 }
 
 /// Inline code as markup: `#raw("...")`, its overlong runs as
-/// `#box[#raw("...")]`s.
-fn code_markup(code: &str) -> String {
+/// `#box[#raw("...")]`s; with the run characters at its end.
+fn code_markup(code: &str, carry: usize) -> (String, usize) {
     let code = shown(code);
     let mut out = String::new();
-    for (long, part) in long_runs(&code) {
+    let (parts, trailing) = long_runs(&code, carry);
+    for (long, part) in parts {
         if long {
             let _ = write!(out, "#box[#raw({})]", string_literal(part));
         } else {
             let _ = write!(out, "#raw({})", string_literal(part));
         }
     }
-    out
+    (out, trailing)
 }
 
 /// Cells longer than this (in characters) make their column free text.
@@ -381,6 +391,9 @@ struct Writer {
     text_line: usize,
     /// For each open block container: whether it has content yet.
     filled: Vec<bool>,
+    /// Characters of the unbreakable run the markup written so far ends
+    /// with (see [`long_runs`]).
+    run: usize,
 }
 
 impl Default for Writer {
@@ -393,6 +406,7 @@ impl Default for Writer {
             text: String::new(),
             text_line: 1,
             filled: vec![false],
+            run: 0,
         }
     }
 }
@@ -402,6 +416,10 @@ impl Writer {
     fn put(&mut self, s: &str) {
         if s.is_empty() {
             return;
+        }
+        // A new line or a line break ends any run.
+        if s.contains('\n') || s.contains("#linebreak") {
+            self.run = 0;
         }
         for piece in s.split_inclusive('\n') {
             if self.at_line_start {
@@ -424,6 +442,14 @@ impl Writer {
         self.put(s);
     }
 
+    /// Writes inline code (document text shown as code).
+    fn code(&mut self, code: &str) {
+        self.flush();
+        let (markup, run) = code_markup(code, self.run);
+        self.put(&markup);
+        self.run = run;
+    }
+
     /// Queues document text; adjacent text becomes one string literal.
     fn text(&mut self, s: &str) {
         if s.is_empty() {
@@ -441,7 +467,9 @@ impl Writer {
         }
         let text = std::mem::take(&mut self.text);
         let line = std::mem::replace(&mut self.src_line, self.text_line);
-        self.put(&text_markup(&text));
+        let (markup, run) = text_markup(&text, self.run);
+        self.put(&markup);
+        self.run = run;
         self.src_line = line;
     }
 
@@ -521,7 +549,7 @@ fn render(doc: &Doc, st: &mut State, from: usize, to: usize) {
             Event::Text(t) => st.w.text(&cjk::strip_marks(t)),
             Event::Code(t) => {
                 let code = cjk::strip_marks(t);
-                st.w.raw(&code_markup(&code));
+                st.w.code(&code);
             }
             Event::InlineMath(t) => st.w.text(&format!("${}$", cjk::strip_marks(t))),
             Event::DisplayMath(t) => st.w.text(&format!("$${}$$", cjk::strip_marks(t))),
@@ -604,14 +632,17 @@ fn start(doc: &Doc, st: &mut State, frames: &mut Vec<Frame>, i: usize, tag: &Tag
                     .unwrap_or_default(),
                 CodeBlockKind::Indented => String::new(),
             };
-            if long_runs(&code).iter().any(|(long, _)| *long) {
+            if code
+                .lines()
+                .any(|line| long_runs(line, 0).0.iter().any(|(long, _)| *long))
+            {
                 // A line too long for the page: the lines as inline code,
                 // the long runs in boxes a line may break between.
                 let lines: Vec<String> = code
                     .strip_suffix('\n')
                     .unwrap_or(&code)
                     .split('\n')
-                    .map(code_markup)
+                    .map(|line| code_markup(line, 0).0)
                     .collect();
                 st.w.put(&format!("#block[{}]", lines.join("#linebreak()")));
             } else {
@@ -1378,6 +1409,16 @@ mod tests {
         assert_eq!(texts(&out), "ab\u{2028}cd");
         let out = typst(&format!("x{}with\n", "\u{0}".repeat(60)));
         assert_eq!(texts(&out), "xwith", "{out}");
+    }
+
+    #[test]
+    fn a_run_across_emphasis_is_measured_whole() {
+        // 50 + 50 characters without a break, in two literals.
+        let out = typst(&format!("{}*{}*\n", "a".repeat(50), "b".repeat(50)));
+        assert!(out.contains("#emph[#box[#\"bbbb"), "{out}");
+        assert_eq!(texts(&out), format!("{}{}", "a".repeat(50), "b".repeat(50)));
+        // A space between them: two short runs.
+        assert!(!typst(&format!("{} *{}*\n", "a".repeat(50), "b".repeat(50))).contains("#box"));
     }
 
     #[test]
