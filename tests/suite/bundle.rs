@@ -377,3 +377,299 @@ fn the_standard_text_is_appended_when_asked_and_electronic_signature_replaces_th
     let start: String = squash(&last.text).chars().take(15).collect();
     assert!(pages[appendix - 1..].concat().contains(&start), "{start}");
 }
+
+/// A valid PNG of `w`×`h` RGB pixels, `pixel(x, y)` each (unfiltered rows,
+/// zlib-compressed, with the chunks' CRC-32).
+fn png(w: u32, h: u32, pixel: impl Fn(u32, u32) -> [u8; 3]) -> Vec<u8> {
+    use std::io::Write;
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in data {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend((data.len() as u32).to_be_bytes());
+        let start = out.len();
+        out.extend(kind);
+        out.extend(data);
+        let crc = crc32(&out[start..]);
+        out.extend(crc.to_be_bytes());
+    }
+    let mut raw = Vec::new();
+    for y in 0..h {
+        raw.push(0);
+        for x in 0..w {
+            raw.extend(pixel(x, y));
+        }
+    }
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(&raw).unwrap();
+    let mut header = Vec::new();
+    header.extend(w.to_be_bytes());
+    header.extend(h.to_be_bytes());
+    header.extend([8, 2, 0, 0, 0]);
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(&mut out, b"IHDR", &header);
+    chunk(&mut out, b"IDAT", &z.finish().unwrap());
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+/// A valid baseline JPEG, grey, of `bw`×`bh` blocks of 8×8 pixels, block
+/// (x, y) all of level `level(x, y)`: only DC coefficients (a flat block
+/// has no others), quantised by 1, with a Huffman table of 4-bit codes for
+/// the DC categories and a 1-bit end-of-block as the only AC code.
+fn jpeg(bw: u16, bh: u16, level: impl Fn(u16, u16) -> u8) -> Vec<u8> {
+    fn segment(out: &mut Vec<u8>, marker: u8, data: &[u8]) {
+        out.extend([0xFF, marker]);
+        out.extend((data.len() as u16 + 2).to_be_bytes());
+        out.extend(data);
+    }
+    let mut out = vec![0xFF, 0xD8];
+    segment(&mut out, 0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0");
+    let mut dqt = vec![0u8];
+    dqt.extend([1u8; 64]);
+    segment(&mut out, 0xDB, &dqt);
+    let (w, h) = (bw * 8, bh * 8);
+    let mut sof = vec![8];
+    sof.extend(h.to_be_bytes());
+    sof.extend(w.to_be_bytes());
+    sof.extend([1, 1, 0x11, 0]);
+    segment(&mut out, 0xC0, &sof);
+    // DC: categories 0..=11, each a 4-bit code equal to the category.
+    let mut dc = vec![0x00, 0, 0, 0, 12];
+    dc.extend([0; 12]);
+    dc.extend(0..12u8);
+    segment(&mut out, 0xC4, &dc);
+    // AC: end-of-block only, code `0`.
+    let mut ac = vec![0x10, 1];
+    ac.extend([0; 15]);
+    ac.push(0x00);
+    segment(&mut out, 0xC4, &ac);
+    segment(&mut out, 0xDA, &[1, 1, 0x00, 0, 63, 0]);
+    // The entropy-coded blocks, in raster order.
+    let mut bits: Vec<bool> = Vec::new();
+    let put = |v: u32, n: u32, bits: &mut Vec<bool>| {
+        for i in (0..n).rev() {
+            bits.push(v >> i & 1 == 1);
+        }
+    };
+    let mut previous = 0i32;
+    for y in 0..bh {
+        for x in 0..bw {
+            let dc = 8 * (i32::from(level(x, y)) - 128);
+            let diff = dc - previous;
+            previous = dc;
+            let category = 32 - diff.unsigned_abs().leading_zeros();
+            put(category, 4, &mut bits);
+            let value = if diff >= 0 {
+                diff
+            } else {
+                diff + (1 << category) - 1
+            };
+            put(value as u32, category, &mut bits);
+            put(0, 1, &mut bits);
+        }
+    }
+    while !bits.len().is_multiple_of(8) {
+        bits.push(true);
+    }
+    for byte in bits.chunks(8) {
+        let b = byte.iter().fold(0u8, |acc, &bit| acc << 1 | u8::from(bit));
+        out.push(b);
+        if b == 0xFF {
+            out.push(0);
+        }
+    }
+    out.extend([0xFF, 0xD9]);
+    out
+}
+
+/// The images `pdfimages -list` finds on page `page`: (width, height, encoding).
+fn images_on(pdf: &Path, page: usize) -> Vec<(u32, u32, String)> {
+    let p = page.to_string();
+    let out = Command::new("pdfimages")
+        .args(["-list", "-f", &p, "-l", &p])
+        .arg(pdf)
+        .output()
+        .expect("pdfimages (poppler-utils)");
+    assert!(out.status.success(), "pdfimages failed");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .skip(2)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            Some((
+                f.get(3)?.parse().ok()?,
+                f.get(4)?.parse().ok()?,
+                f.get(8)?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// The sample with `files` (path under content/evidence/photos/, bytes)
+/// named as evidence of item 2-8.
+fn with_evidence(files: &[(&str, Vec<u8>)]) -> Project {
+    let cited: String = files
+        .iter()
+        .map(|(name, _)| format!("      - evidence/photos/{name}\n"))
+        .collect();
+    let p = Project::sample().replace(
+        "content/checklist.yaml",
+        "      - evidence/certifications/ISMS登録証_写し.pdf\n",
+        &format!("      - evidence/certifications/ISMS登録証_写し.pdf\n{cited}"),
+    );
+    for (name, bytes) in files {
+        p.write_bytes(&format!("content/evidence/photos/{name}"), bytes);
+    }
+    p
+}
+
+#[test]
+fn image_evidence_is_a_page_of_its_own_with_the_header_and_the_image_embedded() {
+    let png = png(24, 12, |x, y| [(x * 10) as u8, (y * 20) as u8, 200]);
+    let jpeg = jpeg(5, 2, |x, y| (40 * x + 60 * y) as u8 + 20);
+    let svg = br#"<?xml version="1.0"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="80" height="40"><rect width="80" height="40" fill="blue"/></svg>"#;
+    let p = with_evidence(&[
+        ("入退室管理画面.png", png),
+        ("施錠状況.jpg", jpeg),
+        ("配置図.svg", svg.to_vec()),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let pdf = build(p.path(), out.path(), &[]).join(COMBINED);
+    let pages = pages(&pdf);
+    for (name, size) in [
+        ("入退室管理画面.png", Some((24, 12, "image"))),
+        // The JPEG goes in as it is (DCT), not re-encoded.
+        ("施錠状況.jpg", Some((40, 16, "jpeg"))),
+        ("配置図.svg", None),
+    ] {
+        let found: Vec<usize> = (0..pages.len())
+            .filter(|&i| pages[i].contains(name) && pages[i].contains("回答の根拠"))
+            .filter(|&i| !pages[i].contains("添付資料"))
+            .collect();
+        assert_eq!(
+            found.len(),
+            1,
+            "{name}: one attachment page, found {found:?}"
+        );
+        let page = &pages[found[0]];
+        assert!(page.contains("チェック項目2-8回答の根拠"), "{page}");
+        assert!(page.starts_with("添付"), "the header first: {page}");
+        let images = images_on(&pdf, found[0] + 1);
+        match size {
+            Some((w, h, enc)) => assert!(
+                images
+                    .iter()
+                    .any(|i| (i.0, i.1, i.2.as_str()) == (w, h, enc)),
+                "{name}: no {w}×{h} {enc} image on page {}: {images:?}",
+                found[0] + 1
+            ),
+            // SVG is placed as vector graphics, not as an image.
+            None => assert!(images.is_empty(), "{images:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_pdf_typst_cannot_read_is_listed_with_its_hash_and_the_build_succeeds() {
+    let whole =
+        std::fs::read(repo().join("content/evidence/certifications/ISMS登録証_写し.pdf")).unwrap();
+    let truncated = whole[..whole.len() / 2].to_vec();
+    let sha256: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&truncated)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    let p = with_evidence(&[("破損した写し.pdf", truncated)]);
+    let out = tempfile::tempdir().unwrap();
+    let pdf = build(p.path(), out.path(), &[]).join(COMBINED);
+    let pages = pages(&pdf);
+    let listing = pages
+        .iter()
+        .find(|p| p.contains(&sha256))
+        .unwrap_or_else(|| panic!("{sha256} listed nowhere"));
+    assert!(listing.contains("頁として添付できない証跡"), "{listing}");
+    assert!(
+        listing.contains("evidence/photos/破損した写し.pdf"),
+        "{listing}"
+    );
+    assert!(listing.contains(&sha256), "{sha256} not in {listing}");
+    assert!(
+        listing.contains("チェック項目2-8") && listing.contains("回答の根拠"),
+        "{listing}"
+    );
+    assert!(listing.contains("読み込めないPDF"), "the reason: {listing}");
+    // No attachment page of it, and the other attachments are still placed.
+    assert!(
+        !pages
+            .iter()
+            .any(|p| p.starts_with("添付") && p.contains("破損した写し.pdf"))
+    );
+    assert!(
+        pages
+            .iter()
+            .any(|p| p.starts_with("添付") && p.contains("ISMS登録証_写し.pdf"))
+    );
+}
+
+#[test]
+fn a_long_contract_name_keeps_the_running_header_on_one_line() {
+    let long = "令和8年度 市民税・県民税課税資料（給与支払報告書、公的年金等支払報告書及び確定申告書等）のデータ入力、照合、補正並びに電子化業務委託";
+    let p = Project::sample().config("contract.name", long);
+    let out = tempfile::tempdir().unwrap();
+    let dir = build(p.path(), out.path(), &[]);
+    let pdf = dir.join(COMBINED);
+    let rules = listed_page(&letter(&pdf), "個人情報保護規程（第3.0版）");
+    for (pdf, page) in [(pdf.clone(), rules), (dir.join("個人情報保護規程.pdf"), 1)] {
+        let p = page.to_string();
+        let out = Command::new("pdftotext")
+            .args(["-layout", "-f", &p, "-l", &p])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+        let (first, second) = (lines.next().unwrap(), lines.next().unwrap());
+        let head = squash(first);
+        // Vendor, the start of the contract cut with "…", the number and
+        // the document's 版, all on the first line.
+        assert!(
+            head.starts_with("株式会社みなと情報サービス令和8年度市民税"),
+            "{first}"
+        );
+        assert!(head.contains("…（R8-市税-014）"), "{first}");
+        assert!(head.contains("個人情報保護規程第3.0版"), "{first}");
+        assert!(!head.contains("電子化業務委託"), "{first}");
+        // The next line is the page's own text, not the header's rest.
+        assert!(
+            !squash(second).contains("業務委託") && !squash(second).contains("R8-市税-014"),
+            "{second}"
+        );
+    }
+    // A short name stays whole.
+    let letter = letter(&sample_pdfs().join(COMBINED));
+    let rules = listed_page(&letter, "個人情報保護規程（第3.0版）");
+    let page = &pages(&sample_pdfs().join(COMBINED))[rules - 1];
+    assert!(
+        page.starts_with(
+            "株式会社みなと情報サービス令和8年度市民税課税資料データ入力業務委託（R8-市税-014）"
+        ),
+        "{page}"
+    );
+}

@@ -1,5 +1,5 @@
 //! Evidence files as attachment pages of the combined PDF: which files
-//! typst can place as pages (PDF and raster images) and how many pages a
+//! typst can place as pages (PDF, raster images and SVG) and how many pages a
 //! PDF has, read from its page tree without a PDF library.
 
 use std::io::Read;
@@ -22,7 +22,7 @@ pub const MAX_PAGES: usize = 200;
 /// The extension typst reads an image file by, lower case, or `None`.
 fn image_extension(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
-    ["png", "jpg", "jpeg", "gif", "webp"]
+    ["png", "jpg", "jpeg", "gif", "webp", "svg"]
         .into_iter()
         .find(|e| lower.ends_with(&format!(".{e}")))
 }
@@ -41,12 +41,25 @@ pub fn placement(name: &str, bytes: &[u8]) -> (Placement, &'static str) {
         "jpg" | "jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
         "gif" => bytes.starts_with(b"GIF8"),
         "webp" => bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP",
+        "svg" => is_svg(bytes),
         _ => false,
     };
     match image_extension(name) {
         Some(ext) if magic_ok(ext) => (Placement::Image, ext),
         _ => (Placement::Listed, "bin"),
     }
+}
+
+/// Whether `bytes` look like an SVG image: markup (after an optional
+/// byte-order mark and white space) with an `<svg` element in its first
+/// 4 KiB.
+fn is_svg(bytes: &[u8]) -> bool {
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = text.iter().position(|c| !c.is_ascii_whitespace());
+    if start.is_none_or(|i| text[i] != b'<') {
+        return false;
+    }
+    find(&text[..text.len().min(4096)], b"<svg").is_some()
 }
 
 /// The number of pages of a PDF: the largest `/Count` of a `/Type /Pages`
@@ -193,5 +206,9 @@ mod tests {
             Placement::Image
         );
         assert_eq!(placement("x.docx", b"PK\x03\x04").0, Placement::Listed);
+        let svg =
+            b"\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
+        assert_eq!(placement("x.svg", svg), (Placement::Image, "svg"));
+        assert_eq!(placement("x.svg", b"just text <svg").0, Placement::Listed);
     }
 }

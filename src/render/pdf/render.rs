@@ -623,12 +623,23 @@ fn generate(cx: &Context, findings: &[Finding], mask: bool, pdf_a: bool) -> Gene
                 .map(|b| format!("{b:02x}"))
                 .collect()
         };
-        let (placement, ext) = match super::attach::placement(&name, &bytes) {
-            _ if mask && a.personal => (super::attach::Placement::Listed, "bin"),
-            (super::attach::Placement::Pdf(_), _) if pdf_a => {
-                (super::attach::Placement::Listed, "bin")
+        let found = super::attach::placement(&name, &bytes);
+        // Why a file is listed instead of placed (shown beside its hash).
+        let reason = if mask && a.personal {
+            "masked"
+        } else if pdf_a && matches!(found.0, super::attach::Placement::Pdf(_)) {
+            "pdf_a"
+        } else if found.0 == super::attach::Placement::Listed && bytes.starts_with(b"%PDF-") {
+            match super::attach::page_count(&bytes) {
+                Some(n) if n > super::attach::MAX_PAGES => "too_long",
+                _ => "unreadable",
             }
-            found => found,
+        } else {
+            "other"
+        };
+        let (placement, ext) = match reason {
+            "masked" | "pdf_a" => (super::attach::Placement::Listed, "bin"),
+            _ => found,
         };
         let (kind, pages) = match placement {
             super::attach::Placement::Pdf(n) => ("pdf", n),
@@ -657,6 +668,7 @@ fn generate(cx: &Context, findings: &[Finding], mask: bool, pdf_a: bool) -> Gene
             "size": bytes.len(),
             "sha256": sha256,
             "masked": mask && a.personal,
+            "reason": reason,
             "supports": supports,
         }));
     }
@@ -832,6 +844,7 @@ fn list_unreadable_attachments(
         if ws.compile("probe.pdf", "probe.typ", false).is_err() {
             a["kind"] = "listed".into();
             a["pages"] = 0.into();
+            a["reason"] = "unreadable".into();
             changed = true;
         }
     }
