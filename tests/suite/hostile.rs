@@ -319,13 +319,21 @@ pub(crate) fn run_case(name: &str, setup: fn(&Fixture) -> Expect) {
     } else {
         outcome
     };
-    let _ = outcome.code; // a panic or a signal has failed already
     let json: Value = serde_json::from_str(&outcome.stdout).unwrap_or_else(|err| {
         panic!(
             "{name}: not JSON ({err}):\n{}\n{}",
             outcome.stdout, outcome.stderr
         )
     });
+    // The check's exit code agrees with what it found: 1 with errors, 0
+    // without (2 would be a usage error, anything else a crash).
+    let errors = json["summary"]["errors"].as_u64().unwrap_or(0);
+    assert_eq!(
+        outcome.code,
+        if errors > 0 { 1 } else { 0 },
+        "{name}: check exit code with {errors} error(s)\n{}",
+        outcome.stderr
+    );
     let all = findings(&json);
     let listing = || {
         all.iter()
@@ -406,8 +414,9 @@ pub(crate) fn unreadable(path: &Path, e: Expect) -> Expect {
     if setpriv {
         Expect { nobody: true, ..e }
     } else {
-        eprintln!("running as root without setpriv: chmod 000 cannot be tested");
-        nothing()
+        panic!(
+            "running as root without setpriv, chmod 000 cannot be tested: run scripts/setup test (installs util-linux's setpriv)"
+        )
     }
 }
 
