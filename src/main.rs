@@ -69,6 +69,9 @@ enum Command {
         /// Skip the zip (提出用 zip を作らない)
         #[arg(long)]
         no_package: bool,
+        /// Compile every PDF, ignoring output/.anzen-cache/ (キャッシュを使わず PDF をすべて作り直す)
+        #[arg(long)]
+        no_cache: bool,
         #[command(flatten)]
         package: PackageArgs,
     },
@@ -236,6 +239,7 @@ fn run(g: &Global, command: Command) -> cli::Outcome {
             no_pdf,
             pdf_a,
             no_package,
+            no_cache,
             package,
         } => cli::build::build(
             g,
@@ -250,7 +254,9 @@ fn run(g: &Global, command: Command) -> cli::Outcome {
                     pdf_a,
                     mask_personal,
                     progress: None,
+                    cache: None,
                 },
+                cache: !no_cache,
                 progress: None,
                 package: !no_package,
                 package_options: package_args(&package).options()?,

@@ -10,8 +10,10 @@ pub enum Event<'a> {
     Stage(&'a str, &'a str),
     /// PDFs to make.
     PdfTotal(usize),
-    /// One PDF made.
+    /// One PDF made (compiled or taken from the cache).
     PdfDone(&'a str),
+    /// This many of the PDFs came from the build cache.
+    PdfCached(usize),
 }
 
 /// A shared callback for [`Event`]s.

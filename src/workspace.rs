@@ -269,7 +269,11 @@ impl Workspace {
         // PDFs before anything is written: a failure leaves all output as it was.
         let pdfs = if options.pdf {
             emit(&options.progress, Event::Stage("PDF", "PDF"));
-            Some(self.pdfs(&theme, revision.as_ref(), &options.pdf_options)?)
+            let mut pdf_options = options.pdf_options.clone();
+            if options.cache {
+                pdf_options.cache = Some(out.clone());
+            }
+            Some(self.pdfs(&theme, revision.as_ref(), &pdf_options)?)
         } else {
             None
         };
@@ -447,6 +451,9 @@ pub struct BuildOptions {
     pub package: bool,
     /// Package options.
     pub package_options: crate::package::PackageOptions,
+    /// Whether PDFs whose inputs did not change are taken from the build
+    /// cache in `<out>/.anzen-cache/` (`--no-cache` turns it off).
+    pub cache: bool,
     /// Told of each stage.
     pub progress: Option<crate::progress::Progress>,
 }

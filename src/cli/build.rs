@@ -100,6 +100,7 @@ fn progress(
                 b.set_length(n as u64);
             }
             Event::PdfDone(_) => b.inc(1),
+            Event::PdfCached(_) => {}
         }));
         return (Some(report), Some(bar));
     }
@@ -114,6 +115,15 @@ fn progress(
             Event::PdfDone(name) => {
                 eprintln!("[{:6.2}s]   {name}", started.elapsed().as_secs_f64())
             }
+            Event::PdfCached(n) => eprintln!(
+                "[{:6.2}s]   {}",
+                started.elapsed().as_secs_f64(),
+                if ja {
+                    format!("うち {n} 件はキャッシュから")
+                } else {
+                    format!("{n} from the cache")
+                }
+            ),
         }));
         return (Some(report), None);
     }

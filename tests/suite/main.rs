@@ -15,6 +15,7 @@ mod harness;
 
 mod boundaries;
 mod bundle;
+mod cache;
 mod check_answers;
 mod check_cli;
 mod check_formats;

@@ -191,9 +191,19 @@ fn a_build_writes_only_inside_its_output_folder_and_leaves_no_temporary_files() 
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".anzen-cache")
         .collect();
     assert_eq!(top.len(), 3, "site, pdf and the zip only: {top:?}");
     assert!(top.iter().all(|n| !n.starts_with('.')), "{top:?}");
+    // Beside them, the build cache, with no temporary files left in it.
+    let cached: Vec<String> = snapshot(&out.join(".anzen-cache")).into_keys().collect();
+    assert!(cached.iter().any(|k| k.ends_with(".pdf")), "{cached:?}");
+    assert!(
+        cached
+            .iter()
+            .all(|k| !k.rsplit('/').next().unwrap().starts_with('.')),
+        "{cached:?}"
+    );
 }
 
 #[test]

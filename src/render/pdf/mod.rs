@@ -1,8 +1,10 @@
 //! Stage 3b of the pipeline: PDFs through the typst CLI. [`markup`]
 //! converts Markdown to Typst, [`typst`] runs the external binary, and
-//! [`render`] writes the sources and compiles every PDF.
+//! [`render`] writes the sources and compiles every PDF, reusing from
+//! [`cache`] those whose inputs did not change.
 
 pub mod attach;
+pub mod cache;
 pub mod markup;
 pub mod render;
 pub mod typst;

@@ -122,6 +122,9 @@ pub struct PdfOptions {
     pub mask_personal: bool,
     /// Told of each PDF made.
     pub progress: Option<crate::progress::Progress>,
+    /// The output folder whose build cache (`.anzen-cache/`) PDFs whose
+    /// inputs did not change are taken from; `None`: compile every one.
+    pub cache: Option<PathBuf>,
 }
 
 /// The PDFs, by file name.
@@ -202,6 +205,8 @@ pub fn timestamp(as_of: crate::date::Date) -> i64 {
 /// typst to compile with.
 pub struct Workspace {
     typst: Typst,
+    /// The font families typst lists.
+    families: Vec<String>,
     font_paths: Vec<PathBuf>,
     work: tempfile::TempDir,
     _lock: std::fs::File,
@@ -241,6 +246,7 @@ impl Workspace {
             main,
             None,
             &BTreeMap::new(),
+            None,
         )
         .map(|(_, b)| b)
     }
@@ -378,6 +384,7 @@ pub fn prepare(
         })?;
     let ws = Workspace {
         typst,
+        families: available,
         font_paths,
         work,
         _lock: lock,
@@ -746,6 +753,17 @@ pub fn render(
     }
     let (typst, dir, font_paths, timestamp) =
         (&ws.typst, ws.work.path(), &ws.font_paths, ws.timestamp);
+    let cache = options.cache.as_deref().and_then(|out| {
+        let salt = super::cache::Salt {
+            typst: &typst.path,
+            typst_version: &typst.version,
+            families: &ws.families,
+            font_paths,
+            timestamp,
+            pdf_a: options.pdf_a,
+        };
+        super::cache::PdfCache::open(out, dir, &salt)
+    });
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2);
@@ -773,6 +791,7 @@ pub fn render(
                     main,
                     slug.as_deref(),
                     &line_maps,
+                    cache.as_ref(),
                 );
                 crate::progress::emit(&options.progress, crate::progress::Event::PdfDone(name));
                 done
@@ -793,6 +812,9 @@ pub fn render(
                     return Err(e);
                 };
                 ws.write_json("data/bundle.json", &bundle)?;
+                if let Some(c) = &cache {
+                    c.forget("data/bundle.json");
+                }
                 let (name, bytes) = compile_one(
                     typst,
                     dir,
@@ -803,11 +825,19 @@ pub fn render(
                     "combined.typ",
                     None,
                     &line_maps,
+                    cache.as_ref(),
                 )?;
                 done.insert(name, bytes);
             }
             Err(e) => return Err(e),
         }
+    }
+    if let Some(c) = &cache {
+        c.prune();
+        crate::progress::emit(
+            &options.progress,
+            crate::progress::Event::PdfCached(c.hits()),
+        );
     }
     Ok(done)
 }
@@ -862,6 +892,7 @@ fn compile_one(
     main: &str,
     slug: Option<&str>,
     line_maps: &BTreeMap<String, (String, usize, Vec<usize>)>,
+    cache: Option<&super::cache::PdfCache>,
 ) -> Result<(String, Vec<u8>), PdfError> {
     let out = dir
         .join("out")
@@ -876,6 +907,13 @@ fn compile_one(
     if let Some(s) = slug {
         inputs.push(("doc", s.to_string()));
     }
+    let key = cache.map(|c| c.key(main, &inputs));
+    if let (Some(c), Some(k)) = (cache, &key)
+        && let Some(bytes) = c.lookup(k)
+    {
+        return Ok((name.to_string(), bytes));
+    }
+    let deps = out.with_extension("deps.json");
     let job = CompileJob {
         root: dir,
         input: main,
@@ -884,6 +922,7 @@ fn compile_one(
         timestamp,
         pdf_a,
         inputs,
+        deps: cache.is_some().then_some(deps.as_path()),
     };
     typst.compile(&job).map_err(|stderr| PdfError::Compile {
         pdf: name.to_string(),
@@ -893,6 +932,11 @@ fn compile_one(
         path: out.display().to_string(),
         source,
     })?;
+    if let (Some(c), Some(k)) = (cache, &key)
+        && let Ok(listed) = std::fs::read(&deps)
+    {
+        c.store(k, &listed, &bytes);
+    }
     Ok((name.to_string(), bytes))
 }
 

@@ -193,6 +193,9 @@ impl Typst {
             cmd.arg("--input").arg(format!("{k}={v}"));
         }
         cmd.arg("--diagnostic-format").arg("short");
+        if let Some(deps) = job.deps {
+            cmd.arg("--deps").arg(deps).arg("--deps-format").arg("json");
+        }
         cmd.arg(job.root.join(job.input)).arg(job.output);
         // typst compiles with all cores by itself; anzen already runs one
         // typst per core, so each gets one thread.
@@ -222,6 +225,8 @@ pub struct CompileJob<'a> {
     pub pdf_a: bool,
     /// `--input key=value` pairs.
     pub inputs: Vec<(&'a str, String)>,
+    /// Where typst lists the files it read (`--deps`, JSON), for the cache.
+    pub deps: Option<&'a Path>,
 }
 
 /// A typst diagnostic in short form: `path:line:col: error: message`.
