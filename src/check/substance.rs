@@ -427,6 +427,36 @@ fn evidence_files(cx: &Context, out: &mut Vec<Finding>) {
             );
         }
     }
+    // A PDF cut short (no %%EOF at its end) or encrypted opens for nobody
+    // and cannot be attached to the bundle.
+    for (rel, e) in cx.project.evidence.iter().filter(|(rel, _)| !hidden(rel)) {
+        if !e.head.starts_with(b"%PDF-") {
+            continue;
+        }
+        let ends = e.tail.windows(5).any(|w| w == b"%%EOF");
+        let encrypted = e.tail.windows(8).any(|w| w == b"/Encrypt");
+        let why = if !ends {
+            tr!(
+                "PDF が途中で切れています（末尾に %%EOF がありません）",
+                "the PDF is cut short (no %%EOF at its end)"
+            )
+        } else if encrypted {
+            tr!(
+                "PDF が暗号化（パスワード保護）されていて、審査担当者が開けず提出書類一式にも添付できません",
+                "the PDF is encrypted (password-protected): reviewers cannot open it and the bundle cannot attach it"
+            )
+        } else {
+            continue;
+        };
+        out.push(
+            Finding::warning("evidence.damaged", why)
+                .at(at(rel))
+                .hint(tr!(
+                    "元のファイルからもう一度保存し（パスワードなしで）、置き直してください",
+                    "save it again from the original (without a password) and replace it"
+                )),
+        );
+    }
     // Copies: two files with the same bytes, each claimed by its own record.
     let claims = claims(cx);
     let mut by_digest: BTreeMap<[u8; 32], Vec<&str>> = BTreeMap::new();

@@ -293,16 +293,25 @@ fn mark_edited_after_approval(
 
 /// The size and first bytes of an evidence file.
 fn evidence_file(path: &Path) -> std::io::Result<crate::model::project::EvidenceFile> {
-    use std::io::Read;
-    let f = std::fs::File::open(path)?;
+    use crate::model::project::EvidenceFile;
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path)?;
     let size = f.metadata()?.len();
-    let mut head = Vec::with_capacity(crate::model::project::EvidenceFile::HEAD);
-    f.take(crate::model::project::EvidenceFile::HEAD as u64)
+    let mut head = Vec::with_capacity(EvidenceFile::HEAD);
+    (&mut f)
+        .take(EvidenceFile::HEAD as u64)
         .read_to_end(&mut head)?;
-    Ok(crate::model::project::EvidenceFile {
+    let mut tail = Vec::new();
+    if head.starts_with(b"%PDF-") {
+        let from = size.saturating_sub(EvidenceFile::TAIL as u64);
+        f.seek(SeekFrom::Start(from))?;
+        f.take(EvidenceFile::TAIL as u64).read_to_end(&mut tail)?;
+    }
+    Ok(EvidenceFile {
         size,
         head,
         digest: None,
+        tail,
     })
 }
 

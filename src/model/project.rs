@@ -110,11 +110,17 @@ pub struct EvidenceFile {
     /// size (only then can it be a copy).
     #[serde(skip)]
     pub digest: Option<[u8; 32]>,
+    /// The last bytes (up to [`EvidenceFile::TAIL`]): whether a PDF ends
+    /// as one does (`%%EOF`) and says it is encrypted.
+    #[serde(skip)]
+    pub tail: Vec<u8>,
 }
 
 impl EvidenceFile {
     /// How many leading bytes are kept.
     pub const HEAD: usize = 8;
+    /// How many trailing bytes are kept.
+    pub const TAIL: usize = 1024;
 }
 
 impl Project {

@@ -610,3 +610,25 @@ fn explain_names_where_the_standard_uses_a_check_word() {
         run.stdout
     );
 }
+
+// ---- evidence that does not open -------------------------------------------
+
+#[test]
+fn a_pdf_cut_short_or_encrypted_is_warned_of_and_a_whole_one_is_not() {
+    let rel = "content/evidence/certifications/ISMS登録証_写し.pdf";
+    let p = Project::sample();
+    let whole = std::fs::read(p.path().join(rel)).unwrap();
+    // The sample's own PDFs end as PDFs do.
+    assert!(p.check().of("evidence.damaged").is_empty());
+    p.write_bytes(rel, &whole[..whole.len() / 2]);
+    let f = p.check().expect("evidence.damaged", rel, 0);
+    assert_eq!(f.severity, "warning");
+    assert!(f.ja.contains("%%EOF"), "{}", f.ja);
+    let mut encrypted = whole.clone();
+    let at = encrypted.len() - 10;
+    encrypted.splice(at..at, b"\n/Encrypt 9 0 R\n".iter().copied());
+    let p = Project::sample();
+    p.write_bytes(rel, &encrypted);
+    let f = p.check().expect("evidence.damaged", rel, 0);
+    assert!(f.ja.contains("暗号化"), "{}", f.ja);
+}
