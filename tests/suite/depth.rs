@@ -632,3 +632,15 @@ fn a_pdf_cut_short_or_encrypted_is_warned_of_and_a_whole_one_is_not() {
     let f = p.check().expect("evidence.damaged", rel, 0);
     assert!(f.ja.contains("暗号化"), "{}", f.ja);
 }
+
+#[test]
+fn an_approval_without_its_date_cannot_show_it_came_first() {
+    let p = Project::sample().without_field("take_out", "TO-2026-001", "approved_on");
+    let check = p.check();
+    let f = check.expect(
+        "record.field-missing",
+        TAKE_OUT,
+        p.at(TAKE_OUT, "entries[id=TO-2026-001].approver"),
+    );
+    assert!(f.ja.contains("承認日"), "{}", f.ja);
+}
