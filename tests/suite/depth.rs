@@ -644,3 +644,29 @@ fn an_approval_without_its_date_cannot_show_it_came_first() {
     );
     assert!(f.ja.contains("承認日"), "{}", f.ja);
 }
+
+#[test]
+fn an_access_right_revoked_the_day_after_leaving_is_late() {
+    let p = Project::sample()
+        .field("staff", "S002", "left", "2026-11-13")
+        .field("access_grants", "AG-2026-002", "revoked_on", "2026-11-14")
+        .field("keys", "KEY-001", "returned_on", "2026-11-14")
+        .field("keys", "KEY-002", "returned_on", "2026-11-13");
+    let check = p.check();
+    let f = check.expect(
+        "access.not-revoked",
+        GRANTS,
+        p.at(GRANTS, "entries[id=AG-2026-002].revoked_on"),
+    );
+    assert!(f.ja.contains("2026-11-14"), "{}", f.ja);
+    check.expect(
+        "key.not-returned",
+        KEYS,
+        p.at(KEYS, "entries[id=KEY-001].returned_on"),
+    );
+    assert_eq!(
+        check.of("key.not-returned").len(),
+        1,
+        "KEY-002 came back on the day"
+    );
+}
