@@ -867,7 +867,7 @@ cases! {
         let long = format!("evidence/odd/{}.pdf", "長".repeat(80));
         let mut ledger = String::from("kind: monthly_reports\nentries:\n");
         for (i, n) in names.iter().chain([&long.as_str()]).enumerate() {
-            f.write(&format!("content/{n}"), &format!("%PDF-1.4 odd {i}\n"));
+            f.write(&format!("content/{n}"), &format!("%PDF-1.4 odd {i}\n%%EOF\n"));
             let quoted = serde_json::to_string(n).unwrap();
             ledger.push_str(&format!("  - id: MR-ODD-{i}\n    month: 2025-{:02}\n    submitted_on: 2025-12-01\n    evidence: {quoted}\n", i + 1));
         }
