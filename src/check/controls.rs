@@ -32,6 +32,23 @@ pub(super) struct Rule<'r> {
     pub rule: &'r str,
 }
 
+impl<'r> Rule<'r> {
+    /// A control the vendor states (`controls:`), stated at `source`.
+    fn stated(c: &'r crate::model::Control, source: Text) -> Rule<'r> {
+        Rule {
+            ledger: &c.ledger,
+            field: &c.field,
+            allowed: &c.allowed,
+            forbidden: &c.forbidden,
+            filter: &c.filter,
+            required: c.required,
+            source,
+            note: &c.rule,
+            rule: "record.contradicts-rule",
+        }
+    }
+}
+
 /// The vendor's own controls: from anzen.yaml and from documents.
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
     for c in &cx.project.config.controls {
@@ -42,21 +59,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
             );
             continue;
         }
-        apply(
-            cx,
-            &Rule {
-                ledger: &c.ledger,
-                field: &c.field,
-                allowed: &c.allowed,
-                forbidden: &c.forbidden,
-                filter: &c.filter,
-                required: c.required,
-                source: tr!("anzen.yaml の controls", "the controls of anzen.yaml"),
-                note: &c.rule,
-                rule: "record.contradicts-rule",
-            },
-            out,
-        );
+        let source = tr!("anzen.yaml の controls", "the controls of anzen.yaml");
+        apply(cx, &Rule::stated(c, source), out);
     }
     for doc in &cx.project.documents {
         for c in &doc.meta.controls {
@@ -81,21 +85,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
                     .with_en(format!("'{}' of document '{}'", h, doc.meta.title)),
                 None => tr!("文書「{}」", "document '{}'"; doc.meta.title),
             };
-            apply(
-                cx,
-                &Rule {
-                    ledger: &c.ledger,
-                    field: &c.field,
-                    allowed: &c.allowed,
-                    forbidden: &c.forbidden,
-                    filter: &c.filter,
-                    required: c.required,
-                    source,
-                    note: &c.rule,
-                    rule: "record.contradicts-rule",
-                },
-                out,
-            );
+            apply(cx, &Rule::stated(c, source), out);
         }
     }
 }

@@ -269,16 +269,7 @@ fn a_subcontractor_in_the_register_contradicts_not_applicable_too() {
     // And once 2-6 is answered はい, the package passes.
     let p = p
         .answer("2-6", "answer: はい\nevidence:\n  - subcontractors#SUB-01")
-        .file(
-            "content/evidence/subcontractors/SUB-01_機密保持契約書.pdf",
-            "%PDF-1.4\n% 機密保持契約書（架空データ入力株式会社）\n%%EOF\n",
-        )
-        .field(
-            "subcontractors",
-            "SUB-01",
-            "nda",
-            "evidence/subcontractors/SUB-01_機密保持契約書.pdf",
-        );
+        .subcontractor_nda("SUB-01");
     let check = p.check();
     assert_eq!(check.code, 0, "{:#?}", check.findings());
 }

@@ -335,16 +335,7 @@ fn with_subcontractor(entry: &str) -> Project {
         .entry("subcontractors", "SUB-01", entry)
         .answer("2-6", ANSWER_2_6_YES)
         .entry("certifications", "CERT-SUB-01", CERT_SUB_01)
-        .file(
-            "content/evidence/subcontractors/SUB-01_機密保持契約書.pdf",
-            "%PDF-1.4\n% 機密保持契約書（架空データ入力株式会社）\n%%EOF\n",
-        )
-        .field(
-            "subcontractors",
-            "SUB-01",
-            "nda",
-            "evidence/subcontractors/SUB-01_機密保持契約書.pdf",
-        )
+        .subcontractor_nda("SUB-01")
 }
 
 #[test]

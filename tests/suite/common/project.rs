@@ -259,6 +259,17 @@ impl Project {
         self
     }
 
+    /// Gives subcontractor `id` a confidentiality agreement: a small PDF of
+    /// its own under content/evidence/subcontractors/, cited by `nda:`.
+    pub fn subcontractor_nda(self, id: &str) -> Self {
+        let rel = format!("evidence/subcontractors/{id}_機密保持契約書.pdf");
+        self.file(
+            &format!("content/{rel}"),
+            &format!("%PDF-1.4\n% 機密保持契約書（{id}）\n%%EOF\n"),
+        )
+        .field("subcontractors", id, "nda", &rel)
+    }
+
     /// Lays the files of `tests/fixtures/<name>/` over the project.
     pub fn with_files_of(self, name: &str) -> Self {
         super::copy_dir(&repo().join("tests/fixtures").join(name), self.path());
