@@ -80,6 +80,29 @@ fn letter(pdf: &Path) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// `page` without the bundle's page number (`提出書類一式n/total`), which
+/// pdftotext may read in the middle of a page's other text.
+fn unstamped(page: &str) -> String {
+    let mark = "提出書類一式";
+    let mut out = String::new();
+    let mut rest = page;
+    while let Some(i) = rest.find(mark) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + mark.len()..];
+        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let n = digits(after);
+        match after[n..].strip_prefix('/') {
+            Some(tail) if n > 0 && digits(tail) > 0 => rest = &tail[digits(tail)..],
+            _ => {
+                out.push_str(mark);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -565,7 +588,7 @@ fn image_evidence_is_a_page_of_its_own_with_the_header_and_the_image_embedded() 
             1,
             "{name}: one attachment page, found {found:?}"
         );
-        let page = &pages[found[0]];
+        let page = &unstamped(&pages[found[0]]);
         assert!(page.contains("チェック項目2-8回答の根拠"), "{page}");
         assert!(page.starts_with("添付"), "the header first: {page}");
         let images = images_on(&pdf, found[0] + 1);
@@ -672,4 +695,65 @@ fn a_long_contract_name_keeps_the_running_header_on_one_line() {
         ),
         "{page}"
     );
+}
+
+/// The pages of a document in the bundle are its own PDF's pages, placed
+/// as they are (its header and its own page numbers), and every page of
+/// the bundle carries the bundle's number as well.
+#[test]
+fn documents_are_placed_from_their_own_pdfs_with_the_bundles_page_numbers() {
+    let combined = pages(&sample_pdfs().join(COMBINED));
+    let total = combined.len();
+    let letter = letter(&sample_pdfs().join(COMBINED));
+    for (title, file) in [
+        ("個人情報保護規程（第3.0版）", "個人情報保護規程.pdf"),
+        ("緊急時対応計画（第2.0版）", "緊急時対応計画.pdf"),
+    ] {
+        let start = listed_page(&letter, title);
+        let own = pages(&sample_pdfs().join(file));
+        assert!(own.len() > 1, "{file}: {} pages", own.len());
+        for (i, page) in own.iter().enumerate() {
+            let n = start + i;
+            let placed = &combined[n - 1];
+            let stamp = format!("提出書類一式{n}/{total}");
+            assert!(placed.contains(&stamp), "page {n}: no {stamp}: {placed}");
+            assert_eq!(
+                placed.replacen(&stamp, "", 1),
+                *page,
+                "page {n} is page {} of {file}",
+                i + 1
+            );
+        }
+    }
+    for (i, page) in combined.iter().enumerate() {
+        assert!(
+            page.contains(&format!("{}/{total}", i + 1)),
+            "page {} has no bundle number: {page}",
+            i + 1
+        );
+    }
+}
+
+/// Under PDF/A typst places no PDF pages: the bundle lays the documents
+/// out itself, and the 提出書 still cites the pages they start on.
+#[test]
+fn under_pdf_a_the_bundle_lays_the_documents_out_itself() {
+    let out = tempfile::tempdir().unwrap();
+    let pdf = build(&repo(), out.path(), &["--pdf-a"]).join(COMBINED);
+    let pdf_pages = pages(&pdf);
+    let letter = letter(&pdf);
+    for (title, head) in [
+        (
+            "個人情報保護規程（第3.0版）",
+            "個人情報保護規程規程／第3.0版",
+        ),
+        ("緊急時対応計画（第2.0版）", "緊急時対応計画計画／第2.0版"),
+    ] {
+        let start = listed_page(&letter, title);
+        assert!(
+            pdf_pages[start - 1].contains(head),
+            "{title} on page {start}: {}",
+            pdf_pages[start - 1]
+        );
+    }
 }

@@ -1,8 +1,9 @@
 //! The PDF build cache (`output/.anzen-cache/`): a build that takes PDFs
 //! from it gives the same bytes as a clean build, on the sample and every
 //! fixture project; after one document is edited only that document's PDF
-//! and the combined one are compiled again; a damaged entry is compiled
-//! again, never trusted; `--no-cache` compiles everything.
+//! and the combined one are compiled again, and after a commit that
+//! changes no document none of the documents' PDFs; a damaged entry is
+//! compiled again, never trusted; `--no-cache` compiles everything.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -210,4 +211,52 @@ fn a_damaged_cache_entry_is_compiled_again_not_trusted() {
     let clean = tempfile::tempdir().unwrap();
     build(f.path(), clean.path(), &rec.wrapper(), &["--no-cache"]);
     assert_same_tree(clean.path(), out.path(), "after damage");
+}
+
+#[test]
+fn editing_one_documents_front_matter_recompiles_only_that_document_and_the_bundle() {
+    let rec = Recorder::new();
+    let f = Fixture::sample();
+    let out = tempfile::tempdir().unwrap();
+    build(f.path(), out.path(), &rec.wrapper(), &[]);
+    rec.take();
+    f.edit(
+        "content/documents/training-plan.md",
+        "review_by: 2027-03-31",
+        "review_by: 2027-03-30",
+    );
+    build(f.path(), out.path(), &rec.wrapper(), &[]);
+    assert_eq!(
+        rec.take(),
+        vec![
+            "combined.typ".to_string(),
+            "doc=training-plan document.typ".into()
+        ]
+    );
+    let clean = tempfile::tempdir().unwrap();
+    build(f.path(), clean.path(), &rec.wrapper(), &["--no-cache"]);
+    assert_same_tree(clean.path(), out.path(), "after a front matter edit");
+}
+
+#[test]
+fn a_commit_that_changes_no_document_recompiles_no_documents_pdf() {
+    let rec = Recorder::new();
+    let f = crate::history::repo();
+    let out = tempfile::tempdir().unwrap();
+    build(f.path(), out.path(), &rec.wrapper(), &[]);
+    rec.take();
+    // A new commit, a day later: the revision in the footer and the as-of
+    // date (the commit's) change, which only the checklist and the bundle
+    // show.
+    f.write("notes.txt", "打合せメモ\n");
+    crate::history::git(f.path(), &["add", "-A"], "2026-03-02");
+    crate::history::git(f.path(), &["commit", "-q", "-m", "メモ"], "2026-03-02");
+    build(f.path(), out.path(), &rec.wrapper(), &[]);
+    assert_eq!(
+        rec.take(),
+        vec!["checklist.typ".to_string(), "combined.typ".into()]
+    );
+    let clean = tempfile::tempdir().unwrap();
+    build(f.path(), clean.path(), &rec.wrapper(), &["--no-cache"]);
+    assert_same_tree(clean.path(), out.path(), "after a commit");
 }

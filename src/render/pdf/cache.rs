@@ -5,7 +5,7 @@
 //! typst lists what a compile read (`--deps`); that list, with the SHA-256
 //! of each file, is kept beside the PDF under `<output>/.anzen-cache/pdf/`,
 //! named by a key over the compile's own inputs: the main file, the
-//! `--input` pairs, PDF/A, the creation timestamp, the typst binary and
+//! `--input` pairs, the creation timestamp, PDF/A, the typst binary and
 //! version, the anzen binary, and the fonts typst finds (the families it
 //! lists and the files of the configured font folders). A PDF is therefore
 //! reused only when a compile of the same inputs by the same tools would
@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 pub const CACHE_DIR: &str = ".anzen-cache";
 
 /// Bumped when the layout of an entry changes.
-const FORMAT: &str = "anzen-pdf-cache 1";
+const FORMAT: &str = "anzen-pdf-cache 2";
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -60,8 +60,6 @@ pub struct Salt<'a> {
     pub families: &'a [String],
     /// The configured font folders.
     pub font_paths: &'a [PathBuf],
-    /// `--creation-timestamp`.
-    pub timestamp: i64,
     /// PDF/A-2b.
     pub pdf_a: bool,
 }
@@ -69,14 +67,13 @@ pub struct Salt<'a> {
 impl Salt<'_> {
     fn text(&self) -> String {
         let mut s = format!(
-            "{FORMAT}\nanzen {}\n{}\ntypst {}\n{}\ntimestamp {}\npdf_a {}\n",
+            "{FORMAT}\nanzen {}\n{}\ntypst {}\n{}\npdf_a {}\n",
             env!("CARGO_PKG_VERSION"),
             std::env::current_exe()
                 .map(|p| stamp(&p))
                 .unwrap_or_default(),
             self.typst_version,
             stamp(self.typst),
-            self.timestamp,
             self.pdf_a,
         );
         for f in self.families {
@@ -164,13 +161,14 @@ impl PdfCache {
         })
     }
 
-    /// The key of one compile: its main file and `--input` pairs under the
-    /// run's salt.
-    pub fn key(&self, main: &str, inputs: &[(&str, String)]) -> String {
+    /// The key of one compile: its main file, `--input` pairs and
+    /// `--creation-timestamp` under the run's salt.
+    pub fn key(&self, main: &str, inputs: &[(&str, String)], timestamp: i64) -> String {
         let mut h = Sha256::new();
         h.update(self.salt.as_bytes());
         h.update(b"\0main ");
         h.update(main.as_bytes());
+        h.update(format!("\0timestamp {timestamp}").as_bytes());
         for (k, v) in inputs {
             h.update(b"\0input ");
             h.update(k.as_bytes());

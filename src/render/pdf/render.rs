@@ -130,6 +130,10 @@ pub struct PdfOptions {
 /// The PDFs, by file name.
 pub type PdfFiles = BTreeMap<String, Vec<u8>>;
 
+/// `data/meta.json`: what every PDF may show. What changes from run to
+/// run without changing a document (the dates of the run, the git
+/// revision) is in [`Run`], so that a document's own PDF, which does not
+/// read it, is reused from the cache across commits.
 #[derive(Serialize)]
 struct Meta<'a> {
     vendor: &'a str,
@@ -139,14 +143,20 @@ struct Meta<'a> {
     number: &'a str,
     start_ja: String,
     end_ja: String,
-    as_of: String,
-    as_of_ja: String,
-    submission_ja: String,
-    revision: String,
     tool_version: &'a str,
     /// Check errors remain: every page carries 下書き（未確定）.
     draft: bool,
     fonts: Fonts,
+}
+
+/// `data/run.json`: read by the checklist, 提出書類一式 and the monthly
+/// report, which show the as-of and submission dates and the revision.
+#[derive(Serialize)]
+struct Run {
+    as_of: String,
+    as_of_ja: String,
+    submission_ja: String,
+    revision: String,
 }
 
 #[derive(Serialize)]
@@ -160,6 +170,13 @@ struct Fonts {
 struct DocMeta {
     #[serde(skip)]
     id: String,
+    /// The headings its PDF has (level, text), the title first: what
+    /// [`parts::read`](super::parts::read) expects of the PDF's outline.
+    #[serde(skip)]
+    headings: Vec<(usize, String)>,
+    /// The PDF's creation date: the document's own latest date.
+    #[serde(skip)]
+    date: Option<crate::date::Date>,
     history: Vec<pages::ChangeView>,
     slug: String,
     offset: u8,
@@ -189,16 +206,29 @@ pub use crate::names::file_name;
 /// The creation timestamp: SOURCE_DATE_EPOCH if set, else the as-of date
 /// at midnight UTC.
 pub fn timestamp(as_of: crate::date::Date) -> i64 {
+    source_date_epoch().unwrap_or_else(|| midnight(as_of))
+}
+
+fn source_date_epoch() -> Option<i64> {
     std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse().ok())
-        .unwrap_or_else(|| {
-            as_of
-                .0
-                .and_hms_opt(0, 0, 0)
-                .map(|t| t.and_utc().timestamp())
-                .unwrap_or(0)
-        })
+}
+
+fn midnight(date: crate::date::Date) -> i64 {
+    date.0
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp())
+        .unwrap_or(0)
+}
+
+/// A document's own PDF is dated by the document (its last change in git
+/// or its approval, whichever is later), not by the run: a PDF whose
+/// document did not change stays the same bytes from one commit or day to
+/// the next. SOURCE_DATE_EPOCH still wins; a document with neither date
+/// gets the run's timestamp.
+fn document_timestamp(date: Option<crate::date::Date>, run: i64) -> i64 {
+    source_date_epoch().unwrap_or_else(|| date.map_or(run, midnight))
 }
 
 /// A work folder with the templates and `data/meta.json` written, and the
@@ -406,6 +436,14 @@ pub fn prepare(
         number: &c.contract.number,
         start_ja: c.contract.start.wareki(),
         end_ja: c.contract.end.wareki(),
+        tool_version: env!("CARGO_PKG_VERSION"),
+        draft: findings
+            .iter()
+            .any(|f| f.severity == crate::diag::Severity::Error),
+        fonts: Fonts { serif, sans, mono },
+    };
+    ws.write_json("data/meta.json", &meta)?;
+    let run = Run {
         as_of: project.as_of.to_string(),
         as_of_ja: project.as_of.wareki(),
         submission_ja: c.submission_date.unwrap_or(project.as_of).wareki(),
@@ -414,13 +452,8 @@ pub fn prepare(
             Some(r) => r.short.clone(),
             None => "git 管理外".into(),
         },
-        tool_version: env!("CARGO_PKG_VERSION"),
-        draft: findings
-            .iter()
-            .any(|f| f.severity == crate::diag::Severity::Error),
-        fonts: Fonts { serif, sans, mono },
     };
-    ws.write_json("data/meta.json", &meta)?;
+    ws.write_json("data/run.json", &run)?;
     Ok(ws)
 }
 
@@ -526,9 +559,25 @@ fn generate(cx: &Context, findings: &[Finding], mask: bool, pdf_a: bool) -> Gene
             Some(a) => format!("{} 承認", a.date.wareki()),
             None => "未承認".into(),
         });
+        let mut headings = vec![(1, m.title.clone())];
+        headings.extend(
+            d.sections
+                .iter()
+                .skip(dropped)
+                .map(|s| (usize::from(s.level) + usize::from(offset), s.title.clone())),
+        );
+        let history = pages::history(&p, &d.file);
+        let date = history
+            .first()
+            .and_then(|c| crate::date::Date::parse(&c.date).ok())
+            .into_iter()
+            .chain(m.approval.as_ref().map(|a| a.date))
+            .max();
         docs.push(DocMeta {
             id: d.meta.id.clone(),
-            history: pages::history(&p, &d.file),
+            headings,
+            date,
+            history,
             slug,
             offset,
             title: m.title.clone(),
@@ -698,6 +747,12 @@ fn generate(cx: &Context, findings: &[Finding], mask: bool, pdf_a: bool) -> Gene
         to_json(&checklist).into_bytes(),
     );
     files.insert("data/documents.json".into(), to_json(&docs).into_bytes());
+    for d in &docs {
+        files.insert(
+            format!("data/docs/{}.json", d.slug),
+            to_json(d).into_bytes(),
+        );
+    }
     files.insert("data/ledgers.json".into(), to_json(&ledgers).into_bytes());
     files.insert(
         "data/bundle.json".into(),
@@ -730,11 +785,11 @@ pub fn render(
         ws.write(rel, bytes)?;
     }
 
-    // The jobs: (pdf name, main file, doc slug).
-    let mut jobs: Vec<(String, &str, Option<String>)> = vec![
-        (CHECKLIST_PDF.into(), "checklist.typ", None),
-        (COMBINED_PDF.into(), "combined.typ", None),
-    ];
+    // The jobs: (pdf name, main file, doc slug, creation timestamp). The
+    // checklist and the documents first, in parallel; then 提出書類一式,
+    // which places the documents' PDFs as its parts.
+    let mut jobs: Vec<(String, &str, Option<String>, i64)> =
+        vec![(CHECKLIST_PDF.into(), "checklist.typ", None, ws.timestamp)];
     // Two documents whose PDFs would share a name (as Windows or macOS
     // compare names) are an `output.name-collision` error: the first keeps
     // the name, the other gets no PDF of its own (never a silent overwrite).
@@ -748,18 +803,21 @@ pub fn render(
     );
     for (d, name) in docs.iter().zip(pdf_names) {
         if names.insert(crate::names::fold(&name)) {
-            jobs.push((name, "document.typ", Some(d.slug.clone())));
+            jobs.push((
+                name,
+                "document.typ",
+                Some(d.slug.clone()),
+                document_timestamp(d.date, ws.timestamp),
+            ));
         }
     }
-    let (typst, dir, font_paths, timestamp) =
-        (&ws.typst, ws.work.path(), &ws.font_paths, ws.timestamp);
+    let (typst, dir, font_paths) = (&ws.typst, ws.work.path(), &ws.font_paths);
     let cache = options.cache.as_deref().and_then(|out| {
         let salt = super::cache::Salt {
             typst: &typst.path,
             typst_version: &typst.version,
             families: &ws.families,
             font_paths,
-            timestamp,
             pdf_a: options.pdf_a,
         };
         super::cache::PdfCache::open(out, dir, &salt)
@@ -776,62 +834,63 @@ pub fn render(
         })?;
     crate::progress::emit(
         &options.progress,
-        crate::progress::Event::PdfTotal(jobs.len()),
+        crate::progress::Event::PdfTotal(jobs.len() + 1),
     );
+    let compile = |name: &str, main: &str, slug: Option<&str>, timestamp: i64| {
+        let done = compile_one(
+            typst,
+            dir,
+            font_paths,
+            timestamp,
+            options.pdf_a,
+            name,
+            main,
+            slug,
+            &line_maps,
+            cache.as_ref(),
+        );
+        crate::progress::emit(&options.progress, crate::progress::Event::PdfDone(name));
+        done
+    };
     let results: Vec<Result<(String, Vec<u8>), PdfError>> = pool.install(|| {
         jobs.par_iter()
-            .map(|(name, main, slug)| {
-                let done = compile_one(
-                    typst,
-                    dir,
-                    font_paths,
-                    timestamp,
-                    options.pdf_a,
-                    name,
-                    main,
-                    slug.as_deref(),
-                    &line_maps,
-                    cache.as_ref(),
-                );
-                crate::progress::emit(&options.progress, crate::progress::Event::PdfDone(name));
-                done
-            })
+            .map(|(name, main, slug, timestamp)| compile(name, main, slug.as_deref(), *timestamp))
             .collect()
     });
     let mut done: PdfFiles = PdfFiles::new();
-    for r in results {
-        match r {
-            Ok((name, bytes)) => {
-                done.insert(name, bytes);
-            }
-            // An attached file typst cannot read (a damaged or encrypted
-            // PDF) must not stop the bundle: such files are listed by name
-            // and hash instead, and the bundle is made again.
-            Err(e) if matches!(&e, PdfError::Compile { pdf, .. } if pdf == COMBINED_PDF) => {
-                let Some(bundle) = list_unreadable_attachments(&ws, bundle.clone())? else {
-                    return Err(e);
-                };
-                ws.write_json("data/bundle.json", &bundle)?;
-                if let Some(c) = &cache {
-                    c.forget("data/bundle.json");
-                }
-                let (name, bytes) = compile_one(
-                    typst,
-                    dir,
-                    font_paths,
-                    timestamp,
-                    options.pdf_a,
-                    COMBINED_PDF,
-                    "combined.typ",
-                    None,
-                    &line_maps,
-                    cache.as_ref(),
-                )?;
-                done.insert(name, bytes);
-            }
-            Err(e) => return Err(e),
+    // The documents' PDFs as parts of the bundle (none under PDF/A, where
+    // typst places no PDF pages: the bundle then lays every document out).
+    let mut parts: BTreeMap<String, super::parts::Part> = BTreeMap::new();
+    for (r, (_, _, slug, _)) in results.into_iter().zip(&jobs) {
+        let (name, bytes) = r?;
+        if let Some(slug) = slug
+            && !options.pdf_a
+            && let Some(d) = docs.iter().find(|d| &d.slug == slug)
+            && let Some(part) = super::parts::read(slug, &bytes, &d.headings)
+        {
+            ws.write(&format!("parts/{slug}.pdf"), &bytes)?;
+            parts.insert(slug.clone(), part);
         }
+        done.insert(name, bytes);
     }
+    ws.write_json("data/parts.json", &parts)?;
+    let combined = match compile(COMBINED_PDF, "combined.typ", None, ws.timestamp) {
+        Ok(c) => c,
+        // An attached file typst cannot read (a damaged or encrypted PDF)
+        // must not stop the bundle: such files are listed by name and hash
+        // instead, and the bundle is made again.
+        Err(e) => {
+            let Some(bundle) = list_unreadable_attachments(&ws, bundle.clone())? else {
+                return Err(e);
+            };
+            ws.write_json("data/bundle.json", &bundle)?;
+            if let Some(c) = &cache {
+                c.forget("data/bundle.json");
+            }
+            compile(COMBINED_PDF, "combined.typ", None, ws.timestamp)?
+        }
+    };
+    done.insert(combined.0, combined.1);
     if let Some(c) = &cache {
         c.prune();
         crate::progress::emit(
@@ -907,7 +966,7 @@ fn compile_one(
     if let Some(s) = slug {
         inputs.push(("doc", s.to_string()));
     }
-    let key = cache.map(|c| c.key(main, &inputs));
+    let key = cache.map(|c| c.key(main, &inputs, timestamp));
     if let (Some(c), Some(k)) = (cache, &key)
         && let Some(bytes) = c.lookup(k)
     {
