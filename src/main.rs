@@ -139,6 +139,9 @@ enum Command {
         /// Open nothing, just print the URL (ブラウザを開かず URL だけを表示)
         #[arg(long)]
         no_open: bool,
+        /// Also make the PDFs after every change, through the build cache, served under /pdf/ (変更のたびに PDF も作り /pdf/ で見せる。ビルドキャッシュを使う)
+        #[arg(long)]
+        pdf: bool,
     },
     /// List every checklist item and requirement with its text and checks (基準の一覧)
     #[command(args_conflicts_with_subcommands = true)]
@@ -272,7 +275,7 @@ fn run(g: &Global, command: Command) -> cli::Outcome {
         Command::Due { within, format } => cli::due::run(g, within, format),
         Command::Confirm { items } => cli::confirm::run(g, &items),
         Command::Init { dir, force } => cli::init::run(g, dir.as_deref().unwrap_or(&g.root), force),
-        Command::Serve { port, no_open } => cli::serve::run(g, port, !no_open),
+        Command::Serve { port, no_open, pdf } => cli::serve::run(g, port, !no_open, pdf),
         Command::Verify {
             zip,
             password_file,

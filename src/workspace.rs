@@ -242,6 +242,12 @@ impl Workspace {
         crate::package::package(&self.context(), &self.findings, revision, inputs, options)
     }
 
+    /// The output folder `anzen build` writes by default, checked to be
+    /// safe: where `anzen serve --pdf` keeps the PDF build cache.
+    pub fn default_output_folder(&self) -> Result<PathBuf, OutputError> {
+        self.output_folder(None)
+    }
+
     /// The output folder for `out` (`--out`), checked to be safe.
     fn output_folder(&self, out: Option<&Path>) -> Result<PathBuf, OutputError> {
         let out = output::output_folder(&self.root, out);

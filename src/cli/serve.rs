@@ -5,10 +5,11 @@ use std::process::ExitCode;
 use super::{Global, Outcome};
 
 /// Runs `anzen serve`.
-pub fn run(g: &Global, port: u16, open: bool) -> Outcome {
+pub fn run(g: &Global, port: u16, open: bool, pdf: bool) -> Outcome {
     let options = crate::serve::ServeOptions {
         port,
         open,
+        pdf,
         lang: g.lang,
         as_of: g.as_of,
     };

@@ -2,7 +2,7 @@
 //! workspace and the theme, carries out a [`Plan`] (re-read the changed
 //! files, or reopen the workspace; check; render the site, or only the
 //! edited documents ahead of the rest) and publishes the result to the
-//! HTTP side.
+//! HTTP side; with `--pdf`, then the PDFs through the build cache.
 
 use std::collections::HashSet;
 use std::io::Write as _;
@@ -47,6 +47,10 @@ pub(super) struct Builder {
     printed: Option<HashSet<String>>,
     /// The git revision of the last build, for pages rendered ahead.
     revision: Option<crate::git::Revision>,
+    /// Make the PDFs after each good build (`--pdf`).
+    pdf: bool,
+    /// The PDF error printed last, to print it once.
+    pdf_error: Option<String>,
 }
 
 impl Builder {
@@ -64,6 +68,8 @@ impl Builder {
             need_theme: true,
             printed: None,
             revision: None,
+            pdf: options.pdf,
+            pdf_error: None,
         }
     }
 
@@ -223,7 +229,68 @@ impl Builder {
             Ok(files)
         });
         let elapsed = started.elapsed();
+        let built = result.is_ok();
         self.publish(plan, result, &times, elapsed, shared);
+        if built && self.pdf {
+            self.make_pdfs(shared);
+        }
+    }
+
+    /// Makes the PDFs of the build just published, through the build cache
+    /// of the output folder (only what changed is compiled again), and
+    /// serves them under `/pdf/` with a list at `/pdf/`. A failure keeps
+    /// the PDFs served before and is printed once.
+    fn make_pdfs(&mut self, shared: &Shared) {
+        let (Some(ws), Some(theme)) = (self.ws.as_ref(), self.theme.as_ref()) else {
+            return;
+        };
+        let started = Instant::now();
+        let options = crate::render::pdf::PdfOptions {
+            cache: ws.default_output_folder().ok(),
+            ..Default::default()
+        };
+        let stamp = chrono::Local::now().format("%H:%M:%S");
+        let line = match ws.pdfs(theme, self.revision.as_ref(), &options) {
+            Ok(pdfs) => {
+                self.pdf_error = None;
+                let count = pdfs.len();
+                let mut files: SiteFiles = pdfs
+                    .into_iter()
+                    .map(|(name, bytes)| (format!("pdf/{name}"), bytes))
+                    .collect();
+                files.insert("pdf/index.html".into(), pdf_index(&files, self.lang));
+                let mut s = shared.lock();
+                let changed = s.publish_pdfs(files);
+                if changed > 0 {
+                    shared.changed.notify_all();
+                }
+                drop(s);
+                tr!(
+                    "[{}] PDF {} 件 {:.1} 秒、変わった PDF {}（/pdf/）\n",
+                    "[{}] {} PDF(s) in {:.1} s, {} changed (/pdf/)\n";
+                    stamp, count, started.elapsed().as_secs_f64(), changed.saturating_sub(1)
+                )
+                .get(self.lang)
+                .to_string()
+            }
+            Err(e) => {
+                let message = e.text().get(self.lang).to_string();
+                if self.pdf_error.as_deref() == Some(message.as_str()) {
+                    return;
+                }
+                self.pdf_error = Some(message.clone());
+                tr!(
+                    "[{}] PDF を作れませんでした（前の PDF を表示し続けます）: {}\n",
+                    "[{}] the PDFs could not be made (the previous ones are still served): {}\n";
+                    stamp, message
+                )
+                .get(self.lang)
+                .to_string()
+            }
+        };
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(line.as_bytes());
+        let _ = stdout.flush();
     }
 
     /// Renders the edited documents of `plan` with the findings of the last
@@ -349,4 +416,36 @@ impl Builder {
         let _ = stdout.write_all(out.as_bytes());
         let _ = stdout.flush();
     }
+}
+
+/// The list of PDFs served at `/pdf/`: a link to each.
+fn pdf_index(files: &SiteFiles, lang: Lang) -> Vec<u8> {
+    let (title, lang_attr) = match lang {
+        Lang::Ja => ("PDF（プレビュー）", "ja"),
+        Lang::En => ("PDFs (preview)", "en"),
+    };
+    let mut items = String::new();
+    for key in files.keys() {
+        let Some(name) = key.strip_prefix("pdf/") else {
+            continue;
+        };
+        let href: String = name
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        items.push_str(&format!(
+            "<li><a href=\"{href}\">{}</a></li>\n",
+            super::http::escape(name)
+        ));
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang_attr}\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\n<body><h1>{title}</h1>\n<ul>\n{items}</ul>\n</body></html>\n"
+    )
+    .into_bytes()
 }

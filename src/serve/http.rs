@@ -528,18 +528,26 @@ fn handle(job: Job, shared: &Shared) {
         _ => match site_path(path) {
             None => page(400, &title(400, lang), "", Some(shared)),
             Some(rel) => {
-                let (files, overlay, snapshot) = {
+                let (files, overlay, pdfs, snapshot) = {
                     let s = shared.lock();
                     (
                         Arc::clone(&s.files),
                         Arc::clone(&s.overlay),
+                        Arc::clone(&s.pdfs),
                         Snapshot::of(&s),
                     )
+                };
+                let rel = if rel == "pdf" {
+                    "pdf/index.html".to_string()
+                } else {
+                    rel
                 };
                 let from = if overlay.contains_key(&rel) {
                     Some(overlay)
                 } else if files.contains_key(&rel) {
                     Some(files)
+                } else if pdfs.contains_key(&rel) {
+                    Some(pdfs)
                 } else {
                     None
                 };
@@ -962,7 +970,7 @@ pub(super) fn inject(html: &[u8], snippet: &str) -> Vec<u8> {
     out
 }
 
-fn escape(s: &str) -> String {
+pub(super) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -1,8 +1,10 @@
 //! `anzen serve`: builds, serves the site on 127.0.0.1, watches content,
 //! config and themes, rebuilds what changed and reloads the browser.
 //!
-//! The site lives in memory only (nothing is written to `output/`, no
-//! PDFs). A builder thread ([`builder`]) owns an open
+//! The site lives in memory only (nothing is written to `output/site/`).
+//! With `--pdf` the PDFs are made after each build, through the PDF build
+//! cache in the output folder (the only thing serve writes), and served
+//! from memory under `/pdf/`. A builder thread ([`builder`]) owns an open
 //! [`crate::workspace::Workspace`]: a changed content file is re-read on
 //! its own ([`crate::workspace::Workspace::reload`]), the checks run again
 //! and the workspace renders the site, as `anzen build` does; a changed
@@ -57,6 +59,9 @@ pub struct ServeOptions {
     pub port: u16,
     /// Open a browser.
     pub open: bool,
+    /// Make the PDFs after each build, through the build cache of the
+    /// output folder, and serve them under `/pdf/`.
+    pub pdf: bool,
     /// Message language.
     pub lang: Lang,
     /// As-of override.
@@ -146,6 +151,7 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
             errors: 0,
             warnings: 0,
             error: None,
+            pdfs: Arc::default(),
             polls: http::Polls::new(),
         }),
         changed: Condvar::new(),
@@ -228,6 +234,9 @@ struct Served {
     warnings: usize,
     /// The error of the last build, if it failed.
     error: Option<String>,
+    /// The PDFs (`pdf/<name>` and the list `pdf/index.html`), with
+    /// `--pdf`.
+    pdfs: Arc<SiteFiles>,
     /// Long polls waiting for a change.
     polls: http::Polls,
 }
@@ -241,7 +250,28 @@ impl Shared {
 impl Served {
     /// The file served at `path`.
     fn get(&self, path: &str) -> Option<&Vec<u8>> {
-        self.overlay.get(path).or_else(|| self.files.get(path))
+        self.overlay
+            .get(path)
+            .or_else(|| self.files.get(path))
+            .or_else(|| self.pdfs.get(path))
+    }
+
+    /// Serves new PDFs; returns how many differ from those served.
+    fn publish_pdfs(&mut self, pdfs: SiteFiles) -> usize {
+        let mut changed: Vec<String> = pdfs
+            .iter()
+            .filter(|(k, v)| self.pdfs.get(*k) != Some(*v))
+            .map(|(k, _)| k.clone())
+            .collect();
+        changed.extend(self.pdfs.keys().filter(|k| !pdfs.contains_key(*k)).cloned());
+        if !changed.is_empty() {
+            self.version += 1;
+            for k in &changed {
+                self.changed_at.insert(k.clone(), self.version);
+            }
+        }
+        self.pdfs = Arc::new(pdfs);
+        changed.len()
     }
 
     /// Serves `pages` ahead of the next whole site; returns how many differ

@@ -13,12 +13,12 @@ use crate::common::Fixture;
 
 /// A typst wrapper that logs each compile's main file and `--input`s,
 /// one line per compile, then runs the real typst.
-struct Recorder {
+pub struct Recorder {
     dir: tempfile::TempDir,
 }
 
 impl Recorder {
-    fn new() -> Recorder {
+    pub fn new() -> Recorder {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let typst = std::env::var("ANZEN_TYPST")
@@ -44,12 +44,12 @@ impl Recorder {
         Recorder { dir }
     }
 
-    fn wrapper(&self) -> PathBuf {
+    pub fn wrapper(&self) -> PathBuf {
         self.dir.path().join("typst")
     }
 
     /// The compiles logged since the last call, sorted.
-    fn take(&self) -> Vec<String> {
+    pub fn take(&self) -> Vec<String> {
         let log = self.dir.path().join("log");
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         let _ = std::fs::remove_file(&log);

@@ -26,10 +26,17 @@ struct Server {
 
 impl Server {
     fn start(root: &Path) -> Server {
+        Server::start_with(root, &[], &[])
+    }
+
+    /// `anzen serve` with `extra` arguments and `env` set.
+    fn start_with(root: &Path, extra: &[&str], env: &[(&str, &Path)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_anzen"))
             .arg("--root")
             .arg(root)
             .args(["serve", "--port", "0", "--no-open"])
+            .args(extra)
+            .envs(env.iter().map(|(k, v)| (*k, *v)))
             .env_remove("ANZEN_LANG")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -599,4 +606,75 @@ fn reload_file_matches_a_full_load() {
             .iter()
             .any(|l| l.content_path == "ledgers/a-new.yaml")
     );
+}
+
+/// `--pdf`: the PDFs are made after the site and served under /pdf/ with
+/// a list; after an edit only the edited document's PDF and the bundle
+/// are compiled again (the build cache), and what is served is what
+/// `anzen build` writes.
+#[test]
+fn with_pdf_the_pdfs_are_served_and_an_edit_compiles_only_what_changed() {
+    let rec = crate::cache::Recorder::new();
+    let f = Fixture::sample();
+    let typst = rec.wrapper();
+    let server = Server::start_with(f.path(), &["--pdf"], &[("ANZEN_TYPST", typst.as_path())]);
+    let list = server.until("/pdf/", "the list of PDFs", |r| r.status == 200);
+    let names = [
+        "提出書類一式.pdf",
+        "情報セキュリティチェックシート.pdf",
+        "個人情報保護規程.pdf",
+    ];
+    for name in names {
+        assert!(
+            list.text().contains(name),
+            "{name} not listed: {}",
+            list.text()
+        );
+    }
+    let combined = percent_encode("/pdf/提出書類一式.pdf");
+    let before = server.get(&combined);
+    assert_eq!(before.status, 200);
+    assert_eq!(
+        before.header("Content-Type").as_deref(),
+        Some("application/pdf")
+    );
+    assert!(before.body.starts_with(b"%PDF-"));
+    assert!(rec.take().len() > 3, "every PDF compiled at start");
+
+    let doc = "content/documents/training-plan.md";
+    let text = std::fs::read_to_string(f.path().join(doc)).unwrap();
+    std::fs::write(
+        f.path().join(doc),
+        format!("{text}\n研修の記録は台帳に残す。\n"),
+    )
+    .unwrap();
+    let after = server.until(&combined, "the new bundle", |r| r.body != before.body);
+    assert!(after.body.starts_with(b"%PDF-"));
+    assert_eq!(
+        rec.take(),
+        vec![
+            "combined.typ".to_string(),
+            "doc=training-plan document.typ".into()
+        ],
+        "output:\n{}",
+        server.output()
+    );
+    // What is served is what a build of the same files writes.
+    let out = tempfile::tempdir().unwrap();
+    let run = run_anzen(
+        f.path(),
+        &[
+            "build",
+            "--no-package",
+            "--no-cache",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+    );
+    assert!(run.code <= 1, "{}", run.stderr);
+    for name in names {
+        let built = std::fs::read(out.path().join("pdf").join(name)).unwrap();
+        let served = server.get(&percent_encode(&format!("/pdf/{name}")));
+        assert!(served.body == built, "{name} served differs from the build");
+    }
 }
