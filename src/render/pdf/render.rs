@@ -786,10 +786,9 @@ pub fn render(
     }
 
     // The jobs: (pdf name, main file, doc slug, creation timestamp). The
-    // checklist and the documents first, in parallel; then 提出書類一式,
-    // which places the documents' PDFs as its parts.
-    let mut jobs: Vec<(String, &str, Option<String>, i64)> =
-        vec![(CHECKLIST_PDF.into(), "checklist.typ", None, ws.timestamp)];
+    // documents first, in parallel; then 提出書類一式, which places the
+    // documents' PDFs as its parts, beside the checklist.
+    let mut jobs: Vec<(String, &str, Option<String>, i64)> = Vec::new();
     // Two documents whose PDFs would share a name (as Windows or macOS
     // compare names) are an `output.name-collision` error: the first keeps
     // the name, the other gets no PDF of its own (never a silent overwrite).
@@ -834,7 +833,7 @@ pub fn render(
         })?;
     crate::progress::emit(
         &options.progress,
-        crate::progress::Event::PdfTotal(jobs.len() + 1),
+        crate::progress::Event::PdfTotal(jobs.len() + 2),
     );
     let compile = |name: &str, main: &str, slug: Option<&str>, timestamp: i64| {
         let done = compile_one(
@@ -874,7 +873,15 @@ pub fn render(
         done.insert(name, bytes);
     }
     ws.write_json("data/parts.json", &parts)?;
-    let combined = match compile(COMBINED_PDF, "combined.typ", None, ws.timestamp) {
+    let (combined, checklist) = pool.install(|| {
+        rayon::join(
+            || compile(COMBINED_PDF, "combined.typ", None, ws.timestamp),
+            || compile(CHECKLIST_PDF, "checklist.typ", None, ws.timestamp),
+        )
+    });
+    let checklist = checklist?;
+    done.insert(checklist.0, checklist.1);
+    let combined = match combined {
         Ok(c) => c,
         // An attached file typst cannot read (a damaged or encrypted PDF)
         // must not stop the bundle: such files are listed by name and hash

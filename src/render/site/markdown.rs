@@ -9,6 +9,17 @@ use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 use crate::cjk;
 use crate::load::markdown::options;
 
+/// A document rendered for the site: its HTML, and the plain text of each
+/// of its sections for the search index (collected in the same pass, so
+/// the body is parsed once).
+pub struct Rendered {
+    /// Safe HTML.
+    pub html: String,
+    /// (heading index, or `None` for the text before the first heading;
+    /// the section's text).
+    pub sections: Vec<(Option<usize>, String)>,
+}
+
 /// Renders `body` to safe HTML. `heading_ids` are the ids of the document's
 /// headings in order (as the load stage computed them); `link` maps a link
 /// target as written to a site URL, or `None` to leave it.
@@ -17,11 +28,51 @@ pub fn to_html(
     heading_ids: &[String],
     link: &dyn Fn(&str) -> Option<String>,
 ) -> String {
+    render(body, heading_ids, link).html
+}
+
+/// Appends the plain text `event` adds to the section being read.
+fn collect_text(event: &Event, sections: &mut Vec<(Option<usize>, String)>, headings: &mut usize) {
+    match event {
+        Event::Start(Tag::Heading { .. }) => {
+            sections.push((Some(*headings), String::new()));
+            *headings += 1;
+        }
+        Event::Text(t) | Event::Code(t) => {
+            if let Some(s) = sections.last_mut() {
+                s.1.push_str(&cjk::strip_marks(t));
+            }
+        }
+        Event::End(TagEnd::Heading(_)) => {
+            if let Some(s) = sections.last_mut() {
+                s.1.push('\n');
+            }
+        }
+        Event::SoftBreak
+        | Event::HardBreak
+        | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+            if let Some(s) = sections.last_mut() {
+                s.1.push(' ');
+            }
+        }
+        _ => {}
+    }
+}
+
+/// [`to_html`], with each section's text.
+pub fn render(
+    body: &str,
+    heading_ids: &[String],
+    link: &dyn Fn(&str) -> Option<String>,
+) -> Rendered {
     let prepared = cjk::prepare_emphasis(body);
     let events: Vec<Event> = Parser::new_ext(&prepared, options()).collect();
     let mut out_events: Vec<Event> = Vec::with_capacity(events.len());
     let mut heading_index = 0;
+    let mut sections = vec![(None, String::new())];
+    let mut headings = 0;
     for (i, event) in events.iter().enumerate() {
+        collect_text(event, &mut sections, &mut headings);
         match event {
             Event::SoftBreak => {
                 let before = last_char(&events[..i]);
@@ -91,7 +142,10 @@ pub fn to_html(
     pulldown_cmark::html::push_html(&mut html, scroll_tables(isolate(clamp_depth(out_events))));
     // Every piece of raw HTML is clean and balanced by now; the whole page
     // goes through the sanitiser once more all the same.
-    crate::html::clean(&html)
+    Rendered {
+        html: crate::html::clean(&html),
+        sections,
+    }
 }
 
 /// Each piece of raw HTML ([`crate::html::pieces`]) rendered and
@@ -396,5 +450,21 @@ mod tests {
             out.contains("href=\"../documents/procedure.html#x\""),
             "{out}"
         );
+    }
+
+    #[test]
+    fn the_text_of_each_section_is_collected_with_the_html() {
+        let r = render("前文\n# 見出し\n本文の**「重要」**です。\n", &[], &|_| None);
+        assert_eq!(r.sections.len(), 2);
+        assert_eq!(r.sections[0], (None, "前文 ".to_string()));
+        assert_eq!(r.sections[1].0, Some(0));
+        assert!(r.sections[1].1.starts_with("見出し\n"), "{:?}", r.sections);
+        // Emphasis as the page shows it: no stars, no marks.
+        assert!(
+            r.sections[1].1.contains("本文の「重要」です。"),
+            "{:?}",
+            r.sections
+        );
+        assert!(r.html.contains("<strong>「重要」</strong>"), "{}", r.html);
     }
 }

@@ -169,12 +169,15 @@ pub fn render(
     // it is rendered. The list pages get summaries, not every body and row.
     let step = |ja: &str, en: &str| crate::progress::emit(&options.progress, Event::Stage(ja, en));
     step("  文書の HTML", "  document HTML");
-    let doc_views: Vec<pages::DocumentView> = cx
+    let (doc_views, doc_texts): (Vec<pages::DocumentView>, Vec<SectionTexts>) = cx
         .project
         .documents
         .par_iter()
-        .map(|d| pages::document(&p, d, document_html(cx, d)))
-        .collect();
+        .map(|d| {
+            let r = document_html(cx, d);
+            (pages::document(&p, d, r.html), r.sections)
+        })
+        .unzip();
     let mut c = base("", "documents", "文書");
     let summaries: Vec<pages::DocumentSummary> = doc_views.iter().map(Into::into).collect();
     c.insert("documents", &summaries);
@@ -250,7 +253,7 @@ pub fn render(
         files.insert(format!("assets/{name}"), bytes.clone());
     }
     step("  検索索引", "  search index");
-    files.extend(search_index(&p, &doc_views, &ledger_views).files());
+    files.extend(search_index(&p, &doc_views, &doc_texts, &ledger_views).files());
     copy_evidence(cx, &mut files)?;
     Ok(files)
 }
@@ -279,7 +282,7 @@ pub fn render_documents(
         .collect();
     docs.par_iter()
         .map(|d| {
-            let view = pages::document(&p, d, document_html(cx, d));
+            let view = pages::document(&p, d, document_html(cx, d).html);
             let mut c = base_context(&info, "../", "documents", &view.head.title);
             c.insert("doc", &view);
             render_page(theme, &view.head.url, "document.html", &c)
@@ -323,7 +326,10 @@ struct Counts {
     total: usize,
 }
 
-fn document_html(cx: &Context, d: &Document) -> String {
+/// Each section's plain text, as [`markdown::render`] collects it.
+type SectionTexts = Vec<(Option<usize>, String)>;
+
+fn document_html(cx: &Context, d: &Document) -> markdown::Rendered {
     let ids: Vec<String> = d.sections.iter().map(|s| s.id.clone()).collect();
     let link = |target: &str| -> Option<String> {
         if target.starts_with('#') || target.contains("://") || target.starts_with("mailto:") {
@@ -360,24 +366,26 @@ fn document_html(cx: &Context, d: &Document) -> String {
             .contains(&joined)
             .then(|| format!("../{}", links::file_page(&joined)))
     };
-    markdown::to_html(&d.body, &ids, &link)
+    markdown::render(&d.body, &ids, &link)
 }
 
 fn search_index(
     p: &Pages,
     docs: &[pages::DocumentView],
+    texts: &[SectionTexts],
     ledgers: &[pages::LedgerView],
 ) -> search::Index {
-    // Documents in parallel (each is parsed again for its sections' text),
-    // kept in document order.
+    // Documents in parallel (their sections' text was collected when their
+    // HTML was rendered), kept in document order.
     let doc_records: Vec<Vec<search::Record>> =
         p.cx.project
             .documents
             .par_iter()
             .zip(docs)
-            .map(|(d, view)| {
+            .zip(texts)
+            .map(|((d, view), sections)| {
                 let mut records = Vec::new();
-                for (heading, text) in search::sections_text(&d.body) {
+                for (heading, text) in sections.iter().cloned() {
                     let (title, url) = match heading.and_then(|h| d.sections.get(h)) {
                         Some(s) => (
                             format!("{} › {}", d.meta.title, s.title),

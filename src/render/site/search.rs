@@ -17,11 +17,7 @@
 
 use std::collections::BTreeMap;
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Serialize;
-
-use crate::cjk;
-use crate::load::markdown::options;
 
 /// Bigram postings per gram shard aimed at (about 1 MB of script).
 const POSTINGS_PER_SHARD: usize = 200_000;
@@ -268,34 +264,6 @@ fn push_number(out: &mut String, mut n: u32) {
     out.extend(digits[i..].iter().map(|&d| char::from(d)));
 }
 
-/// Plain text of each section of a Markdown body: (heading index or None
-/// for text before the first heading, text).
-pub fn sections_text(body: &str) -> Vec<(Option<usize>, String)> {
-    let mut out: Vec<(Option<usize>, String)> = vec![(None, String::new())];
-    let mut heading = 0;
-    for event in Parser::new_ext(body, options()) {
-        match event {
-            Event::Start(Tag::Heading { .. }) => {
-                out.push((Some(heading), String::new()));
-                heading += 1;
-            }
-            Event::Text(t) | Event::Code(t) => out
-                .last_mut()
-                .expect("non-empty")
-                .1
-                .push_str(&cjk::strip_marks(&t)),
-            Event::End(TagEnd::Heading(_)) => out.last_mut().expect("non-empty").1.push('\n'),
-            Event::SoftBreak
-            | Event::HardBreak
-            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                out.last_mut().expect("non-empty").1.push(' ')
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
 pub use crate::view::pages::excerpt;
 
 #[cfg(test)]
@@ -435,12 +403,5 @@ mod tests {
                 "{text}"
             );
         }
-    }
-
-    #[test]
-    fn sections_split_at_headings() {
-        let s = sections_text("前文\n# 見出し\n本文です。\n");
-        assert_eq!(s[0].0, None);
-        assert!(s[1].1.contains("本文です"));
     }
 }
