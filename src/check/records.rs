@@ -298,7 +298,9 @@ fn which(
 }
 
 /// `monthly_reports`: a report for each contract month whose due date
-/// (`due_day` of the next month) has come by the as-of date.
+/// (`due_day` of the next month) has passed by the as-of date. On the due
+/// date itself the report can still be made in time: it is not missing
+/// yet (`anzen due` lists it as due that day).
 pub(super) fn monthly_reports(cx: &Context, kind: &str, due_day: u32, out: &mut Vec<Finding>) {
     let c = &cx.project.config.contract;
     let due_day = c.monthly_report_due_day.unwrap_or(due_day);
@@ -312,7 +314,7 @@ pub(super) fn monthly_reports(cx: &Context, kind: &str, due_day: u32, out: &mut 
     let last = c.end.month();
     while month <= last {
         let due = month.next().day(due_day);
-        if due > as_of {
+        if due >= as_of {
             break;
         }
         let report = cx

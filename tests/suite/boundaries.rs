@@ -132,7 +132,9 @@ fn reports(mut p: Project, first: &str, last: &str) -> Project {
 fn minimal_kept_to(as_of: &str) -> Project {
     let day = Date::parse(as_of).unwrap();
     let recent = day.plus_days(-20).to_string();
-    let last_due = if day >= day.month().day(10) {
+    // The last month whose report is overdue (due on the 10th, missing
+    // from the 11th).
+    let last_due = if day > day.month().day(10) {
         prev(day.month())
     } else {
         prev(prev(day.month()))
@@ -755,13 +757,15 @@ fn a_document_approved_the_day_after_is_not_yet_approved() {
 // ---- monthly reports: every contract month, due on the 10th of the next ----
 
 #[test]
-fn no_report_is_due_the_day_before_the_first_deadline() {
+fn no_report_is_missing_up_to_and_on_the_first_deadline() {
+    // On the due date itself the report can still be made in time.
     clean(&minimal_on("2026-05-09").check());
+    clean(&minimal_on("2026-05-10").check());
 }
 
 #[test]
-fn the_first_months_report_is_missing_from_its_deadline_on() {
-    for day in ["2026-05-10", "2026-05-11"] {
+fn the_first_months_report_is_missing_from_the_day_after_its_deadline() {
+    for day in ["2026-05-11", "2026-05-12"] {
         let check = minimal_on(day).check();
         let f = only(&check, "monthly.missing", MONTHLY, 0);
         assert!(
@@ -785,13 +789,14 @@ fn after_end(as_of: &str) -> Project {
 
 #[test]
 fn after_the_contract_the_last_months_report_is_due_on_the_10th() {
-    // Reports for 2026-04 to 2027-02 are in; 2027-03 is due 2027-04-10.
-    let before = after_end("2027-04-09");
+    // Reports for 2026-04 to 2027-02 are in; 2027-03 is due 2027-04-10,
+    // and missing from the 11th.
+    let before = after_end("2027-04-10");
     assert!(!before.read(MONTHLY).contains("MR-2027-03"));
     let check = before.check();
     assert_eq!(check.json["phase"], "after_end");
     clean(&check);
-    let on = after_end("2027-04-10").without_entry("monthly_reports", "MR-2027-03");
+    let on = after_end("2027-04-11").without_entry("monthly_reports", "MR-2027-03");
     let f = only(&on.check(), "monthly.missing", MONTHLY, 0);
     assert!(f.en.contains("for 2027-03 (due 2027-04-10)"), "{}", f.en);
 }
@@ -830,7 +835,7 @@ fn every_month_of_the_contract_is_required_and_no_other() {
 
 #[test]
 fn a_contract_starting_mid_month_owes_a_report_for_that_month() {
-    let p = minimal_on("2026-05-10")
+    let p = minimal_on("2026-05-11")
         .config("contract.start", "2026-04-30")
         .config("contract.work_start", "2026-04-30");
     // The workers joined on 2026-04-01 (their records from April stay on duty).
@@ -849,9 +854,10 @@ fn a_report_due_on_the_31st_is_due_on_the_28th_in_february() {
         due_on_the_31st(minimal_kept_to(as_of)).without_entry("monthly_reports", "MR-2027-01")
     };
     // minimal_kept_to counts with the 10th; with the 31st the December
-    // report is due 2027-01-31 and January's 2027-02-28.
-    clean(&base("2027-02-27").check());
-    let f = only(&base("2027-02-28").check(), "monthly.missing", MONTHLY, 0);
+    // report is due 2027-01-31 and January's 2027-02-28 (missing from
+    // 2027-03-01).
+    clean(&base("2027-02-28").check());
+    let f = only(&base("2027-03-01").check(), "monthly.missing", MONTHLY, 0);
     assert!(f.en.contains("for 2027-01 (due 2027-02-28)"), "{}", f.en);
 }
 
@@ -867,16 +873,16 @@ fn a_report_due_on_the_31st_is_due_on_the_leap_day_in_a_leap_year() {
             "2027-12",
         ))
     };
-    clean(&p("2028-02-28").check());
-    let f = only(&p("2028-02-29").check(), "monthly.missing", MONTHLY, 0);
+    clean(&p("2028-02-29").check());
+    let f = only(&p("2028-03-01").check(), "monthly.missing", MONTHLY, 0);
     assert!(f.en.contains("for 2028-01 (due 2028-02-29)"), "{}", f.en);
 }
 
 #[test]
 fn a_due_day_in_the_config_moves_the_first_deadline() {
     let p = |as_of: &str| minimal_on(as_of).config("contract.monthly_report_due_day", "5");
-    clean(&p("2026-05-04").check());
-    let f = only(&p("2026-05-05").check(), "monthly.missing", MONTHLY, 0);
+    clean(&p("2026-05-05").check());
+    let f = only(&p("2026-05-06").check(), "monthly.missing", MONTHLY, 0);
     assert!(f.en.contains("(due 2026-05-05)"), "{}", f.en);
 }
 
