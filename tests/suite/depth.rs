@@ -142,6 +142,26 @@ fn an_unencrypted_usb_taken_out_contradicts_5_6() {
 }
 
 #[test]
+fn a_contradiction_names_the_field_by_its_titles_along_the_reference() {
+    // take_out's device.encrypted is read as the device's field: the
+    // message names both steps as the ledgers title them.
+    let p = Project::sample().field("devices", "USB-M04", "encrypted", "false");
+    let check = p.check();
+    let f = check.expect(
+        "record.contradicts-rule",
+        TAKE_OUT,
+        p.at(TAKE_OUT, "entries[id=TO-2026-005].device"),
+    );
+    assert!(
+        f.ja.contains("TO-2026-005")
+            && f.ja
+                .contains("の機器・媒体（機器一覧の ID）の暗号化・パスワード保護「"),
+        "{}",
+        f.ja
+    );
+}
+
+#[test]
 fn paper_take_outs_need_no_encrypted_device() {
     // The 5-6 control selects USB and other media: paper is outside it.
     let p = Project::sample().field("take_out", "TO-2026-002", "media_type", "paper");
