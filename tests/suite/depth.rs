@@ -457,6 +457,27 @@ fn a_deletion_certificate_after_thirty_days_is_late() {
 }
 
 #[test]
+fn the_contract_can_shorten_the_days_a_deletion_certificate_may_take() {
+    // contract.deletion_certificate_days: 7 replaces the standard's 30:
+    // a certificate 8 days after the deletion (2026-05-22) is late, one
+    // 7 days after is in time.
+    let p = Project::sample()
+        .config("contract.deletion_certificate_days", "7")
+        .field("deletions", "DEL-2026-001", "certified_on", "2026-05-30");
+    only(
+        &p.check(),
+        "deletion.certificate-late",
+        DELETIONS,
+        p.at(DELETIONS, "entries[id=DEL-2026-001].certified_on"),
+    );
+    clean(
+        &Project::sample()
+            .config("contract.deletion_certificate_days", "7")
+            .field("deletions", "DEL-2026-001", "certified_on", "2026-05-29"),
+    );
+}
+
+#[test]
 fn a_monthly_report_submitted_after_the_tenth_is_late() {
     let p = Project::sample();
     let text = p.read(MONTHLY);
