@@ -1,7 +1,7 @@
 //! A project can add to or override the bundled standard with a file of the
 //! same format named in `standards:`: a municipality's variant is data.
 
-use crate::common::Fixture;
+use crate::common::{Fixture, Project};
 
 const VARIANT: &str = r#"
 id: city-variant
@@ -98,5 +98,71 @@ fn a_broken_variant_file_is_reported_with_its_location() {
         fs[0].hint.as_deref().unwrap_or("").contains("document") || fs[0].ja.contains("documnt"),
         "{:?}",
         fs[0]
+    );
+}
+
+/// The sample under a variant whose 入札告示1.1 asks only the vendor for a
+/// certificate, with subcontractor SUB-01 (its NDA on record) and `cert`
+/// (a certifications entry for it, or nothing) and `inspection` added.
+fn vendor_only_certificates(cert: Option<&str>, inspection: bool) -> Project {
+    let bundled = anzen::standard::Standard::bundled("municipal-standard").unwrap();
+    let s11 = bundled.requirement("S1.1").unwrap();
+    let variant = format!(
+        "id: vendor-only\ntitle: t\nchecklist: {{title: t, columns: [], sections: [], items: []}}\nrequirements:\n  - id: S1.1\n    number: \"1.1\"\n    title: {}\n    text: {}\n    checks:\n      - check: certificates\n        holders: [vendor]\n        schemes: [isms, pmark]\n        editions:\n          - {{ standard: \"ISO/IEC 27001:2022\", scheme: isms }}\n          - {{ standard: \"JIS Q 15001:2023\", scheme: pmark }}\n",
+        serde_json::to_string(s11.title.as_ref().unwrap()).unwrap(),
+        serde_json::to_string(&s11.text).unwrap()
+    );
+    let mut sub = "name: 架空データ入力株式会社\nscope: 入力結果の照合\napproved_on: 2026-04-10\nstarts_on: 2026-05-01".to_string();
+    let mut p = Project::sample();
+    if inspection {
+        let record = "evidence/subcontractors/SUB-01_立入点検記録.pdf";
+        sub.push_str(&format!("\ninspection: {record}"));
+        p = p.file(
+            &format!("content/{record}"),
+            "%PDF-1.4\n% 立入点検記録（SUB-01）\n%%EOF\n",
+        );
+    }
+    let p = p
+        .file("vendor-only.yaml", &variant)
+        .config("standards", "[municipal-standard, vendor-only.yaml]")
+        .entry("subcontractors", "SUB-01", &sub)
+        .subcontractor_nda("SUB-01")
+        .answer("2-6", "answer: はい\nevidence:\n  - subcontractors#SUB-01");
+    match cert {
+        Some(body) => p.entry("certifications", "CERT-SUB-01", body),
+        None => p,
+    }
+}
+
+/// The lines of `subcontractor.no-assurance` findings.
+fn no_assurance(p: &Project) -> Vec<u64> {
+    p.check()
+        .of("subcontractor.no-assurance")
+        .iter()
+        .map(|f| f.line)
+        .collect()
+}
+
+#[test]
+fn where_the_standard_asks_no_certificate_of_subcontractors_my_number_needs_one_or_an_inspection() {
+    const SUB_CERT: &str = "holder: SUB-01\nscheme: pmark\nstandard: \"JIS Q 15001:2023\"\nnumber: \"第29990999(01)号\"\nissued: 2025-06-01";
+    // Neither a certificate of its own (the vendor's do not count) nor
+    // an inspection: reported at the subcontractor.
+    let p = vendor_only_certificates(None, false);
+    assert_eq!(no_assurance(&p), [p.entry_line("subcontractors", "SUB-01")]);
+    // Its own certificate, valid through the as-of date (2026-11-20).
+    let valid = format!("{SUB_CERT}\nexpires: 2026-11-20");
+    assert_eq!(
+        no_assurance(&vendor_only_certificates(Some(&valid), false)),
+        [] as [u64; 0]
+    );
+    // Expired the day before: as good as none.
+    let expired = format!("{SUB_CERT}\nexpires: 2026-11-19");
+    let p = vendor_only_certificates(Some(&expired), false);
+    assert_eq!(no_assurance(&p), [p.entry_line("subcontractors", "SUB-01")]);
+    // An inspection of its protection instead of a certificate.
+    assert_eq!(
+        no_assurance(&vendor_only_certificates(None, true)),
+        [] as [u64; 0]
     );
 }
