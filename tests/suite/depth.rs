@@ -582,6 +582,48 @@ fn dispatched_staff_point_at_their_agency() {
 }
 
 #[test]
+fn the_agency_of_dispatched_staff_has_its_dispatch_contract_on_record() {
+    let p = Project::sample().without_field("agencies", "AG-01", "contract");
+    let f = only(
+        &p.check(),
+        "record.field-missing",
+        "content/ledgers/agencies.yaml",
+        p.entry_line("agencies", "AG-01"),
+    );
+    assert!(f.ja.contains("労働者派遣契約"), "{}", f.ja);
+}
+
+#[test]
+fn subcontractor_staff_point_at_their_subcontractor() {
+    // S004 works for subcontractor SUB-01 (2-6 answered はい): without
+    // subcontractor: naming it, the roster cannot show whose staff they are.
+    let sub = "name: 架空データ入力株式会社\nscope: 入力結果の照合\napproved_on: 2026-04-10\nstarts_on: 2026-05-01";
+    let p = |linked: bool| {
+        let p = Project::sample()
+            .entry("subcontractors", "SUB-01", sub)
+            .subcontractor_nda("SUB-01")
+            .answer("2-6", "answer: はい\nevidence:\n  - subcontractors#SUB-01")
+            .field("staff", "S004", "employment", "subcontractor");
+        if linked {
+            p.field("staff", "S004", "subcontractor", "SUB-01")
+        } else {
+            p
+        }
+    };
+    let unlinked = p(false);
+    let on_staff = |p: &Project| -> Vec<u64> {
+        p.check()
+            .of("record.field-missing")
+            .into_iter()
+            .filter(|f| f.file == STAFF)
+            .map(|f| f.line)
+            .collect()
+    };
+    assert_eq!(on_staff(&unlinked), [unlinked.entry_line("staff", "S004")]);
+    assert_eq!(on_staff(&p(true)), [] as [u64; 0]);
+}
+
+#[test]
 fn a_subcontractor_needs_an_nda_and_with_my_number_a_certificate() {
     let sub = "name: 架空データ入力株式会社\nscope: 入力結果の照合\napproved_on: 2026-04-10\nstarts_on: 2026-05-01";
     let p = Project::sample()
