@@ -142,9 +142,10 @@ fn an_unencrypted_usb_taken_out_contradicts_5_6() {
 }
 
 #[test]
-fn a_contradiction_names_the_field_by_its_titles_along_the_reference() {
+fn a_contradiction_names_the_field_by_its_titles_along_the_reference_and_the_value_as_shown() {
     // take_out's device.encrypted is read as the device's field: the
-    // message names both steps as the ledgers title them.
+    // message names both steps as the ledgers title them, and the value
+    // as the ledgers show it (－ for no).
     let p = Project::sample().field("devices", "USB-M04", "encrypted", "false");
     let check = p.check();
     let f = check.expect(
@@ -155,7 +156,7 @@ fn a_contradiction_names_the_field_by_its_titles_along_the_reference() {
     assert!(
         f.ja.contains("TO-2026-005")
             && f.ja
-                .contains("の機器・媒体（機器一覧の ID）の暗号化・パスワード保護「"),
+                .contains("の機器・媒体（機器一覧の ID）の暗号化・パスワード保護「－」は"),
         "{}",
         f.ja
     );
