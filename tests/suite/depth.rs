@@ -693,6 +693,13 @@ fn explain_names_where_the_standard_uses_a_check_word() {
         "{}",
         run.stdout
     );
+    // What a control allows is named too (5-6: only encrypted devices),
+    // and a control without such a list names none.
+    assert!(
+        run.stdout.contains("(allowed: true)") && !run.stdout.contains("(allowed: )"),
+        "{}",
+        run.stdout
+    );
 }
 
 // ---- evidence that does not open -------------------------------------------
