@@ -1180,6 +1180,24 @@ fn training_falls_due_on_the_last_day_the_check_still_accepts_it() {
 }
 
 #[test]
+fn each_workers_training_falls_due_from_the_last_training_they_attended() {
+    // S001 alone attends a second training on 2026-04-10: S001's next one
+    // falls due a year after it, S002's still a year after TR-01.
+    let p = minimal_on("2026-04-20").entry(
+        "training",
+        "TR-02",
+        "date: 2026-04-10\ntopic: 追加研修\nattendees: [S001]\nsignature_evidence: evidence/training-signatures.txt",
+    );
+    assert_eq!(
+        due_of(&p, "training"),
+        vec![
+            ("2027-03-27".to_string(), "training-S002".to_string()),
+            ("2027-04-10".to_string(), "training-S001".to_string()),
+        ]
+    );
+}
+
+#[test]
 fn a_monthly_audit_falls_due_on_the_last_day_the_check_still_accepts_it() {
     let p = audited_monthly("2027-02-20", "2027-01-31");
     let due = due_of(&p, "periodic_record");

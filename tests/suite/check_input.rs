@@ -2,7 +2,7 @@
 //! and encodings are each reported once at their line, and a file that
 //! cannot be loaded does not set off findings about what it would hold.
 
-use crate::common::{Check, Fixture};
+use crate::common::{Check, Fixture, Project};
 use crate::support;
 use crate::support::{exactly, only};
 
@@ -33,6 +33,28 @@ fn malformed_yaml_in_a_ledger_is_a_syntax_error_at_its_line_and_nothing_else() {
         line(&f, TAKE_OUT, "purpose: \"納品"),
     );
     assert_eq!(found.column, 14, "at the opening quote");
+}
+
+#[test]
+fn a_broken_ledger_does_not_silence_the_checks_that_read_other_ledgers() {
+    // take_out cannot be read; the patches missing from updates are still
+    // reported (only the checks that read take_out hold their verdict).
+    let p = Project::sample()
+        .without_entry("updates", "UP-2026-012")
+        .without_entry("updates", "UP-2026-014")
+        .without_entry("updates", "UP-2026-016")
+        .replace(TAKE_OUT, "    purpose: 納品\n", "    purpose: \"納品\n");
+    exactly(
+        &p.check(),
+        &[
+            (
+                "yaml.syntax",
+                TAKE_OUT,
+                Check::line_of(p.path(), TAKE_OUT, "purpose: \"納品"),
+            ),
+            ("record.stale", "content/ledgers/updates.yaml", 0),
+        ],
+    );
 }
 
 #[test]

@@ -142,6 +142,27 @@ fn an_unencrypted_usb_taken_out_contradicts_5_6() {
 }
 
 #[test]
+fn a_contradiction_names_the_field_by_its_titles_along_the_reference_and_the_value_as_shown() {
+    // take_out's device.encrypted is read as the device's field: the
+    // message names both steps as the ledgers title them, and the value
+    // as the ledgers show it (－ for no).
+    let p = Project::sample().field("devices", "USB-M04", "encrypted", "false");
+    let check = p.check();
+    let f = check.expect(
+        "record.contradicts-rule",
+        TAKE_OUT,
+        p.at(TAKE_OUT, "entries[id=TO-2026-005].device"),
+    );
+    assert!(
+        f.ja.contains("TO-2026-005")
+            && f.ja
+                .contains("の機器・媒体（機器一覧の ID）の暗号化・パスワード保護「－」は"),
+        "{}",
+        f.ja
+    );
+}
+
+#[test]
 fn paper_take_outs_need_no_encrypted_device() {
     // The 5-6 control selects USB and other media: paper is outside it.
     let p = Project::sample().field("take_out", "TO-2026-002", "media_type", "paper");
@@ -437,6 +458,27 @@ fn a_deletion_certificate_after_thirty_days_is_late() {
 }
 
 #[test]
+fn the_contract_can_shorten_the_days_a_deletion_certificate_may_take() {
+    // contract.deletion_certificate_days: 7 replaces the standard's 30:
+    // a certificate 8 days after the deletion (2026-05-22) is late, one
+    // 7 days after is in time.
+    let p = Project::sample()
+        .config("contract.deletion_certificate_days", "7")
+        .field("deletions", "DEL-2026-001", "certified_on", "2026-05-30");
+    only(
+        &p.check(),
+        "deletion.certificate-late",
+        DELETIONS,
+        p.at(DELETIONS, "entries[id=DEL-2026-001].certified_on"),
+    );
+    clean(
+        &Project::sample()
+            .config("contract.deletion_certificate_days", "7")
+            .field("deletions", "DEL-2026-001", "certified_on", "2026-05-29"),
+    );
+}
+
+#[test]
 fn a_monthly_report_submitted_after_the_tenth_is_late() {
     let p = Project::sample();
     let text = p.read(MONTHLY);
@@ -541,6 +583,48 @@ fn dispatched_staff_point_at_their_agency() {
 }
 
 #[test]
+fn the_agency_of_dispatched_staff_has_its_dispatch_contract_on_record() {
+    let p = Project::sample().without_field("agencies", "AG-01", "contract");
+    let f = only(
+        &p.check(),
+        "record.field-missing",
+        "content/ledgers/agencies.yaml",
+        p.entry_line("agencies", "AG-01"),
+    );
+    assert!(f.ja.contains("労働者派遣契約"), "{}", f.ja);
+}
+
+#[test]
+fn subcontractor_staff_point_at_their_subcontractor() {
+    // S004 works for subcontractor SUB-01 (2-6 answered はい): without
+    // subcontractor: naming it, the roster cannot show whose staff they are.
+    let sub = "name: 架空データ入力株式会社\nscope: 入力結果の照合\napproved_on: 2026-04-10\nstarts_on: 2026-05-01";
+    let p = |linked: bool| {
+        let p = Project::sample()
+            .entry("subcontractors", "SUB-01", sub)
+            .subcontractor_nda("SUB-01")
+            .answer("2-6", "answer: はい\nevidence:\n  - subcontractors#SUB-01")
+            .field("staff", "S004", "employment", "subcontractor");
+        if linked {
+            p.field("staff", "S004", "subcontractor", "SUB-01")
+        } else {
+            p
+        }
+    };
+    let unlinked = p(false);
+    let on_staff = |p: &Project| -> Vec<u64> {
+        p.check()
+            .of("record.field-missing")
+            .into_iter()
+            .filter(|f| f.file == STAFF)
+            .map(|f| f.line)
+            .collect()
+    };
+    assert_eq!(on_staff(&unlinked), [unlinked.entry_line("staff", "S004")]);
+    assert_eq!(on_staff(&p(true)), [] as [u64; 0]);
+}
+
+#[test]
 fn a_subcontractor_needs_an_nda_and_with_my_number_a_certificate() {
     let sub = "name: 架空データ入力株式会社\nscope: 入力結果の照合\napproved_on: 2026-04-10\nstarts_on: 2026-05-01";
     let p = Project::sample()
@@ -606,6 +690,13 @@ fn explain_names_where_the_standard_uses_a_check_word() {
     let run = p.run(&["explain", "record_values", "--lang", "en"]);
     assert!(
         run.stdout.contains("[item 4-1]") && run.stdout.contains("forbidden: private"),
+        "{}",
+        run.stdout
+    );
+    // What a control allows is named too (5-6: only encrypted devices),
+    // and a control without such a list names none.
+    assert!(
+        run.stdout.contains("(allowed: true)") && !run.stdout.contains("(allowed: )"),
         "{}",
         run.stdout
     );

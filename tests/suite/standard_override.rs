@@ -1,7 +1,7 @@
 //! A project can add to or override the bundled standard with a file of the
 //! same format named in `standards:`: a municipality's variant is data.
 
-use crate::common::Fixture;
+use crate::common::{Fixture, Project};
 
 const VARIANT: &str = r#"
 id: city-variant
@@ -98,5 +98,103 @@ fn a_broken_variant_file_is_reported_with_its_location() {
         fs[0].hint.as_deref().unwrap_or("").contains("document") || fs[0].ja.contains("documnt"),
         "{:?}",
         fs[0]
+    );
+}
+
+/// `p` under a variant that replaces 入札告示1.1's checks with `checks`
+/// (YAML, indented for the list under `checks:`).
+fn with_s11_checks(p: Project, checks: &str) -> Project {
+    let bundled = anzen::standard::Standard::bundled("municipal-standard").unwrap();
+    let s11 = bundled.requirement("S1.1").unwrap();
+    let variant = format!(
+        "id: variant-s11\ntitle: t\nchecklist: {{title: t, columns: [], sections: [], items: []}}\nrequirements:\n  - id: S1.1\n    number: \"1.1\"\n    title: {}\n    text: {}\n    checks:\n{checks}",
+        serde_json::to_string(s11.title.as_ref().unwrap()).unwrap(),
+        serde_json::to_string(&s11.text).unwrap()
+    );
+    p.file("variant-s11.yaml", &variant)
+        .config("standards", "[municipal-standard, variant-s11.yaml]")
+}
+
+/// 入札告示1.1 asking `holders` for a certificate of `schemes`, on the
+/// bundled standard's current editions.
+fn certificates_check(holders: &str, schemes: &str) -> String {
+    format!(
+        "      - check: certificates\n        holders: {holders}\n        schemes: {schemes}\n        editions:\n          - {{ standard: \"ISO/IEC 27001:2022\", scheme: isms }}\n          - {{ standard: \"JIS Q 15001:2023\", scheme: pmark }}\n"
+    )
+}
+
+#[test]
+fn a_variant_that_asks_for_isms_does_not_accept_a_privacy_mark() {
+    // The vendor holds both; without its ISMS certificate the Privacy
+    // Mark alone does not answer an ISMS-only 入札告示1.1.
+    let p = |without_isms: bool| {
+        let p = with_s11_checks(Project::sample(), &certificates_check("[vendor]", "[isms]"));
+        if without_isms {
+            p.without_entry("certifications", "CERT-ISMS-01")
+        } else {
+            p
+        }
+    };
+    assert!(p(false).check().of("certificate.missing").is_empty());
+    let check = p(true).check();
+    let missing = check.of("certificate.missing");
+    assert_eq!(missing.len(), 1, "{:#?}", check.findings());
+    assert_eq!(missing[0].requirement.as_deref(), Some("S1.1"));
+}
+
+/// The sample under a variant whose 入札告示1.1 asks only the vendor for a
+/// certificate, with subcontractor SUB-01 (its NDA on record) and `cert`
+/// (a certifications entry for it, or nothing) and `inspection` added.
+fn vendor_only_certificates(cert: Option<&str>, inspection: bool) -> Project {
+    let mut sub = "name: 架空データ入力株式会社\nscope: 入力結果の照合\napproved_on: 2026-04-10\nstarts_on: 2026-05-01".to_string();
+    let mut p = Project::sample();
+    if inspection {
+        let record = "evidence/subcontractors/SUB-01_立入点検記録.pdf";
+        sub.push_str(&format!("\ninspection: {record}"));
+        p = p.file(
+            &format!("content/{record}"),
+            "%PDF-1.4\n% 立入点検記録（SUB-01）\n%%EOF\n",
+        );
+    }
+    let p = with_s11_checks(p, &certificates_check("[vendor]", "[isms, pmark]"))
+        .entry("subcontractors", "SUB-01", &sub)
+        .subcontractor_nda("SUB-01")
+        .answer("2-6", "answer: はい\nevidence:\n  - subcontractors#SUB-01");
+    match cert {
+        Some(body) => p.entry("certifications", "CERT-SUB-01", body),
+        None => p,
+    }
+}
+
+/// The lines of `subcontractor.no-assurance` findings.
+fn no_assurance(p: &Project) -> Vec<u64> {
+    p.check()
+        .of("subcontractor.no-assurance")
+        .iter()
+        .map(|f| f.line)
+        .collect()
+}
+
+#[test]
+fn where_the_standard_asks_no_certificate_of_subcontractors_my_number_needs_one_or_an_inspection() {
+    const SUB_CERT: &str = "holder: SUB-01\nscheme: pmark\nstandard: \"JIS Q 15001:2023\"\nnumber: \"第29990999(01)号\"\nissued: 2025-06-01";
+    // Neither a certificate of its own (the vendor's do not count) nor
+    // an inspection: reported at the subcontractor.
+    let p = vendor_only_certificates(None, false);
+    assert_eq!(no_assurance(&p), [p.entry_line("subcontractors", "SUB-01")]);
+    // Its own certificate, valid through the as-of date (2026-11-20).
+    let valid = format!("{SUB_CERT}\nexpires: 2026-11-20");
+    assert_eq!(
+        no_assurance(&vendor_only_certificates(Some(&valid), false)),
+        [] as [u64; 0]
+    );
+    // Expired the day before: as good as none.
+    let expired = format!("{SUB_CERT}\nexpires: 2026-11-19");
+    let p = vendor_only_certificates(Some(&expired), false);
+    assert_eq!(no_assurance(&p), [p.entry_line("subcontractors", "SUB-01")]);
+    // An inspection of its protection instead of a certificate.
+    assert_eq!(
+        no_assurance(&vendor_only_certificates(None, true)),
+        [] as [u64; 0]
     );
 }
