@@ -152,31 +152,37 @@ fn warm_cache_builds_are_byte_identical_to_clean_builds_on_the_sample_and_every_
     }
 }
 
-#[test]
-fn editing_one_document_recompiles_only_its_pdf_and_the_combined_one() {
+/// Builds `f` through the cache, applies `change`, builds again, and
+/// asserts that the second build compiled exactly `compiled` (main file
+/// and `doc=` input, sorted) and gave what a clean build of the changed
+/// project gives.
+fn assert_rebuild_compiles(f: &Fixture, change: impl FnOnce(&Fixture), compiled: &[&str]) {
     let rec = Recorder::new();
-    let f = Fixture::sample();
     let out = tempfile::tempdir().unwrap();
     build(f.path(), out.path(), &rec.wrapper(), &[]);
-    assert!(rec.take().len() > 3);
-    let doc = "content/documents/training-plan.md";
-    let text = std::fs::read_to_string(f.path().join(doc)).unwrap();
-    std::fs::write(
-        f.path().join(doc),
-        format!("{text}\n研修の記録は台帳に残す。\n"),
-    )
-    .unwrap();
+    assert!(rec.take().len() > 3, "the first build compiles every PDF");
+    change(f);
     build(f.path(), out.path(), &rec.wrapper(), &[]);
-    assert_eq!(
-        rec.take(),
-        vec![
-            "combined.typ".to_string(),
-            "doc=training-plan document.typ".into()
-        ]
-    );
+    assert_eq!(rec.take(), compiled);
     let clean = tempfile::tempdir().unwrap();
     build(f.path(), clean.path(), &rec.wrapper(), &["--no-cache"]);
-    assert_same_tree(clean.path(), out.path(), "after an edit");
+    assert_same_tree(clean.path(), out.path(), "after the change");
+}
+
+/// Appends a line to the sample's training plan.
+pub fn append_to_training_plan(f: &Fixture) {
+    let doc = f.path().join("content/documents/training-plan.md");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(&doc, format!("{text}\n研修の記録は台帳に残す。\n")).unwrap();
+}
+
+#[test]
+fn editing_one_document_recompiles_only_its_pdf_and_the_combined_one() {
+    assert_rebuild_compiles(
+        &Fixture::sample(),
+        append_to_training_plan,
+        &["combined.typ", "doc=training-plan document.typ"],
+    );
 }
 
 #[test]
@@ -215,48 +221,31 @@ fn a_damaged_cache_entry_is_compiled_again_not_trusted() {
 
 #[test]
 fn editing_one_documents_front_matter_recompiles_only_that_document_and_the_bundle() {
-    let rec = Recorder::new();
-    let f = Fixture::sample();
-    let out = tempfile::tempdir().unwrap();
-    build(f.path(), out.path(), &rec.wrapper(), &[]);
-    rec.take();
-    f.edit(
-        "content/documents/training-plan.md",
-        "review_by: 2027-03-31",
-        "review_by: 2027-03-30",
+    assert_rebuild_compiles(
+        &Fixture::sample(),
+        |f| {
+            f.edit(
+                "content/documents/training-plan.md",
+                "review_by: 2027-03-31",
+                "review_by: 2027-03-30",
+            );
+        },
+        &["combined.typ", "doc=training-plan document.typ"],
     );
-    build(f.path(), out.path(), &rec.wrapper(), &[]);
-    assert_eq!(
-        rec.take(),
-        vec![
-            "combined.typ".to_string(),
-            "doc=training-plan document.typ".into()
-        ]
-    );
-    let clean = tempfile::tempdir().unwrap();
-    build(f.path(), clean.path(), &rec.wrapper(), &["--no-cache"]);
-    assert_same_tree(clean.path(), out.path(), "after a front matter edit");
 }
 
 #[test]
 fn a_commit_that_changes_no_document_recompiles_no_documents_pdf() {
-    let rec = Recorder::new();
-    let f = crate::history::repo();
-    let out = tempfile::tempdir().unwrap();
-    build(f.path(), out.path(), &rec.wrapper(), &[]);
-    rec.take();
     // A new commit, a day later: the revision in the footer and the as-of
     // date (the commit's) change, which only the checklist and the bundle
     // show.
-    f.write("notes.txt", "打合せメモ\n");
-    crate::history::git(f.path(), &["add", "-A"], "2026-03-02");
-    crate::history::git(f.path(), &["commit", "-q", "-m", "メモ"], "2026-03-02");
-    build(f.path(), out.path(), &rec.wrapper(), &[]);
-    assert_eq!(
-        rec.take(),
-        vec!["checklist.typ".to_string(), "combined.typ".into()]
+    assert_rebuild_compiles(
+        &crate::history::repo(),
+        |f| {
+            f.write("notes.txt", "打合せメモ\n");
+            crate::history::git(f.path(), &["add", "-A"], "2026-03-02");
+            crate::history::git(f.path(), &["commit", "-q", "-m", "メモ"], "2026-03-02");
+        },
+        &["checklist.typ", "combined.typ"],
     );
-    let clean = tempfile::tempdir().unwrap();
-    build(f.path(), clean.path(), &rec.wrapper(), &["--no-cache"]);
-    assert_same_tree(clean.path(), out.path(), "after a commit");
 }

@@ -641,13 +641,7 @@ fn with_pdf_the_pdfs_are_served_and_an_edit_compiles_only_what_changed() {
     assert!(before.body.starts_with(b"%PDF-"));
     assert!(rec.take().len() > 3, "every PDF compiled at start");
 
-    let doc = "content/documents/training-plan.md";
-    let text = std::fs::read_to_string(f.path().join(doc)).unwrap();
-    std::fs::write(
-        f.path().join(doc),
-        format!("{text}\n研修の記録は台帳に残す。\n"),
-    )
-    .unwrap();
+    crate::cache::append_to_training_plan(&f);
     let after = server.until(&combined, "the new bundle", |r| r.body != before.body);
     assert!(after.body.starts_with(b"%PDF-"));
     assert_eq!(
