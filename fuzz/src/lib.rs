@@ -17,6 +17,10 @@
 //!   carry text ([`check_markup`]): outside them is nothing but the syntax
 //!   the converter generates; every line maps to a source line; and every
 //!   letter and digit of the document's text is still in the literals.
+//! - [`site_html`]: where `html::canonical::sanitised_form` gives an
+//!   answer (for the page HTML of a Markdown body, and for the input read
+//!   as HTML), it is byte for byte the sanitiser's; and for a body with no
+//!   raw HTML it gives one unless the HTML would be restructured.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -212,6 +216,20 @@ pub fn markup(data: &[u8]) {
     let converted = to_typst(&body, &MarkupOptions::default());
     if let Err(e) = check_markup(&body, &converted) {
         panic!("{e}\n--- markup ---\n{}", converted.markup);
+    }
+}
+
+/// `cargo fuzz run site_html`: the sanitiser's answer worked out without
+/// its parse ([`anzen::html::canonical`]) equals the sanitiser's, on the
+/// HTML the site renders for the body and on the input itself as HTML.
+pub fn site_html(data: &[u8]) {
+    let body = text(data);
+    let (html, _raw, _) = anzen::render::site::markdown::unsanitised(&body, &[], &|_| None);
+    for html in [html.as_str(), body.as_str()] {
+        if let Some(fast) = anzen::html::canonical::sanitised_form(html) {
+            let slow = anzen::html::clean(html);
+            assert_eq!(fast, slow, "--- html ---\n{html}");
+        }
     }
 }
 

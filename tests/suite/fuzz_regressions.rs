@@ -20,7 +20,14 @@ use crate::harness;
 use anzen::render::pdf::markup::{MarkupOptions, to_typst};
 
 /// The fuzz targets of `fuzz/`, each with its seeds.
-pub const TARGETS: &[&str] = &["frontmatter", "ledger", "answers", "markup", "fast_yaml"];
+pub const TARGETS: &[&str] = &[
+    "frontmatter",
+    "ledger",
+    "answers",
+    "markup",
+    "fast_yaml",
+    "site_html",
+];
 
 /// The environment variable that asks for the local corpus to be replayed.
 const CORPUS_ENV: &str = "ANZEN_FUZZ_CORPUS";
@@ -192,6 +199,7 @@ fn check_of(target: &str) -> fn(&[u8]) {
         "answers" => harness::answers,
         "markup" => harness::markup,
         "fast_yaml" => harness::fast_yaml,
+        "site_html" => harness::site_html,
         _ => unreachable!("{target}"),
     }
 }
@@ -278,6 +286,11 @@ fn answers_seeds_pass() {
 #[test]
 fn fast_yaml_seeds_pass() {
     replay(&inputs("fast_yaml"), harness::fast_yaml);
+}
+
+#[test]
+fn site_html_seeds_pass() {
+    replay(&inputs("site_html"), harness::site_html);
 }
 
 #[test]

@@ -65,6 +65,29 @@ pub fn render(
     heading_ids: &[String],
     link: &dyn Fn(&str) -> Option<String>,
 ) -> Rendered {
+    let (html, raw, sections) = unsanitised(body, heading_ids, link);
+    // Every piece of raw HTML is clean and balanced by now; the whole page
+    // goes through the sanitiser once more all the same. Without raw HTML
+    // the sanitiser's answer is worked out without its parse where that is
+    // certain (crate::html::canonical; held to byte equality by tests and
+    // the site_html fuzz target).
+    let html = match raw {
+        false => crate::html::canonical::sanitised_form(&html)
+            .unwrap_or_else(|| crate::html::clean(&html)),
+        true => crate::html::clean(&html),
+    };
+    Rendered { html, sections }
+}
+
+/// The page HTML before the last pass of the sanitiser, whether the body
+/// held raw HTML, and each section's text. Public for the fuzz target that
+/// compares the two ways of sanitising.
+#[doc(hidden)]
+pub fn unsanitised(
+    body: &str,
+    heading_ids: &[String],
+    link: &dyn Fn(&str) -> Option<String>,
+) -> (String, bool, Vec<(Option<usize>, String)>) {
     let prepared = cjk::prepare_emphasis(body);
     let events: Vec<Event> = Parser::new_ext(&prepared, options()).collect();
     let mut out_events: Vec<Event> = Vec::with_capacity(events.len());
@@ -138,24 +161,21 @@ pub fn render(
             other => out_events.push(other.clone()),
         }
     }
+    let (events, raw) = isolate(clamp_depth(out_events));
     let mut html = String::with_capacity(body.len() * 2);
-    pulldown_cmark::html::push_html(&mut html, scroll_tables(isolate(clamp_depth(out_events))));
-    // Every piece of raw HTML is clean and balanced by now; the whole page
-    // goes through the sanitiser once more all the same.
-    Rendered {
-        html: crate::html::clean(&html),
-        sections,
-    }
+    pulldown_cmark::html::push_html(&mut html, scroll_tables(events));
+    (html, raw, sections)
 }
 
 /// Each piece of raw HTML ([`crate::html::pieces`]) rendered and
 /// sanitised on its own, so that none can change how what follows it is
 /// parsed (an `<xmp>` or `<plaintext>` line used to turn the rest of the
 /// page into literal markup).
-fn isolate(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+/// Also says whether there was any raw HTML.
+fn isolate(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, bool) {
     let pieces = crate::html::pieces(&events);
     if pieces.is_empty() {
-        return events;
+        return (events, false);
     }
     let mut out = Vec::with_capacity(events.len());
     let mut pieces = pieces.into_iter().peekable();
@@ -174,7 +194,7 @@ fn isolate(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
             }
         }
     }
-    out
+    (out, true)
 }
 
 /// Tables in a box that scrolls sideways when they are wider than the

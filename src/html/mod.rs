@@ -6,7 +6,12 @@
 //! `<iframe>`, `<noembed>`, `<plaintext>`, `<style><!--`...) can change
 //! nothing after its piece. [`dropped`] says what the sanitiser removed
 //! from a piece: the check warns of it (`html.raw-dropped`) at its line.
+//! [`canonical`] gives the sanitiser's answer without its parse for the
+//! HTML of Markdown that holds no raw HTML.
 
+pub mod canonical;
+
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -137,6 +142,12 @@ fn scan(html: &str) -> (Vec<String>, Vec<(String, String)>) {
     (tags, attrs)
 }
 
+/// URL schemes kept in links.
+pub const URL_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// The `rel` every link gets.
+pub const LINK_REL: &str = "noopener noreferrer";
+
 /// The allow-list sanitiser: the tags pulldown-cmark produces, ids and
 /// classes for anchors, task-list checkboxes; no script, style, event
 /// handler or javascript: URL.
@@ -159,25 +170,30 @@ pub fn sanitizer() -> &'static ammonia::Builder<'static> {
         .add_tag_attributes("ol", ["start"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
-        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .url_schemes(URL_SCHEMES.iter().copied().collect())
         .url_relative(ammonia::UrlRelative::Custom(Box::new(relative_url)))
-        .link_rel(Some("noopener noreferrer"))
+        .link_rel(Some(LINK_REL))
         .id_prefix(None);
-        b.attribute_filter(|element, attribute, value| match (element, attribute) {
-            // pulldown-cmark aligns table cells with style="text-align: ..."; keep only that.
-            ("th" | "td", "style") => {
-                let v = value.trim();
-                (v.starts_with("text-align:") && !v.contains(';') && !v.contains('('))
-                    .then(|| v.into())
-            }
-            ("input", "type") => (value == "checkbox").then(|| value.into()),
-            // The site works offline: no image is fetched from elsewhere
-            // (nor tells anyone the page was opened).
-            ("img", "src") => (!has_scheme(value)).then(|| value.into()),
-            _ => Some(value.into()),
-        });
+        b.attribute_filter(keep_attribute);
         b
     })
+}
+
+/// anzen's attribute filter, after the allow-list: the value to keep, or
+/// `None` to drop the attribute.
+pub fn keep_attribute<'v>(element: &str, attribute: &str, value: &'v str) -> Option<Cow<'v, str>> {
+    match (element, attribute) {
+        // pulldown-cmark aligns table cells with style="text-align: ..."; keep only that.
+        ("th" | "td", "style") => {
+            let v = value.trim();
+            (v.starts_with("text-align:") && !v.contains(';') && !v.contains('(')).then(|| v.into())
+        }
+        ("input", "type") => (value == "checkbox").then(|| value.into()),
+        // The site works offline: no image is fetched from elsewhere
+        // (nor tells anyone the page was opened).
+        ("img", "src") => (!has_scheme(value)).then(|| value.into()),
+        _ => Some(value.into()),
+    }
 }
 
 /// Whether `url` starts with a scheme (`https:`, `data:`...).
@@ -195,7 +211,7 @@ fn has_scheme(url: &str) -> bool {
 /// would leave it (`../../../etc/passwd`). Absolute paths (`/etc/passwd`),
 /// scheme-relative ones (`//host`) and backslashes (which browsers read as
 /// `/`) are dropped as well.
-fn relative_url(url: &str) -> Option<std::borrow::Cow<'_, str>> {
+pub fn relative_url(url: &str) -> Option<Cow<'_, str>> {
     let cleaned: String = url
         .trim_matches(|c: char| c <= ' ')
         .chars()
