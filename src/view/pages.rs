@@ -772,6 +772,15 @@ pub enum CellWrap {
 }
 
 impl CellWrap {
+    /// Its name as the site's CSS class (as serialised).
+    pub fn class(self) -> &'static str {
+        match self {
+            CellWrap::Code => "code",
+            CellWrap::Words => "words",
+            CellWrap::Free => "free",
+        }
+    }
+
     /// The wrap of a value of type `ty` shown as `text`: a short text
     /// without spaces in ASCII (an id such as `TO-2026-001`) is a code.
     pub fn of(ty: FieldType, text: &str) -> CellWrap {

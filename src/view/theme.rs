@@ -53,6 +53,10 @@ pub const ASSETS: &[(&str, &[u8])] = &[
     ),
 ];
 
+/// An internal template: the theme's `findings` macro on `list`, for the
+/// findings under a flagged ledger row (`render::site::ledger_rows`).
+pub const ROW_FINDINGS_TEMPLATE: &str = "anzen-row-findings.html";
+
 /// A loaded theme.
 pub struct Theme {
     /// Templates, parsed once.
@@ -61,6 +65,8 @@ pub struct Theme {
     pub assets: BTreeMap<String, Vec<u8>>,
     /// Typst templates by path (written beside the PDFs' sources).
     pub typst: BTreeMap<String, String>,
+    /// The site templates the project's theme replaces.
+    pub replaced: std::collections::BTreeSet<String>,
 }
 
 /// Why a theme could not be loaded.
@@ -123,6 +129,7 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
             .collect()
     };
     let mut templates = texts(TEMPLATES);
+    let mut replaced = std::collections::BTreeSet::new();
     let mut typst = texts(TYPST);
     let mut assets: BTreeMap<String, Vec<u8>> = ASSETS
         .iter()
@@ -156,7 +163,9 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
                 };
                 match sub {
                     "templates" => {
-                        templates.insert(rel, std::fs::read_to_string(entry.path()).map_err(io)?);
+                        let text = std::fs::read_to_string(entry.path()).map_err(io)?;
+                        replaced.insert(rel.clone());
+                        templates.insert(rel, text);
                     }
                     "typst" => {
                         typst.insert(rel, std::fs::read_to_string(entry.path()).map_err(io)?);
@@ -168,6 +177,10 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
             }
         }
     }
+    templates.insert(
+        ROW_FINDINGS_TEMPLATE.into(),
+        "{% import \"macros.html\" as m %}{{ m::findings(list=list, root=root) }}".into(),
+    );
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
     tera.add_raw_templates(templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
@@ -181,6 +194,7 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
         tera,
         assets,
         typst,
+        replaced,
     })
 }
 

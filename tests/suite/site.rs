@@ -235,6 +235,36 @@ fn a_project_theme_overrides_a_template_and_an_asset() {
 }
 
 #[test]
+fn a_theme_with_its_own_ledger_page_still_gets_each_row_as_data() {
+    // The default ledger.html places the rows written as HTML
+    // (`ledger.table_rows`); a theme's own ledger.html may loop over the
+    // rows' data as before.
+    let f = Project::sample().config("theme", "rows");
+    f.write(
+        "themes/rows/templates/ledger.html",
+        "{% extends \"base.html\" %}{% block content %}<ol class=\"own\">\
+         {% for row in ledger.rows %}<li data-id=\"{{ row.id }}\">{% for c in row.cells %}[{{ c.text }}]{% endfor %}</li>{% endfor %}\
+         </ol><p class=\"count\">{{ ledger.count }}</p>{% endblock content %}",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let site = build(f.path(), out.path(), &[]);
+    let own = page(&site, "ledgers/training.html");
+    assert!(own.contains("<li data-id=\"TR-2026-01\">"), "{own}");
+    assert!(own.contains("[TR-2026-01]"), "{own}");
+    let rows = own.matches("<li data-id=").count();
+    assert!(
+        own.contains(&format!("<p class=\"count\">{rows}</p>")),
+        "{own}"
+    );
+    // The default page shows the same rows, written without the template loop.
+    let plain_out = tempfile::tempdir().unwrap();
+    let plain = build(&repo(), plain_out.path(), &[]);
+    let default = page(&plain, "ledgers/training.html");
+    assert_eq!(default.matches("<tr id=\"").count(), rows, "{default}");
+    assert!(default.contains(&format!(" ／ {rows} 件")), "{default}");
+}
+
+#[test]
 fn a_broken_template_fails_the_build_and_keeps_the_previous_site() {
     let f = Fixture::sample();
     let out = tempfile::tempdir().unwrap();

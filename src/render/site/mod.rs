@@ -3,6 +3,7 @@
 //! site in memory (pages rendered in parallel with tera); the build stage
 //! writes them out. Links are relative, so the site opens from disk.
 
+pub mod ledger_rows;
 pub mod markdown;
 pub mod search;
 
@@ -240,9 +241,20 @@ pub fn render(
         c.insert("doc", d);
         render(&d.head.url, "document.html", &c)
     });
+    // A ledger's rows reach its template as HTML (ledger_rows); the row
+    // data too only when the project's theme has its own ledger.html.
+    let own_ledger_template = theme.replaced.contains("ledger.html");
     let ledger_pages = first_ledgers.par_iter().map(|l| {
         let mut c = base("../", "ledgers", &l.head.title);
-        c.insert("ledger", l);
+        let page = LedgerPage {
+            head: &l.head,
+            columns: &l.columns,
+            findings: &l.findings,
+            count: l.rows.len(),
+            table_rows: ledger_rows::table_rows(l, "../", theme)?,
+            rows: own_ledger_template.then_some(&l.rows[..]),
+        };
+        c.insert("ledger", &page);
         render(&l.head.url, "ledger.html", &c)
     });
     step("  ページの描画", "  page templates");
@@ -316,6 +328,22 @@ fn render_page(
             template: template.to_string(),
             message: theme::error_chain(&e),
         })
+}
+
+/// What a ledger page's template gets as `ledger`.
+#[derive(Serialize)]
+struct LedgerPage<'a> {
+    #[serde(flatten)]
+    head: &'a pages::LedgerHead,
+    columns: &'a [String],
+    findings: &'a [pages::FindingView],
+    /// How many rows.
+    count: usize,
+    /// The table's rows as HTML.
+    table_rows: String,
+    /// The rows as data, for a theme with its own ledger.html.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rows: Option<&'a [pages::LedgerRow]>,
 }
 
 #[derive(Serialize)]
