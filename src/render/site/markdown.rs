@@ -104,9 +104,10 @@ pub fn unsanitised(
                     out_events.push(Event::SoftBreak);
                 }
             }
-            Event::Text(t) => {
-                out_events.push(Event::Text(CowStr::from(cjk::strip_marks(t).into_owned())))
-            }
+            Event::Text(t) => out_events.push(Event::Text(match cjk::strip_marks(t) {
+                std::borrow::Cow::Borrowed(_) => t.clone(),
+                std::borrow::Cow::Owned(s) => CowStr::from(s),
+            })),
             Event::Start(Tag::Heading {
                 level,
                 id,

@@ -257,15 +257,23 @@ pub fn render(
         c.insert("ledger", &page);
         render(&l.head.url, "ledger.html", &c)
     });
-    step("  ページの描画", "  page templates");
-    let rendered: Result<Vec<(String, Vec<u8>)>, SiteError> =
-        pages.chain(doc_pages).chain(ledger_pages).collect();
+    step(
+        "  ページの描画と検索索引",
+        "  page templates and search index",
+    );
+    // The search index is built beside the pages (its merge and sort are
+    // partly serial; the pages fill the other core meanwhile).
+    let (rendered, index_files) = rayon::join(
+        || -> Result<Vec<(String, Vec<u8>)>, SiteError> {
+            pages.chain(doc_pages).chain(ledger_pages).collect()
+        },
+        || search_index(&p, &doc_views, &doc_texts, &ledger_views).files(),
+    );
     let mut files: SiteFiles = rendered?.into_iter().collect();
     for (name, bytes) in &theme.assets {
         files.insert(format!("assets/{name}"), bytes.clone());
     }
-    step("  検索索引", "  search index");
-    files.extend(search_index(&p, &doc_views, &doc_texts, &ledger_views).files());
+    files.extend(index_files);
     copy_evidence(cx, &mut files)?;
     Ok(files)
 }
