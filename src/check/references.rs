@@ -80,28 +80,28 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Some(kind) = cx.kinds.get(&ledger.kind) else {
             continue;
         };
+        // The schema of each field, found once per set of field names (the
+        // entries of a ledger share theirs), not once per field.
+        let mut specs = crate::model::ledger::SlotMap::default();
         for entry in &ledger.entries {
-            for (name, field) in &entry.fields {
-                let Some(spec) = kind.field(name) else {
+            let specs = specs.of(&entry.fields, |name| kind.field(name));
+            for (slot, field) in entry.fields.slotted() {
+                let Some(spec) = specs[usize::from(slot)] else {
                     continue;
                 };
+                // Made only for a finding.
+                let at = || entry.field_location(field);
                 match (spec.ty, &field.value) {
-                    (FieldType::Staff, FieldValue::Text(id)) => {
-                        unknown_staff(cx, id, &entry.field_location(field), out)
+                    (FieldType::Staff, FieldValue::Text(id)) => unknown_staff(cx, id, &at, out),
+                    (FieldType::StaffList, FieldValue::List(ids)) => {
+                        ids.iter().for_each(|id| unknown_staff(cx, id, &at, out))
                     }
-                    (FieldType::StaffList, FieldValue::List(ids)) => ids
+                    (FieldType::Ref, FieldValue::Text(id)) => unknown_ref(cx, spec, id, &at, out),
+                    (FieldType::RefList, FieldValue::List(ids)) => ids
                         .iter()
-                        .for_each(|id| unknown_staff(cx, id, &entry.field_location(field), out)),
-                    (FieldType::Ref, FieldValue::Text(id)) => {
-                        unknown_ref(cx, spec, id, &entry.field_location(field), out)
-                    }
-                    (FieldType::RefList, FieldValue::List(ids)) => ids.iter().for_each(|id| {
-                        unknown_ref(cx, spec, id, &entry.field_location(field), out)
-                    }),
+                        .for_each(|id| unknown_ref(cx, spec, id, &at, out)),
                     (FieldType::Evidence, FieldValue::Text(t)) => match cx.resolve(t) {
-                        Err(msg) if !cx.names_unloaded(t) => {
-                            out.push(unresolved(msg, entry.field_location(field)))
-                        }
+                        Err(msg) if !cx.names_unloaded(t) => out.push(unresolved(msg, at())),
                         _ => {}
                     },
                     _ => {}
@@ -167,7 +167,7 @@ fn unresolved(msg: crate::i18n::Text, at: Location) -> Finding {
     ))
 }
 
-fn unknown_staff(cx: &Context, id: &str, at: &Location, out: &mut Vec<Finding>) {
+fn unknown_staff(cx: &Context, id: &str, at: &dyn Fn() -> Location, out: &mut Vec<Finding>) {
     if !cx.staff.contains_key(id) && !cx.kind_unknown("staff") {
         let ids: Vec<String> = cx.staff.keys().map(|s| s.to_string()).collect();
         let hint = crate::yaml::did_you_mean(id, &ids)
@@ -183,7 +183,7 @@ fn unknown_staff(cx: &Context, id: &str, at: &Location, out: &mut Vec<Finding>) 
                 "reference.unknown-staff",
                 tr!("従事者 ID「{}」は名簿にありません", "staff id '{}' is not on the roster"; id),
             )
-            .at(at.clone())
+            .at(at())
             .hint(hint),
         );
     }
@@ -300,7 +300,7 @@ fn unknown_ref(
     cx: &Context,
     spec: &crate::standard::FieldSpec,
     id: &str,
-    at: &Location,
+    at: &dyn Fn() -> Location,
     out: &mut Vec<Finding>,
 ) {
     let Some(to) = spec.to.as_deref() else {
@@ -322,7 +322,7 @@ fn unknown_ref(
                 "{}「{}」は{}（kind: {}）にありません",
                 "{} '{}' is not in the {} (kind: {})"; spec.title, id, title, to
             ),
-            at.clone(),
+            at(),
         )
         .hint(if known.is_empty() {
             tr!("{}（kind: {}）の台帳を作り、id: {} の記録を定義してください", "create a {} ledger (kind: {}) defining id: {}"; title, to, id)

@@ -244,6 +244,8 @@ fn ledgers(cx: &Context, out: &mut Vec<Finding>) {
         let Some(kind) = cx.kinds.get(&l.kind) else {
             continue;
         };
+        // By name, as an entry's fields are ordered: each entry is asked for
+        // its few text fields rather than each field looked up in a set.
         let texts: BTreeSet<&str> = kind
             .fields
             .iter()
@@ -251,10 +253,7 @@ fn ledgers(cx: &Context, out: &mut Vec<Finding>) {
             .map(|f| f.name.as_str())
             .collect();
         for e in &l.entries {
-            for (name, field) in &e.fields {
-                if !texts.contains(name) {
-                    continue;
-                }
+            for field in texts.iter().filter_map(|name| e.fields.get(name)) {
                 let found = match &field.value {
                     FieldValue::Text(t) => placeholder(t),
                     FieldValue::List(items) => items.iter().find_map(|t| placeholder(t)),

@@ -121,6 +121,17 @@ impl Fields {
         }
     }
 
+    /// The field names the slots index (sorted; shared by the entries of
+    /// one ledger as it was loaded).
+    pub fn names(&self) -> &Arc<[Arc<str>]> {
+        &self.names
+    }
+
+    /// The fields with the index of their name in [`Fields::names`].
+    pub fn slotted(&self) -> impl Iterator<Item = (u16, &Field)> {
+        self.items.iter().map(|f| (f.slot, f))
+    }
+
     /// The field whose name is `names[slot]`.
     pub fn get_slot(&self, slot: u16) -> Option<&Field> {
         self.items
@@ -180,6 +191,38 @@ impl<'a> IntoIterator for &'a Fields {
 impl Serialize for Fields {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.iter())
+    }
+}
+
+/// Something looked up once per field name and kept by slot
+/// ([`Fields::slotted`]) for as long as entries share their names: a
+/// ledger's loop asks [`SlotMap::of`] for each entry, and the lookup runs
+/// again only when an entry's names are another set.
+#[derive(Debug)]
+pub struct SlotMap<T> {
+    names: Option<Arc<[Arc<str>]>>,
+    values: Vec<T>,
+}
+
+impl<T> Default for SlotMap<T> {
+    fn default() -> Self {
+        SlotMap {
+            names: None,
+            values: Vec::new(),
+        }
+    }
+}
+
+impl<T> SlotMap<T> {
+    /// The value for each slot of `fields`, `look(name)` computed once per
+    /// set of names.
+    pub fn of(&mut self, fields: &Fields, look: impl Fn(&str) -> T) -> &[T] {
+        let names = fields.names();
+        if !self.names.as_ref().is_some_and(|n| Arc::ptr_eq(n, names)) {
+            self.values = names.iter().map(|n| look(n)).collect();
+            self.names = Some(Arc::clone(names));
+        }
+        &self.values
     }
 }
 
