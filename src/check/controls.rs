@@ -118,9 +118,12 @@ fn invalid<'k>(
     None
 }
 
+/// The kinds and fields a path walks through.
+type Steps = Vec<(String, String)>;
+
 /// The kinds and fields a path walks through: `device.owner` on take_out
 /// is `[(take_out, device), (devices, owner)]`.
-fn resolve_path(cx: &Context, ledger: &str, path: &str) -> Option<Vec<(String, String)>> {
+fn resolve_path(cx: &Context, ledger: &str, path: &str) -> Option<Steps> {
     let mut kind = ledger.to_string();
     let mut steps = Vec::new();
     let parts: Vec<&str> = path.split('.').collect();
@@ -134,15 +137,14 @@ fn resolve_path(cx: &Context, ledger: &str, path: &str) -> Option<Vec<(String, S
     Some(steps)
 }
 
-/// The values a field path holds in an entry: `None` when the path breaks
-/// (a field absent, a reference to nothing), with where it broke.
-fn values_at<'a>(
+/// The values a field path holds in an entry, the path resolved once
+/// ([`resolve_path`]): `None` when the path breaks (a field absent, a
+/// reference to nothing).
+fn values_along<'a>(
     cx: &Context<'a>,
-    ledger: &str,
     entry: &'a Entry,
-    path: &str,
+    steps: &[(String, String)],
 ) -> Option<Vec<String>> {
-    let steps = resolve_path(cx, ledger, path)?;
     let mut current = entry;
     for (i, (kind, field)) in steps.iter().enumerate() {
         let value = &current.fields.get(field)?.value;
@@ -212,16 +214,29 @@ pub(super) fn apply(cx: &Context, rule: &Rule, out: &mut Vec<Finding>) {
         })
         .collect();
     let head = rule.field.split('.').next().unwrap_or(rule.field);
+    // Each path resolved once for the rule, not once per entry; a path
+    // that does not resolve holds no value in any entry.
+    let filter: Vec<(Option<Steps>, Vec<String>)> = filter
+        .into_iter()
+        .map(|(k, vs)| (resolve_path(cx, rule.ledger, k), vs))
+        .collect();
+    let field_steps = resolve_path(cx, rule.ledger, rule.field);
     for (ledger, entry) in cx.project.entries_of(rule.ledger) {
-        let selected = filter.iter().all(|(k, vs)| {
-            values_at(cx, rule.ledger, entry, k)
+        let selected = filter.iter().all(|(steps, vs)| {
+            steps
+                .as_deref()
+                .and_then(|steps| values_along(cx, entry, steps))
                 .is_some_and(|have| have.iter().any(|h| vs.contains(h)))
         });
         if !selected {
             continue;
         }
-        let shown_field = field_title(cx, rule.ledger, rule.field);
-        let Some(values) = values_at(cx, rule.ledger, entry, rule.field) else {
+        let shown_field = || field_title(cx, rule.ledger, rule.field);
+        let values = field_steps
+            .as_deref()
+            .and_then(|steps| values_along(cx, entry, steps));
+        let Some(values) = values else {
+            let shown_field = shown_field();
             if rule.required {
                 out.push(
                     Finding::error(
@@ -246,6 +261,7 @@ pub(super) fn apply(cx: &Context, rule: &Rule, out: &mut Vec<Finding>) {
             .iter()
             .find(|v| forbidden.contains(v) || (!allowed.is_empty() && !allowed.contains(v)));
         if let Some(bad) = bad {
+            let shown_field = shown_field();
             let shown = shown_value(cx, rule.ledger, rule.field, bad);
             out.push(
                 Finding::error(

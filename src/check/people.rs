@@ -11,10 +11,10 @@ use crate::model::{Entry, FieldValue};
 use crate::tr;
 
 /// The staff ids a field of an entry names.
-fn named(e: &Entry, field: &str) -> Vec<String> {
+fn named<'e>(e: &'e Entry, field: &str) -> Vec<&'e str> {
     match e.fields.get(field).map(|f| &f.value) {
-        Some(FieldValue::Text(t)) => vec![t.to_string()],
-        Some(FieldValue::List(l)) => l.to_vec(),
+        Some(FieldValue::Text(t)) => vec![t.as_str()],
+        Some(FieldValue::List(l)) => l.iter().map(String::as_str).collect(),
         _ => vec![],
     }
 }
@@ -42,7 +42,7 @@ pub(super) fn on_duty(cx: &Context, out: &mut Vec<Finding>) {
             for e in &ledger.entries {
                 let day = date_field.and_then(|f| e.date(f));
                 for id in named(e, &spec.name) {
-                    let Some(person) = cx.staff.get(id.as_str()) else {
+                    let Some(person) = cx.staff.get(id) else {
                         continue; // reference.unknown-staff
                     };
                     if let Some(day) = day {
@@ -118,8 +118,10 @@ fn handler(
     specific: bool,
     out: &mut Vec<Finding>,
 ) {
-    let who = cx.staff_label(&person.id, true);
+    // Made only for a finding (most records name a designated worker).
+    let who = || cx.staff_label(&person.id, true);
     if person.bool("designated") != Some(true) {
+        let who = who();
         out.push(
             Finding::error(
                 "staff.not-designated",
@@ -140,6 +142,7 @@ fn handler(
             )),
         );
     } else if specific && person.bool("specific") != Some(true) {
+        let who = who();
         out.push(
             Finding::error(
                 "staff.not-specific",
