@@ -27,10 +27,16 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 /// The placeholder in `text`, if any: what it is, for the message.
 pub fn placeholder(text: &str) -> Option<&'static str> {
-    // Every placeholder has a circle, a full-width bracket or an upper-case
-    // T, F or X: one scan rules out nearly every value of a large ledger
-    // before any substring search is set up.
-    let ascii = memchr::memchr3(b'T', b'F', b'X', text.as_bytes()).is_some();
+    // Every placeholder has a circle, a full-width bracket, or `TOD`,
+    // `TBD`, `FIX` or `XX`: one pass over the bytes rules out nearly every
+    // value of a large ledger (ids such as `TO-2026-001` and `EX-…`
+    // included) before any substring search is set up.
+    let ascii = text.as_bytes().windows(2).enumerate().any(|(i, w)| match w {
+        [b'X', b'X'] => true,
+        [b'T', b'O'] | [b'T', b'B'] => text.as_bytes().get(i + 2) == Some(&b'D'),
+        [b'F', b'I'] => text.as_bytes().get(i + 2) == Some(&b'X'),
+        _ => false,
+    });
     if !ascii && !text.contains(['〇', '○', '◯', '（']) {
         return None;
     }
@@ -554,6 +560,16 @@ mod tests {
         assert_eq!(placeholder("サイズ XXL の制服"), None);
         assert_eq!(placeholder("TODOS"), None);
         assert_eq!(placeholder("施錠搬送容器により搬送"), None);
+        // Each word the byte pass lets through, at the start, the end and
+        // alone; ids that share letters with them do not pass.
+        for word in ["TBD", "FIXME", "XXX", "TODO"] {
+            assert_eq!(placeholder(word), Some(word), "{word}");
+            assert_eq!(placeholder(&format!("日付は{word}")), Some(word), "{word}");
+            assert_eq!(placeholder(&format!("{word} 未定")), Some(word), "{word}");
+        }
+        for id in ["TO-2026-001", "EX-2026-000123", "TB-1", "FI-2", "X-1", "FIX-3"] {
+            assert_eq!(placeholder(id), None, "{id}");
+        }
     }
 
     #[test]
