@@ -192,15 +192,39 @@ impl<'k> Schema<'k> {
 /// Equal texts share one allocation: a ledger repeats the same areas,
 /// staff and purposes on every row.
 #[derive(Default)]
-struct Interner(foldhash::HashMap<Box<str>, Arc<String>>);
+struct Interner(foldhash::HashSet<Interned>);
+
+/// A shared text, looked up by its characters (so the table holds no
+/// second copy of each text).
+struct Interned(Arc<String>);
+
+impl std::borrow::Borrow<str> for Interned {
+    fn borrow(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl std::hash::Hash for Interned {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.as_str().hash(state);
+    }
+}
+
+impl PartialEq for Interned {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for Interned {}
 
 impl Interner {
     fn get(&mut self, text: &str) -> Arc<String> {
         if let Some(t) = self.0.get(text) {
-            return Arc::clone(t);
+            return Arc::clone(&t.0);
         }
         let t = Arc::new(text.to_string());
-        self.0.insert(Box::from(text), Arc::clone(&t));
+        self.0.insert(Interned(Arc::clone(&t)));
         t
     }
 }
