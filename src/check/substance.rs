@@ -31,13 +31,17 @@ pub fn placeholder(text: &str) -> Option<&'static str> {
     // `TBD`, `FIX` or `XX`: one pass over the bytes rules out nearly every
     // value of a large ledger (ids such as `TO-2026-001` and `EX-…`
     // included) before any substring search is set up.
-    let ascii = text.as_bytes().windows(2).enumerate().any(|(i, w)| match w {
-        [b'X', b'X'] => true,
-        [b'T', b'O'] | [b'T', b'B'] => text.as_bytes().get(i + 2) == Some(&b'D'),
-        [b'F', b'I'] => text.as_bytes().get(i + 2) == Some(&b'X'),
-        _ => false,
-    });
-    if !ascii && !text.contains(['〇', '○', '◯', '（']) {
+    let ascii = text
+        .as_bytes()
+        .windows(2)
+        .enumerate()
+        .any(|(i, w)| match w {
+            [b'X', b'X'] => true,
+            [b'T', b'O'] | [b'T', b'B'] => text.as_bytes().get(i + 2) == Some(&b'D'),
+            [b'F', b'I'] => text.as_bytes().get(i + 2) == Some(&b'X'),
+            _ => false,
+        });
+    if !ascii && (text.is_ascii() || !text.contains(['〇', '○', '◯', '（'])) {
         return None;
     }
     if text.contains("〇〇") || text.contains("○○") || text.contains("◯◯") {
@@ -258,10 +262,20 @@ fn ledgers(cx: &Context, out: &mut Vec<Finding>) {
             .filter(|f| matches!(f.ty, FieldType::String | FieldType::Text | FieldType::List))
             .map(|f| f.name.as_str())
             .collect();
+        // Equal texts of a ledger share one allocation: each is looked at
+        // once (a purpose or an area repeats on every row).
+        let mut clean: foldhash::HashSet<*const String> = foldhash::HashSet::default();
         for e in &l.entries {
             for field in texts.iter().filter_map(|name| e.fields.get(name)) {
                 let found = match &field.value {
-                    FieldValue::Text(t) => placeholder(t),
+                    FieldValue::Text(t) if clean.contains(&std::sync::Arc::as_ptr(t)) => None,
+                    FieldValue::Text(t) => {
+                        let found = placeholder(t);
+                        if found.is_none() && std::sync::Arc::strong_count(t) > 1 {
+                            clean.insert(std::sync::Arc::as_ptr(t));
+                        }
+                        found
+                    }
                     FieldValue::List(items) => items.iter().find_map(|t| placeholder(t)),
                     _ => None,
                 };
@@ -567,7 +581,14 @@ mod tests {
             assert_eq!(placeholder(&format!("日付は{word}")), Some(word), "{word}");
             assert_eq!(placeholder(&format!("{word} 未定")), Some(word), "{word}");
         }
-        for id in ["TO-2026-001", "EX-2026-000123", "TB-1", "FI-2", "X-1", "FIX-3"] {
+        for id in [
+            "TO-2026-001",
+            "EX-2026-000123",
+            "TB-1",
+            "FI-2",
+            "X-1",
+            "FIX-3",
+        ] {
             assert_eq!(placeholder(id), None, "{id}");
         }
     }

@@ -459,9 +459,17 @@ fn entry(
     };
     let mut fields = Vec::with_capacity(pairs.len());
     // Fields of the kind written with a value, by their index in the kind.
-    let mut written = vec![false; kind.kind.fields.len()];
+    let mut written = Written::new(kind.kind.fields.len());
+    // Entries mostly list their fields in one order: the field after the
+    // last one found is tried first.
+    let mut next = 0;
+    let specs = &kind.kind.fields;
     for (key, value) in pairs {
-        let Some(i) = kind.kind.fields.iter().position(|f| f.name == key.text) else {
+        let found = match specs.get(next) {
+            Some(f) if f.name == key.text => Some(next),
+            _ => specs.iter().position(|f| f.name == key.text),
+        };
+        let Some(i) = found else {
             findings.push(unknown_key(
                 key.text,
                 kind.kind.fields.iter().map(|f| f.name.clone()).collect(),
@@ -469,10 +477,11 @@ fn entry(
             ));
             continue;
         };
+        next = i + 1;
         if value.is_null() {
             continue;
         }
-        written[i] = true;
+        written.set(i);
         match field_value(value, &kind.kind.fields[i], texts) {
             Ok(v) => fields.push((kind.slots[i], Field::new(v, value.line, value.column))),
             Err(msg) => findings.push(
@@ -515,7 +524,7 @@ fn entry(
             continue;
         }
         let field = entry.fields.get_slot(kind.slots[i]);
-        let invalid = written[i] && field.is_none();
+        let invalid = written.get(i) && field.is_none();
         if !field.is_some_and(|f| f.value.is_present()) && !invalid {
             findings.push(
                 Finding::error(
@@ -527,6 +536,37 @@ fn entry(
         }
     }
     Some(entry)
+}
+
+/// Which fields of a kind an entry wrote with a value: a bit each, on the
+/// heap only for a kind of more than 128 fields.
+enum Written {
+    Bits(u128),
+    Many(Vec<bool>),
+}
+
+impl Written {
+    fn new(fields: usize) -> Self {
+        if fields <= 128 {
+            Written::Bits(0)
+        } else {
+            Written::Many(vec![false; fields])
+        }
+    }
+
+    fn set(&mut self, i: usize) {
+        match self {
+            Written::Bits(b) => *b |= 1 << i,
+            Written::Many(v) => v[i] = true,
+        }
+    }
+
+    fn get(&self, i: usize) -> bool {
+        match self {
+            Written::Bits(b) => b & (1 << i) != 0,
+            Written::Many(v) => v[i],
+        }
+    }
 }
 
 /// Why `s` is none of an enum's values: the values with their labels
@@ -643,4 +683,20 @@ fn field_value(
             }
         },
     })
+}
+
+#[cfg(test)]
+mod written_tests {
+    use super::Written;
+
+    #[test]
+    fn written_fields_are_remembered_for_small_and_large_kinds() {
+        for n in [12, 128, 200] {
+            let mut w = Written::new(n);
+            w.set(0);
+            w.set(n - 1);
+            assert!(w.get(0) && w.get(n - 1), "{n}");
+            assert!(!w.get(1) && !w.get(n - 2), "{n}");
+        }
+    }
 }
