@@ -538,7 +538,9 @@ pub struct DocumentView {
     pub head: DocumentHead,
     /// Table of contents: (level, id, title).
     pub toc: Vec<(u8, String, String)>,
-    /// Rendered body.
+    /// Rendered body (placed in the page after the template has run:
+    /// `render::site`'s `document_page`).
+    #[serde(skip)]
     pub html: String,
     /// Requirements it satisfies: link to the requirement, and the section.
     pub satisfies: Vec<(LinkView, Option<LinkView>)>,
@@ -1031,10 +1033,60 @@ pub fn requirement(p: &Pages, r: &Requirement) -> RequirementView {
 
 /// The first `n` characters of `text` on one line, with `…` when cut.
 pub fn excerpt(text: &str, n: usize) -> String {
-    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut s: String = one_line.chars().take(n).collect();
-    if one_line.chars().count() > n {
-        s.push('…');
+    // Word by word up to `n` characters: a ledger's whole text can be
+    // megabytes, of which only the start is read.
+    let mut s = String::new();
+    let mut count = 0;
+    for word in text.split_whitespace() {
+        if count > 0 {
+            if count == n {
+                s.push('…');
+                return s;
+            }
+            s.push(' ');
+            count += 1;
+        }
+        for c in word.chars() {
+            if count == n {
+                s.push('…');
+                return s;
+            }
+            s.push(c);
+            count += 1;
+        }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excerpt;
+
+    #[test]
+    fn an_excerpt_is_the_start_of_the_text_on_one_line() {
+        // What it was before it stopped reading at n characters: the whole
+        // text on one line, cut at n with … when longer.
+        let whole = |text: &str, n: usize| {
+            let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let mut s: String = one.chars().take(n).collect();
+            if one.chars().count() > n {
+                s.push('…');
+            }
+            s
+        };
+        for text in [
+            "",
+            "  ",
+            "研修 記録",
+            "a  b\n\tc ",
+            "一二三四五",
+            "ab cd",
+            " x",
+        ] {
+            for n in 0..8 {
+                assert_eq!(excerpt(text, n), whole(text, n), "{text:?} {n}");
+            }
+        }
+        assert_eq!(excerpt("研修 記録の件", 4), "研修 記…");
+    }
 }

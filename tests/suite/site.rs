@@ -265,6 +265,32 @@ fn a_theme_with_its_own_ledger_page_still_gets_each_row_as_data() {
 }
 
 #[test]
+fn a_document_body_is_placed_where_the_template_puts_doc_html_and_nowhere_else() {
+    // The body is put in after the template has run, in place of a mark
+    // the template writes for doc.html; a title that spells the mark is
+    // escaped like any value and stays text.
+    let f = Project::sample().config("theme", "twice");
+    f.write(
+        "themes/twice/templates/document.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ doc.title }}</h1>\
+         <div class=\"one\">{{ doc.html | safe }}</div><div class=\"two\">{{ doc.html | safe }}</div>{% endblock content %}",
+    );
+    f.write(
+        "content/documents/mark.md",
+        "---\nid: mark-test\nkind: procedure\ntitle: \"<!--anzen:document-body-->\"\n---\n# 本文の見出し\n\n本文の段落 `<!--anzen:document-body-->`。\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let site = build(f.path(), out.path(), &["--no-pdf", "--no-package"]);
+    let html = page(&site, "documents/mark-test.html");
+    assert_eq!(html.matches("本文の段落").count(), 2, "{html}");
+    assert!(
+        html.contains("<h1>&lt;!--anzen:document-body--&gt;</h1>"),
+        "{html}"
+    );
+    assert!(!html.contains("<!--anzen:document-body-->"), "{html}");
+}
+
+#[test]
 fn a_broken_template_fails_the_build_and_keeps_the_previous_site() {
     let f = Fixture::sample();
     let out = tempfile::tempdir().unwrap();

@@ -236,11 +236,9 @@ pub fn render(
     let pages = jobs
         .par_iter()
         .map(|job| render(&job.path, job.template, &job.context));
-    let doc_pages = first_docs.par_iter().map(|d| {
-        let mut c = base("../", "documents", &d.head.title);
-        c.insert("doc", d);
-        render(&d.head.url, "document.html", &c)
-    });
+    let doc_pages = first_docs
+        .par_iter()
+        .map(|d| document_page(theme, &info, d));
     // A ledger's rows reach its template as HTML (ledger_rows); the row
     // data too only when the project's theme has its own ledger.html.
     let own_ledger_template = theme.replaced.contains("ledger.html");
@@ -303,11 +301,45 @@ pub fn render_documents(
     docs.par_iter()
         .map(|d| {
             let view = pages::document(&p, d, document_html(cx, d).html);
-            let mut c = base_context(&info, "../", "documents", &view.head.title);
-            c.insert("doc", &view);
-            render_page(theme, &view.head.url, "document.html", &c)
+            document_page(theme, &info, &view)
         })
         .collect()
+}
+
+/// Where a document's body goes in its page: the template gets this in
+/// place of `doc.html`, and the body is put in its place afterwards, so
+/// that the body is neither copied into the template's values nor walked
+/// by the template engine. A `<` from any value the template escapes
+/// becomes `&lt;`, so only the template itself can write this.
+const BODY_MARK: &str = "<!--anzen:document-body-->";
+
+/// What a document's template gets as `doc`.
+#[derive(Serialize)]
+struct DocumentPage<'a> {
+    #[serde(flatten)]
+    view: &'a pages::DocumentView,
+    html: &'static str,
+}
+
+/// A document's page.
+fn document_page(
+    theme: &theme::Theme,
+    info: &pages::SiteInfo,
+    view: &pages::DocumentView,
+) -> Result<(String, Vec<u8>), SiteError> {
+    let mut c = base_context(info, "../", "documents", &view.head.title);
+    c.insert(
+        "doc",
+        &DocumentPage {
+            view,
+            html: BODY_MARK,
+        },
+    );
+    let page = render_text(theme, "document.html", &c)?;
+    Ok((
+        view.head.url.clone(),
+        page.replace(BODY_MARK, &view.html).into_bytes(),
+    ))
 }
 
 /// What every page's template gets: the site, the way back to the root,
@@ -328,10 +360,18 @@ fn render_page(
     template: &str,
     context: &TeraContext,
 ) -> Result<(String, Vec<u8>), SiteError> {
+    render_text(theme, template, context).map(|html| (path.to_string(), html.into_bytes()))
+}
+
+/// `template` rendered with `context`.
+fn render_text(
+    theme: &theme::Theme,
+    template: &str,
+    context: &TeraContext,
+) -> Result<String, SiteError> {
     theme
         .tera
         .render(template, context)
-        .map(|html| (path.to_string(), html.into_bytes()))
         .map_err(|e| SiteError::Render {
             template: template.to_string(),
             message: theme::error_chain(&e),
