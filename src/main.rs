@@ -20,14 +20,6 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-/// jemalloc's options, read before `main`: transparent huge pages for its
-/// memory on Linux. A site build touches a few hundred megabytes once; in
-/// 4 KB pages that was a hundred thousand page faults and a seventh of the
-/// build (3,000 documents: 0.96 s → 0.84 s, system time 0.44 → 0.31 s).
-#[cfg(all(not(target_env = "msvc"), target_os = "linux"))]
-#[unsafe(export_name = "_rjem_malloc_conf")]
-static MALLOC_CONF: &u8 = &b"thp:always\0"[0];
-
 /// Checks a vendor's personal-information compliance package against the
 /// municipality's standard (個人情報取扱安全管理基準への適合を検査し、提出書類一式を作るツール)
 #[derive(Parser)]
