@@ -192,8 +192,16 @@ pub fn render(
     let doc_owners =
         crate::names::page_owners(cx.project.documents.iter().map(|d| d.meta.id.as_str()));
     let ledger_owners = crate::names::page_owners(cx.project.ledgers.iter().map(|l| l.id.as_str()));
-    let first_docs: Vec<&pages::DocumentView> = doc_views
+    // Each body goes to its page and is dropped there (the views stay for
+    // the search index, which needs only their heads).
+    let mut doc_views = doc_views;
+    let bodies: Vec<String> = doc_views
+        .iter_mut()
+        .map(|d| std::mem::take(&mut d.html))
+        .collect();
+    let first_docs: Vec<(&pages::DocumentView, String)> = doc_views
         .iter()
+        .zip(bodies)
         .zip(&doc_owners)
         .filter(|(_, own)| **own)
         .map(|(d, _)| d)
@@ -237,8 +245,8 @@ pub fn render(
         .par_iter()
         .map(|job| render(&job.path, job.template, &job.context));
     let doc_pages = first_docs
-        .par_iter()
-        .map(|d| document_page(theme, &info, d));
+        .into_par_iter()
+        .map(|(d, body)| document_page(theme, &info, d, body));
     // A ledger's rows reach its template as HTML (ledger_rows); the row
     // data too only when the project's theme has its own ledger.html.
     let own_ledger_template = theme.replaced.contains("ledger.html");
@@ -300,8 +308,9 @@ pub fn render_documents(
         .collect();
     docs.par_iter()
         .map(|d| {
-            let view = pages::document(&p, d, document_html(cx, d).html);
-            document_page(theme, &info, &view)
+            let mut view = pages::document(&p, d, document_html(cx, d).html);
+            let body = std::mem::take(&mut view.html);
+            document_page(theme, &info, &view, body)
         })
         .collect()
 }
@@ -321,11 +330,12 @@ struct DocumentPage<'a> {
     html: &'static str,
 }
 
-/// A document's page.
+/// A document's page, its body (`view.html`, taken out) placed in it.
 fn document_page(
     theme: &theme::Theme,
     info: &pages::SiteInfo,
     view: &pages::DocumentView,
+    body: String,
 ) -> Result<(String, Vec<u8>), SiteError> {
     let mut c = base_context(info, "../", "documents", &view.head.title);
     c.insert(
@@ -338,7 +348,7 @@ fn document_page(
     let page = render_text(theme, "document.html", &c)?;
     Ok((
         view.head.url.clone(),
-        page.replace(BODY_MARK, &view.html).into_bytes(),
+        page.replace(BODY_MARK, &body).into_bytes(),
     ))
 }
 

@@ -53,7 +53,7 @@ pub struct Record {
     /// Characters in the normalised text (set by [`index`]): shorter
     /// sections rank ahead of longer ones.
     pub n: u32,
-    /// Normalised text, for the final substring test.
+    /// The text indexed (emptied by [`index`] once its grams are taken).
     #[serde(skip)]
     pub text: String,
 }
@@ -117,6 +117,9 @@ pub fn index(mut records: Vec<Record>) -> Index {
                 push_normalized(&r.t, &mut chars);
                 let title = chars.len();
                 push_normalized(&r.text, &mut chars);
+                // Only the grams are kept: the text's memory is reused by
+                // the rest of the build at once.
+                r.text = String::new();
                 r.n = u32::try_from(chars.len() - title).unwrap_or(u32::MAX);
                 let mut add = |g: Gram, in_title: bool| {
                     // A record's grams come in text order: a repeat within
