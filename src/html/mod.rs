@@ -89,14 +89,11 @@ fn scan(html: &str) -> (Vec<String>, Vec<(String, String)>) {
             continue;
         }
         let start = i + 1;
-        let len = b[start..]
-            .iter()
-            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
-            .count();
-        i = start + len;
-        if len == 0 || !b[start].is_ascii_alphabetic() {
+        let Some(len) = tag_name_len(b, start) else {
+            i = start + name_chars(b, start);
             continue;
-        }
+        };
+        i = start + len;
         let tag = html[start..start + len].to_ascii_lowercase();
         // Attributes up to the closing '>'.
         loop {
@@ -147,6 +144,22 @@ pub const URL_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 
 /// The `rel` every link gets.
 pub const LINK_REL: &str = "noopener noreferrer";
+
+/// How many name characters (letters, digits, `-`) start at `start`.
+pub fn name_chars(b: &[u8], start: usize) -> usize {
+    b[start..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+        .count()
+}
+
+/// The length of the tag name at `start` (just after `<` or `</`), as a
+/// tokenizer in the data state reads one: a letter, then letters, digits
+/// and `-`; `None` when no tag starts there.
+pub fn tag_name_len(b: &[u8], start: usize) -> Option<usize> {
+    let len = name_chars(b, start);
+    (len > 0 && b[start].is_ascii_alphabetic()).then_some(len)
+}
 
 /// The allow-list sanitiser: the tags pulldown-cmark produces, ids and
 /// classes for anchors, task-list checkboxes; no script, style, event

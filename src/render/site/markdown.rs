@@ -282,14 +282,11 @@ impl HtmlStack {
             }
             let closing = b.get(i + 1) == Some(&b'/');
             let start = i + 1 + usize::from(closing);
-            let len = b[start..]
-                .iter()
-                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
-                .count();
-            i = start + len;
-            if len == 0 || !b[start].is_ascii_alphabetic() {
+            let Some(len) = crate::html::tag_name_len(b, start) else {
+                i = start + crate::html::name_chars(b, start);
                 continue;
-            }
+            };
+            i = start + len;
             let name = html[start..start + len].to_ascii_lowercase();
             if closing {
                 if let Some(k) = self.open.iter().rposition(|n| *n == name) {
