@@ -59,6 +59,8 @@ pub struct Context<'a> {
     /// with a million rows) are never a reference's target and are left
     /// out: indexing them cost a tenth of `check` at scale.
     pub by_kind: foldhash::HashMap<(&'a str, &'a str), &'a Entry>,
+    /// The kinds some reference field names (those `by_kind` holds).
+    pub ref_targets: BTreeSet<&'a str>,
 }
 
 /// Document, ledger and answers files that exist but could not be loaded
@@ -122,6 +124,12 @@ impl<'a> Context<'a> {
             .entries_of("staff")
             .map(|(_, e)| (e.id.as_str(), e))
             .collect();
+        let ref_targets: BTreeSet<&str> = kinds
+            .kinds
+            .iter()
+            .flat_map(|k| &k.fields)
+            .filter_map(|f| f.target())
+            .collect();
         Context {
             project,
             standard,
@@ -134,23 +142,15 @@ impl<'a> Context<'a> {
             by_kind: project
                 .ledgers
                 .iter()
-                .filter(|l| Self::is_target(kinds, &l.kind))
+                .filter(|l| ref_targets.contains(l.kind.as_str()))
                 .flat_map(|l| {
                     l.entries
                         .iter()
                         .map(move |e| ((l.kind.as_str(), e.id.as_str()), e))
                 })
                 .collect(),
+            ref_targets,
         }
-    }
-
-    /// Whether a reference field of some kind names ledgers of `kind`.
-    fn is_target(kinds: &LedgerKinds, kind: &str) -> bool {
-        kinds
-            .kinds
-            .iter()
-            .flat_map(|k| &k.fields)
-            .any(|f| f.target() == Some(kind))
     }
 
     /// The entry of a ledger of `kind` with the id `id` (of two with one
@@ -159,7 +159,7 @@ impl<'a> Context<'a> {
         if let Some(e) = self.by_kind.get(&(kind, id)) {
             return Some(e);
         }
-        if Self::is_target(self.kinds, kind) {
+        if self.ref_targets.contains(kind) {
             return None;
         }
         self.project

@@ -14,40 +14,6 @@
 
 use std::borrow::Cow;
 
-/// Elements pulldown-cmark writes for Markdown (with anzen's options) and
-/// anzen's own wrappers: the only ones this module handles.
-const KNOWN: &[&str] = &[
-    "p",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "ul",
-    "ol",
-    "li",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "pre",
-    "code",
-    "em",
-    "strong",
-    "del",
-    "a",
-    "img",
-    "br",
-    "hr",
-    "blockquote",
-    "sup",
-    "div",
-    "input",
-];
-
 /// Elements with no end tag.
 const VOID: &[&str] = &["br", "hr", "img", "input"];
 
@@ -77,6 +43,14 @@ const BLOCK: &[&str] = &[
 /// Table elements in which only other table elements and white space may
 /// appear (anything else is moved out of the table by the parser).
 const TABLE_PARTS: &[&str] = &["table", "thead", "tbody", "tr"];
+
+/// Elements pulldown-cmark writes for Markdown (with anzen's options) and
+/// anzen's own wrappers: the only ones this module handles.
+fn known(name: &str) -> bool {
+    [BLOCK, INLINE, VOID, TABLE_PARTS, &["th", "td"]]
+        .iter()
+        .any(|set| set.contains(&name))
+}
 
 /// Attributes the sanitiser keeps on every element (its defaults and
 /// anzen's additions: [`super::sanitizer`]).
@@ -176,7 +150,7 @@ fn start_tag<'h>(out: &mut String, open: &mut Vec<&'h str>, tag: &'h str) -> Opt
         .take_while(|b| b.is_ascii_alphanumeric())
         .count();
     let (name, mut attrs_text) = tag.split_at(name_len);
-    if !KNOWN.contains(&name) {
+    if !known(name) {
         return None;
     }
     // What the parser would restructure.

@@ -762,8 +762,7 @@ pub struct LedgerCell {
 
 /// How a ledger cell's text may break across lines (the site's CSS class
 /// and the PDF's cell style).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CellWrap {
     /// Never: dates, months, numbers, ids, codes, yes/no, names.
     Code,
@@ -773,8 +772,14 @@ pub enum CellWrap {
     Free,
 }
 
+impl Serialize for CellWrap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.class())
+    }
+}
+
 impl CellWrap {
-    /// Its name as the site's CSS class (as serialised).
+    /// Its name: the site's CSS class, and what templates see.
     pub fn class(self) -> &'static str {
         match self {
             CellWrap::Code => "code",
