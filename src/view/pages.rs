@@ -824,14 +824,14 @@ pub fn ledger(p: &Pages, l: &Ledger) -> LedgerView {
         .iter()
         .find(|(_, _, t)| matches!(t, FieldType::Date | FieldType::Month))
         .map(|(n, _, _)| *n);
-    entries.sort_by(|a, b| {
-        let key = |e: &crate::model::Entry| {
-            date_field
-                .and_then(|f| e.fields.get(f))
-                .map(|v| v.value.display())
-                .unwrap_or_default()
-        };
-        (key(a), &a.id).cmp(&(key(b), &b.id))
+    // Each entry's key is worked out once (it used to be twice per
+    // comparison: two strings made for every step of the sort).
+    entries.sort_by_cached_key(|e| {
+        let date = date_field
+            .and_then(|f| e.fields.get(f))
+            .map(|v| v.value.display())
+            .unwrap_or_default();
+        (date, e.id.as_str())
     });
     let in_file = |f: &Finding| {
         f.location
@@ -1040,7 +1040,7 @@ pub fn requirement(p: &Pages, r: &Requirement) -> RequirementView {
 pub fn excerpt(text: &str, n: usize) -> String {
     // Word by word up to `n` characters: a ledger's whole text can be
     // megabytes, of which only the start is read.
-    let mut s = String::new();
+    let mut s = String::with_capacity(n.min(text.len()) * 3 + 3);
     let mut count = 0;
     for word in text.split_whitespace() {
         if count > 0 {
@@ -1051,13 +1051,19 @@ pub fn excerpt(text: &str, n: usize) -> String {
             s.push(' ');
             count += 1;
         }
-        for c in word.chars() {
-            if count == n {
+        // The word whole when it fits, else up to the character that does
+        // not (copied as one slice, not char by char).
+        let room = n - count;
+        match word.char_indices().nth(room) {
+            None => {
+                s.push_str(word);
+                count += word.chars().count();
+            }
+            Some((cut, _)) => {
+                s.push_str(&word[..cut]);
                 s.push('…');
                 return s;
             }
-            s.push(c);
-            count += 1;
         }
     }
     s

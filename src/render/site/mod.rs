@@ -273,7 +273,7 @@ pub fn render(
         || -> Result<Vec<(String, Vec<u8>)>, SiteError> {
             pages.chain(doc_pages).chain(ledger_pages).collect()
         },
-        || search_index(&p, &doc_views, &doc_texts, &ledger_views).files(),
+        || search_index(&p, &doc_views, doc_texts, &ledger_views).files(),
     );
     let mut files: SiteFiles = rendered?.into_iter().collect();
     for (name, bytes) in &theme.assets {
@@ -346,10 +346,22 @@ fn document_page(
         },
     );
     let page = render_text(theme, "document.html", &c)?;
-    Ok((
-        view.head.url.clone(),
-        page.replace(BODY_MARK, &body).into_bytes(),
-    ))
+    Ok((view.head.url.clone(), place_body(&page, &body)))
+}
+
+/// `page` with `body` wherever the template put [`BODY_MARK`], written
+/// into one buffer of the final size.
+fn place_body(page: &str, body: &str) -> Vec<u8> {
+    let marks = page.matches(BODY_MARK).count();
+    let mut out = Vec::with_capacity(page.len() + marks * body.len());
+    let mut last = 0;
+    for (at, _) in page.match_indices(BODY_MARK) {
+        out.extend_from_slice(page[last..at].as_bytes());
+        out.extend_from_slice(body.as_bytes());
+        last = at + BODY_MARK.len();
+    }
+    out.extend_from_slice(page[last..].as_bytes());
+    out
 }
 
 /// What every page's template gets: the site, the way back to the root,
@@ -458,7 +470,7 @@ fn document_html(cx: &Context, d: &Document) -> markdown::Rendered {
 fn search_index(
     p: &Pages,
     docs: &[pages::DocumentView],
-    texts: &[SectionTexts],
+    texts: Vec<SectionTexts>,
     ledgers: &[pages::LedgerView],
 ) -> search::Index {
     // Documents in parallel (their sections' text was collected when their
@@ -471,7 +483,7 @@ fn search_index(
             .zip(texts)
             .map(|((d, view), sections)| {
                 let mut records = Vec::new();
-                for (heading, text) in sections.iter().cloned() {
+                for (heading, text) in sections {
                     let (title, url) = match heading.and_then(|h| d.sections.get(h)) {
                         Some(s) => (
                             format!("{} › {}", d.meta.title, s.title),
