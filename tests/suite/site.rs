@@ -351,3 +351,72 @@ fn site_works_in_a_real_browser_from_file_urls() {
     );
     assert!(stdout.contains("\"ok\":true"), "{stdout}");
 }
+
+#[test]
+fn search_finds_records_far_apart_in_a_large_index_in_a_real_browser() {
+    // 1,200 documents of one record each: the bigram 鸚鵡 is in the first,
+    // the 1,100th and the 1,101st, so its postings hold a number of three
+    // digits (a gap of 1,099 records), one of one digit and the first; the
+    // index is split into several shards of records.
+    let f = Fixture::sample();
+    for i in 1..=1_200 {
+        let word = if [1, 1_100, 1_101].contains(&i) {
+            "鸚鵡"
+        } else {
+            "記録"
+        };
+        f.write(
+            &format!("content/documents/bulk/b-{i:04}.md"),
+            &format!(
+                "---\nid: b-{i:04}\nkind: rules\ntitle: 大量文書 {i}\nversion: \"1\"\n---\n本文 {i} の{word}について定める。\n"
+            ),
+        );
+    }
+    let out = tempfile::tempdir().unwrap();
+    let run = run_anzen(
+        f.path(),
+        &[
+            "build",
+            "--no-pdf",
+            "--no-package",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+    );
+    assert!(run.code <= 1, "{}\n{}", run.stdout, run.stderr);
+    let site = out.path().join("site");
+    assert!(
+        site.join("assets/search/r5.js").is_file(),
+        "records split into shards"
+    );
+    let e2e = repo().join("tests/e2e");
+    let out = std::process::Command::new("node")
+        .arg(e2e.join("search.mjs"))
+        .arg(&site)
+        .args(["鸚鵡", "大量文書 1100"])
+        .output()
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "browser test failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    let titles = |q: &str| -> Vec<String> {
+        let mut t: Vec<String> = v["results"][q]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_string())
+            .collect();
+        t.sort();
+        t
+    };
+    assert_eq!(
+        titles("鸚鵡"),
+        ["大量文書 1", "大量文書 1100", "大量文書 1101"],
+        "{stdout}"
+    );
+    assert_eq!(titles("大量文書 1100")[..1], ["大量文書 1100"], "{stdout}");
+}

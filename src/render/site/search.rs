@@ -5,7 +5,8 @@
 //! what a query needs: `assets/search-index.js` says how the index is
 //! split; `assets/search/g<N>.js` hold the bigrams whose first character
 //! falls in shard N (code point mod the shard count), each bigram's record
-//! numbers delta-encoded; `assets/search/r<N>.js` hold records
+//! numbers delta-encoded, as a string of base-32 digits ([`DIGITS`], also
+//! given to the page in the manifest); `assets/search/r<N>.js` hold records
 //! `N × per` onwards; `assets/search/n0.js` holds one length class per
 //! record. A site of 100 documents is one file of each.
 //!
@@ -19,7 +20,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// Bigram postings per gram shard aimed at (about 1 MB of script).
+/// Bigram postings per gram shard aimed at (about 0.5 MB of script).
 const POSTINGS_PER_SHARD: usize = 200_000;
 /// Most gram shards.
 const MAX_SHARDS: usize = 256;
@@ -181,6 +182,7 @@ impl Index {
             "recordShards": record_shards,
             "per": RECORDS_PER_SHARD,
             "records": self.records.len(),
+            "digits": std::str::from_utf8(DIGITS).unwrap_or_default(),
         });
         let mut files = vec![
             (
@@ -206,18 +208,15 @@ impl Index {
                     out.push(',');
                 }
                 out.push_str(&serde_json::to_string(gram).unwrap_or_default());
-                out.push_str(":[");
+                out.push_str(":\"");
                 let mut last = 0;
-                for (j, p) in postings.iter().enumerate() {
-                    if j > 0 {
-                        out.push(',');
-                    }
+                for p in postings.iter() {
                     // Delta from the previous record: small numbers, short
                     // text; the ranking bits stay below it.
-                    push_number(&mut out, (((p >> 2) - last) << 2) | (p & 3));
+                    push_digits(&mut out, (((p >> 2) - last) << 2) | (p & 3));
                     last = p >> 2;
                 }
-                out.push(']');
+                out.push('"');
             }
             out.push_str("});\n");
             (format!("assets/search/g{n}.js"), out.into_bytes())
@@ -252,19 +251,51 @@ fn length_class(n: u32) -> char {
     char::from_digit((class as u32).min(35), 36).unwrap_or('z')
 }
 
-/// Appends `n` in decimal (tens of millions of postings: no allocation).
-fn push_number(out: &mut String, mut n: u32) {
-    let mut digits = [0u8; 10];
+/// The digits of the postings' text: a number is written in base 32,
+/// most significant digit first; every digit but its last is taken from
+/// the second half of this alphabet, so that numbers need no separator
+/// (one character below 32, two below 1,024, three below 32,768). None
+/// needs escaping in a JavaScript string.
+pub const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVabcdefghijklmnopqrstuvwxyzWXYZ-_";
+
+/// Appends `n` in the digits of [`DIGITS`] (tens of millions of
+/// postings: no allocation).
+fn push_digits(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 7];
     let mut i = digits.len();
+    let mut last = true;
     loop {
         i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
+        let d = (n % 32) as usize + if last { 0 } else { 32 };
+        digits[i] = DIGITS[d];
+        last = false;
+        n /= 32;
         if n == 0 {
             break;
         }
     }
     out.extend(digits[i..].iter().map(|&d| char::from(d)));
+}
+
+/// The numbers of a postings text written by [`push_digits`] (what
+/// `search.js` reads), or `None` for a character outside [`DIGITS`] or a
+/// number left unfinished.
+pub fn read_digits(text: &str) -> Option<Vec<u32>> {
+    let mut out = Vec::new();
+    let mut acc: u64 = 0;
+    let mut open = false;
+    for b in text.bytes() {
+        let d = DIGITS.iter().position(|&x| x == b)? as u64;
+        if d >= 32 {
+            acc = acc * 32 + (d - 32);
+            open = true;
+        } else {
+            out.push(u32::try_from(acc * 32 + d).ok()?);
+            acc = 0;
+            open = false;
+        }
+    }
+    (!open).then_some(out)
 }
 
 pub use crate::view::pages::excerpt;
@@ -325,8 +356,8 @@ mod tests {
         );
         let g0 = String::from_utf8(files["assets/search/g0.js"].clone()).unwrap();
         assert!(g0.starts_with("ANZEN_SEARCH_LOAD(\"g\",0,{"), "{g0}");
-        assert!(g0.contains("\"研修\":[2]"), "{g0}");
-        assert!(g0.contains("\"入退\":[6]"), "{g0}");
+        assert!(g0.contains("\"研修\":\"2\""), "{g0}");
+        assert!(g0.contains("\"入退\":\"6\""), "{g0}");
     }
 
     #[test]
@@ -348,9 +379,9 @@ mod tests {
         let shard = '研' as usize % shards;
         let text = String::from_utf8(files[&format!("assets/search/g{shard}.js")].clone()).unwrap();
         // Each posting: one record on (× 4), in the title (+ 2).
-        let sixes = vec!["6"; 1_999].join(",");
+        let sixes = "6".repeat(1_999);
         assert!(
-            text.contains(&format!("\"研修\":[2,{sixes}]")),
+            text.contains(&format!("\"研修\":\"2{sixes}\"")),
             "not delta-encoded"
         );
         // Every gram is in the shard of its first character, once.
@@ -360,7 +391,7 @@ mod tests {
             let holding: Vec<&String> = files
                 .iter()
                 .filter(|(p, b)| {
-                    p.contains("/g") && String::from_utf8_lossy(b).contains(&format!("{key}:["))
+                    p.contains("/g") && String::from_utf8_lossy(b).contains(&format!("{key}:\""))
                 })
                 .map(|(p, _)| p)
                 .collect();
@@ -387,7 +418,44 @@ mod tests {
         let n = String::from_utf8(files["assets/search/n0.js"].clone()).unwrap();
         assert_eq!(n, "ANZEN_SEARCH_LOAD(\"n\",0,\"73\");\n");
         let g0 = String::from_utf8(files["assets/search/g0.js"].clone()).unwrap();
-        assert!(g0.contains("\"研修\":[3,4]"), "{g0}");
+        assert!(g0.contains("\"研修\":\"34\""), "{g0}");
+    }
+
+    #[test]
+    fn postings_digits_need_no_separator_and_read_back_at_every_length() {
+        let values = [
+            0,
+            1,
+            31,
+            32,
+            33,
+            1_023,
+            1_024,
+            32_767,
+            32_768,
+            1 << 25,
+            (1 << 30) - 1,
+            1 << 30,
+            u32::MAX,
+        ];
+        let mut text = String::new();
+        for v in values {
+            let before = text.len();
+            push_digits(&mut text, v);
+            let len = text.len() - before;
+            let expected = (1..=7).find(|k| u64::from(v) < 1u64 << (5 * k)).unwrap();
+            assert_eq!(len, expected, "{v}");
+        }
+        assert_eq!(read_digits(&text), Some(values.to_vec()));
+        assert!(
+            text.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
+        assert_eq!(read_digits("a"), None, "a number left open");
+        assert_eq!(read_digits("2,"), None, "a character outside the digits");
+        // The digits are 64 different bytes.
+        let set: std::collections::BTreeSet<u8> = DIGITS.iter().copied().collect();
+        assert_eq!(set.len(), 64);
     }
 
     #[test]

@@ -7,7 +7,8 @@
 // demand as scripts that call ANZEN_SEARCH_LOAD.
 //
 // Ranking runs twice. First over every hit, from the index alone: each
-// posting is (record − previous) × 4 + bits, bit 2 "the bigram is in the
+// posting is (record − previous) × 4 + bits (written in the base-32
+// digits of meta.digits, see decode), bit 2 "the bigram is in the
 // title", bit 1 "it occurs more than once"; hits whose title holds every
 // bigram come first, then those with more repeated bigrams, then shorter
 // ones. Then the best CANDIDATES records are loaded and ranked exactly:
@@ -55,12 +56,21 @@
   // Lowercase, white space dropped: the normalisation of the index.
   function normalize(s) { return s.replace(/\s+/g, "").toLowerCase(); }
   function shardOf(c) { return c.codePointAt(0) % meta.shards; }
-  // Record number → ranking bits of one posting list.
+  // Record number → ranking bits of one posting list: a string of
+  // numbers in base 32, most significant digit first, each digit a
+  // character of meta.digits; digits from its second half say that more
+  // of the number follows.
+  var VALUE = new Int8Array(128);
+  for (var v = 0; v < meta.digits.length; v++) VALUE[meta.digits.charCodeAt(v)] = v;
   function decode(list, into) {
-    var last = 0;
+    var last = 0, acc = 0;
     for (var i = 0; i < list.length; i++) {
-      last += Math.floor(list[i] / 4);
-      into[last] = (into[last] || 0) | (list[i] % 4);
+      var d = VALUE[list.charCodeAt(i) & 127];
+      if (d >= 32) { acc = acc * 32 + (d - 32); continue; }
+      var p = acc * 32 + d;
+      acc = 0;
+      last += Math.floor(p / 4);
+      into[last] = (into[last] || 0) | (p % 4);
     }
     return into;
   }
