@@ -356,11 +356,11 @@ fn place_body(page: &str, body: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(page.len() + marks * body.len());
     let mut last = 0;
     for (at, _) in page.match_indices(BODY_MARK) {
-        out.extend_from_slice(page[last..at].as_bytes());
+        out.extend_from_slice(&page.as_bytes()[last..at]);
         out.extend_from_slice(body.as_bytes());
         last = at + BODY_MARK.len();
     }
-    out.extend_from_slice(page[last..].as_bytes());
+    out.extend_from_slice(&page.as_bytes()[last..]);
     out
 }
 
