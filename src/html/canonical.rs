@@ -88,14 +88,16 @@ fn is_url_attribute(name: &str) -> bool {
 /// `None` when it is not sure.
 pub fn sanitised_form(html: &str) -> Option<String> {
     // The parser drops or replaces NUL; pulldown-cmark never writes it.
-    if html.contains('\0') {
+    if memchr::memchr(0, html.as_bytes()).is_some() {
         return None;
     }
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut open: Vec<&str> = Vec::new();
     let mut rest = html;
     while !rest.is_empty() {
-        let lt = rest.find('<').unwrap_or(rest.len());
+        // The memchr crate's searches (SIMD), not str::find's: a page is
+        // mostly text, scanned once here.
+        let lt = memchr::memchr(b'<', rest.as_bytes()).unwrap_or(rest.len());
         let (text, after) = rest.split_at(lt);
         if !text.is_empty() {
             if open.last().is_some_and(|t| TABLE_PARTS.contains(t))
@@ -108,7 +110,7 @@ pub fn sanitised_form(html: &str) -> Option<String> {
         if after.is_empty() {
             break;
         }
-        let end = after.find('>')?;
+        let end = memchr::memchr(b'>', after.as_bytes())?;
         let tag = &after[1..end];
         rest = &after[end + 1..];
         if let Some(name) = tag.strip_prefix('/') {
@@ -130,7 +132,10 @@ pub fn sanitised_form(html: &str) -> Option<String> {
 /// a no-break space is escaped, and line ends become `\n` as the parser's
 /// input stream makes them.
 fn push_text(out: &mut String, text: &str) -> Option<()> {
-    if !text.contains(['\u{a0}', '\r', '&', '>']) {
+    // A no-break space is C2 A0 in UTF-8: any C2 byte takes the long way
+    // (which writes other text unchanged).
+    let b = text.as_bytes();
+    if memchr::memchr3(b'&', b'>', b'\r', b).is_none() && memchr::memchr(0xC2, b).is_none() {
         out.push_str(text);
         return Some(());
     }
@@ -275,12 +280,12 @@ fn sanitise_attributes(tag: &str, mut attrs: Vec<(String, String)>) -> Vec<(Stri
 /// their characters, and line ends as the parser's input stream makes
 /// them; `None` on any other reference.
 fn decode(s: &str) -> Option<Cow<'_, str>> {
-    if !s.contains(['&', '\r']) {
+    if memchr::memchr2(b'&', b'\r', s.as_bytes()).is_none() {
         return Some(Cow::Borrowed(s));
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(i) = rest.find(['&', '\r']) {
+    while let Some(i) = memchr::memchr2(b'&', b'\r', rest.as_bytes()) {
         out.push_str(&rest[..i]);
         let r = &rest[i..];
         if let Some(after) = r.strip_prefix("\r\n").or_else(|| r.strip_prefix('\r')) {
@@ -309,16 +314,29 @@ fn decode(s: &str) -> Option<Cow<'_, str>> {
 /// Escapes as html5ever's serialiser does: `&`, `<`, `>` and the
 /// no-break space, and `"` in attribute values.
 fn escape_into(out: &mut String, s: &str, attribute: bool) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\u{a0}' => out.push_str("&nbsp;"),
-            '"' if attribute => out.push_str("&quot;"),
-            c => out.push(c),
-        }
+    // Byte by byte, copying the runs between escapes whole: every byte
+    // escaped is ASCII or the lead of a no-break space (C2 A0), so each
+    // cut falls between characters.
+    let b = s.as_bytes();
+    let (mut last, mut i) = (0, 0);
+    while i < b.len() {
+        let (escape, len) = match b[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' if attribute => ("&quot;", 1),
+            0xC2 if b.get(i + 1) == Some(&0xA0) => ("&nbsp;", 2),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(escape);
+        i += len;
+        last = i;
     }
+    out.push_str(&s[last..]);
 }
 
 #[cfg(test)]
