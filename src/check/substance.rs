@@ -28,20 +28,23 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
 /// The placeholder in `text`, if any: what it is, for the message.
 pub fn placeholder(text: &str) -> Option<&'static str> {
     // Every placeholder has a circle, a full-width bracket, or `TOD`,
-    // `TBD`, `FIX` or `XX`: one pass over the bytes rules out nearly every
-    // value of a large ledger (ids such as `TO-2026-001` and `EX-…`
-    // included) before any substring search is set up.
-    let ascii = text
-        .as_bytes()
-        .windows(2)
-        .enumerate()
-        .any(|(i, w)| match w {
-            [b'X', b'X'] => true,
-            [b'T', b'O'] | [b'T', b'B'] => text.as_bytes().get(i + 2) == Some(&b'D'),
-            [b'F', b'I'] => text.as_bytes().get(i + 2) == Some(&b'X'),
-            _ => false,
-        });
-    if !ascii && (text.is_ascii() || !text.contains(['〇', '○', '◯', '（'])) {
+    // `TBD`, `FIX` or `XX`: one pass over the bytes (the circles and the
+    // bracket as their UTF-8 bytes) rules out nearly every value of a
+    // large ledger and nearly every line of prose (ids such as
+    // `TO-2026-001` and `EX-…` included) before any substring search.
+    let b = text.as_bytes();
+    let at = |i: usize, tail: &[u8]| b.get(i + 1..i + 1 + tail.len()) == Some(tail);
+    let candidate = (0..b.len()).any(|i| match b[i] {
+        b'X' => at(i, b"X"),
+        b'T' => at(i, b"OD") || at(i, b"BD"),
+        b'F' => at(i, b"IX"),
+        // 〇 (E3 80 87), ○ (E2 97 8B), ◯ (E2 97 AF), （ (EF BC 88).
+        0xE3 => at(i, &[0x80, 0x87]),
+        0xE2 => at(i, &[0x97, 0x8B]) || at(i, &[0x97, 0xAF]),
+        0xEF => at(i, &[0xBC, 0x88]),
+        _ => false,
+    });
+    if !candidate {
         return None;
     }
     if text.contains("〇〇") || text.contains("○○") || text.contains("◯◯") {
@@ -590,6 +593,25 @@ mod tests {
             "FIX-3",
         ] {
             assert_eq!(placeholder(id), None, "{id}");
+        }
+    }
+
+    #[test]
+    fn each_circle_and_bracket_passes_the_byte_pass_and_its_neighbours_do_not() {
+        // 〇 ○ ◯ （, and characters whose UTF-8 shares two of their three
+        // bytes (〆 E3 80 86, ○'s neighbour ◌ E2 97 8C, ◮ E2 97 AE, ） EF BC 89).
+        for (text, expected) in [
+            ("株式会社〇〇", Some("〇〇")),
+            ("株式会社○○", Some("〇〇")),
+            ("株式会社◯◯", Some("〇〇")),
+            (
+                "（ここに体制を記載してください）",
+                Some("（ここに…を記載してください）"),
+            ),
+            ("〆〆 ◌◌ ◮◮ ）", None),
+            ("ここに記載してください）", None),
+        ] {
+            assert_eq!(placeholder(text), expected, "{text}");
         }
     }
 

@@ -257,11 +257,15 @@ pub fn render(
             columns: &l.columns,
             findings: &l.findings,
             count: l.rows.len(),
-            table_rows: ledger_rows::table_rows(l, "../", theme)?,
+            table_rows: ROWS_MARK,
             rows: own_ledger_template.then_some(&l.rows[..]),
         };
         c.insert("ledger", &page);
-        render(&l.head.url, "ledger.html", &c)
+        // The rows' HTML (megabytes for a large ledger) is placed after the
+        // template ran, as a document's body is.
+        let rows = ledger_rows::table_rows(l, "../", theme)?;
+        let page = render_text(theme, "ledger.html", &c)?;
+        Ok((l.head.url.clone(), place_body(&page, ROWS_MARK, &rows)))
     });
     step(
         "  ページの描画と検索索引",
@@ -346,19 +350,23 @@ fn document_page(
         },
     );
     let page = render_text(theme, "document.html", &c)?;
-    Ok((view.head.url.clone(), place_body(&page, &body)))
+    Ok((view.head.url.clone(), place_body(&page, BODY_MARK, &body)))
 }
 
-/// `page` with `body` wherever the template put [`BODY_MARK`], written
-/// into one buffer of the final size.
-fn place_body(page: &str, body: &str) -> Vec<u8> {
-    let marks = page.matches(BODY_MARK).count();
+/// Where a ledger's rows go in its page (`ledger.table_rows`), as
+/// [`BODY_MARK`] for a document's body.
+const ROWS_MARK: &str = "<!--anzen:ledger-rows-->";
+
+/// `page` with `body` wherever the template put `mark`, written into one
+/// buffer of the final size.
+fn place_body(page: &str, mark: &str, body: &str) -> Vec<u8> {
+    let marks = page.matches(mark).count();
     let mut out = Vec::with_capacity(page.len() + marks * body.len());
     let mut last = 0;
-    for (at, _) in page.match_indices(BODY_MARK) {
+    for (at, _) in page.match_indices(mark) {
         out.extend_from_slice(&page.as_bytes()[last..at]);
         out.extend_from_slice(body.as_bytes());
-        last = at + BODY_MARK.len();
+        last = at + mark.len();
     }
     out.extend_from_slice(&page.as_bytes()[last..]);
     out
@@ -409,8 +417,9 @@ struct LedgerPage<'a> {
     findings: &'a [pages::FindingView],
     /// How many rows.
     count: usize,
-    /// The table's rows as HTML.
-    table_rows: String,
+    /// Where the table's rows go as HTML ([`ROWS_MARK`], replaced by them
+    /// once the template ran).
+    table_rows: &'static str,
     /// The rows as data, for a theme with its own ledger.html.
     #[serde(skip_serializing_if = "Option::is_none")]
     rows: Option<&'a [pages::LedgerRow]>,
