@@ -95,25 +95,53 @@ fn push_normalized(text: &str, out: &mut Vec<char>) {
 /// A bigram, or a lone character (`None`) for a one-character text.
 type Gram = (char, Option<char>);
 
-/// Builds the bigram index of `records`. The records are split into one
-/// contiguous run per thread, each run indexed on its own, and the runs'
-/// lists joined in record order: every list is ascending and the index is
-/// the same whatever the number of threads.
+/// `records` cut into contiguous runs (with the number of each run's
+/// first record) holding about the same amount of text, four per thread:
+/// a ledger's record holds all its rows, and the ledgers come last, so runs
+/// of equal counts left one thread indexing them alone.
+fn runs_of_equal_text(records: &mut [Record]) -> Vec<(usize, &mut [Record])> {
+    let weight = |r: &Record| r.t.len() + r.text.len() + 1;
+    let total: usize = records.iter().map(weight).sum();
+    let per = total
+        .div_ceil(rayon::current_num_threads().max(1) * 4)
+        .max(1);
+    let mut cuts = Vec::new();
+    let mut acc = 0;
+    for (k, r) in records.iter().enumerate() {
+        acc += weight(r);
+        if acc >= per {
+            cuts.push(k + 1);
+            acc = 0;
+        }
+    }
+    let mut runs = Vec::new();
+    let (mut rest, mut first) = (records, 0);
+    for cut in cuts {
+        let (run, after) = std::mem::take(&mut rest).split_at_mut(cut - first);
+        runs.push((first, run));
+        rest = after;
+        first = cut;
+    }
+    if !rest.is_empty() {
+        runs.push((first, rest));
+    }
+    runs
+}
+
+/// Builds the bigram index of `records`. The records are split into runs
+/// of about equal text ([`runs_of_equal_text`]), each run indexed on its
+/// own, and the runs' lists joined in record order: every list is
+/// ascending and the index is the same whatever the number of threads.
 pub fn index(mut records: Vec<Record>) -> Index {
     use rayon::prelude::*;
     type Postings = foldhash::HashMap<Gram, Vec<Posting>>;
-    let run = records
-        .len()
-        .div_ceil(rayon::current_num_threads().max(1))
-        .max(1);
-    let runs: Vec<Postings> = records
-        .par_chunks_mut(run)
-        .enumerate()
-        .map(|(n, chunk)| {
+    let runs: Vec<Postings> = runs_of_equal_text(&mut records)
+        .into_par_iter()
+        .map(|(first, chunk)| {
             let mut postings = Postings::default();
             let mut chars: Vec<char> = Vec::new();
             for (k, r) in chunk.iter_mut().enumerate() {
-                let i = u32::try_from(n * run + k).unwrap_or(u32::MAX >> 2) << 2;
+                let i = u32::try_from(first + k).unwrap_or(u32::MAX >> 2) << 2;
                 chars.clear();
                 push_normalized(&r.t, &mut chars);
                 let title = chars.len();
@@ -419,6 +447,49 @@ mod tests {
         assert_eq!(n, "ANZEN_SEARCH_LOAD(\"n\",0,\"73\");\n");
         let g0 = String::from_utf8(files["assets/search/g0.js"].clone()).unwrap();
         assert!(g0.contains("\"研修\":\"34\""), "{g0}");
+    }
+
+    #[test]
+    fn runs_of_equal_text_cover_every_record_in_order_and_the_index_does_not_depend_on_them() {
+        let text = |i: usize, n: usize| -> String {
+            (0..n)
+                .filter_map(|k| char::from_u32(0x4E00 + ((i * 31 + k * 7) % 500) as u32))
+                .collect()
+        };
+        let mut records: Vec<Record> = (0..120)
+            .map(|i| {
+                record(
+                    &format!("記録{i}"),
+                    &text(i, if i == 100 { 20_000 } else { 40 }),
+                )
+            })
+            .collect();
+        let runs = runs_of_equal_text(&mut records);
+        assert!(runs.len() > 2, "{}", runs.len());
+        let mut next = 0;
+        for (first, run) in &runs {
+            assert_eq!(*first, next);
+            assert!(!run.is_empty());
+            next += run.len();
+        }
+        assert_eq!(next, 120);
+        // The same postings as indexing the records one by one in order.
+        let mut expected: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
+        for (i, r) in records.iter().enumerate() {
+            let mut chars = Vec::new();
+            push_normalized(&r.t, &mut chars);
+            let title = chars.len();
+            push_normalized(&r.text, &mut chars);
+            for (j, w) in chars.windows(2).enumerate() {
+                let list = expected.entry(w.iter().collect()).or_default();
+                let p = (i as u32) << 2;
+                match list.last_mut() {
+                    Some(last) if *last >> 2 == i as u32 => *last |= REPEATED,
+                    _ => list.push(p | if j + 1 < title { IN_TITLE } else { 0 }),
+                }
+            }
+        }
+        assert_eq!(index(records).grams, expected);
     }
 
     #[test]
