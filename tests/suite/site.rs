@@ -338,18 +338,26 @@ fn site_works_in_a_real_browser_from_file_urls() {
         Path::new(&chromium).exists(),
         "{chromium} missing: run scripts/test (it installs Debian's chromium)"
     );
+    let stdout = browser("site.mjs", &site, &[]);
+    assert!(stdout.contains("\"ok\":true"), "{stdout}");
+}
+
+/// What the browser script `tests/e2e/<script>` printed about `site`
+/// (with `args`); the test fails when it fails.
+fn browser(script: &str, site: &Path, args: &[&str]) -> String {
     let out = std::process::Command::new("node")
-        .arg(e2e.join("site.mjs"))
-        .arg(&site)
+        .arg(repo().join("tests/e2e").join(script))
+        .arg(site)
+        .args(args)
         .output()
         .expect("node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
         "browser test failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("\"ok\":true"), "{stdout}");
+    stdout
 }
 
 #[test]
@@ -373,35 +381,12 @@ fn search_finds_records_far_apart_in_a_large_index_in_a_real_browser() {
         );
     }
     let out = tempfile::tempdir().unwrap();
-    let run = run_anzen(
-        f.path(),
-        &[
-            "build",
-            "--no-pdf",
-            "--no-package",
-            "--out",
-            out.path().to_str().unwrap(),
-        ],
-    );
-    assert!(run.code <= 1, "{}\n{}", run.stdout, run.stderr);
-    let site = out.path().join("site");
+    let site = build(f.path(), out.path(), &["--no-pdf", "--no-package"]);
     assert!(
         site.join("assets/search/r5.js").is_file(),
         "records split into shards"
     );
-    let e2e = repo().join("tests/e2e");
-    let out = std::process::Command::new("node")
-        .arg(e2e.join("search.mjs"))
-        .arg(&site)
-        .args(["鸚鵡", "大量文書 1100"])
-        .output()
-        .expect("node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "browser test failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = browser("search.mjs", &site, &["鸚鵡", "大量文書 1100"]);
     let v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
     let titles = |q: &str| -> Vec<String> {
         let mut t: Vec<String> = v["results"][q]
