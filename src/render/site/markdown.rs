@@ -185,15 +185,15 @@ pub fn unsanitised(
         }
     }
     let mut html = String::with_capacity(body.len() * 2);
-    // Without raw HTML there is nothing to admit or isolate: the depth is
-    // bounded and tables boxed on the way to the writer, the events moved
-    // once.
+    // Without raw HTML there is nothing to isolate: the events go from the
+    // parser to the writer moved once, bounded and boxed on the way.
+    let events = clamp_depth(out_events.into_iter());
     if !any_html {
-        pulldown_cmark::html::push_html(&mut html, clamped_with_boxed_tables(out_events));
+        pulldown_cmark::html::push_html(&mut html, scroll_tables(events));
         return (html, false, sections);
     }
-    let (events, raw) = isolate(clamp_depth(out_events));
-    pulldown_cmark::html::push_html(&mut html, scroll_tables(events));
+    let (events, raw) = isolate(events.collect());
+    pulldown_cmark::html::push_html(&mut html, scroll_tables(events.into_iter()));
     (html, raw, sections)
 }
 
@@ -228,64 +228,16 @@ fn isolate(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, bool) {
 }
 
 /// Tables in a box that scrolls sideways when they are wider than the
-/// screen.
-fn scroll_tables(events: Vec<Event<'_>>) -> impl Iterator<Item = Event<'_>> {
-    let mut out = Vec::with_capacity(events.len());
-    for e in events {
-        match e {
-            Event::Start(Tag::Table(_)) => {
-                out.push(Event::Html("<div class=\"scroll\">".into()));
-                out.push(e);
-            }
-            Event::End(TagEnd::Table) => {
-                out.push(e);
-                out.push(Event::Html("</div>".into()));
-            }
-            e => out.push(e),
-        }
-    }
-    out.into_iter()
-}
-
-/// [`clamp_depth`] then [`scroll_tables`] of events without raw HTML, as
-/// one pass that hands each event on as it comes.
-fn clamped_with_boxed_tables(events: Vec<Event<'_>>) -> impl Iterator<Item = Event<'_>> {
-    let mut events = events.into_iter();
-    let mut kept: Vec<bool> = Vec::new();
-    let mut depth = 0;
-    let mut pending: Option<Event> = None;
-    std::iter::from_fn(move || {
-        if let Some(e) = pending.take() {
-            return Some(e);
-        }
-        loop {
-            match events.next()? {
-                Event::Start(tag) => {
-                    let keep = depth < MAX_DEPTH;
-                    kept.push(keep);
-                    if !keep {
-                        continue;
-                    }
-                    depth += 1;
-                    if matches!(tag, Tag::Table(_)) {
-                        pending = Some(Event::Start(tag));
-                        return Some(Event::Html("<div class=\"scroll\">".into()));
-                    }
-                    return Some(Event::Start(tag));
-                }
-                Event::End(tag) => {
-                    if !kept.pop().unwrap_or(true) {
-                        continue;
-                    }
-                    depth = depth.saturating_sub(1);
-                    if matches!(tag, TagEnd::Table) {
-                        pending = Some(Event::Html("</div>".into()));
-                    }
-                    return Some(Event::End(tag));
-                }
-                other => return Some(other),
-            }
-        }
+/// screen (each event handed on as it comes).
+fn scroll_tables<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    events.flat_map(|e| {
+        let (before, after) = match &e {
+            Event::Start(Tag::Table(_)) => (Some("<div class=\"scroll\">"), None),
+            Event::End(TagEnd::Table) => (None, Some("</div>")),
+            _ => (None, None),
+        };
+        let html = |h: Option<&'static str>| h.map(|h| Event::Html(h.into()));
+        html(before).into_iter().chain([e]).chain(html(after))
     })
 }
 
@@ -301,33 +253,25 @@ const MAX_HTML_DEPTH: usize = 100;
 /// block quotes or `<div>`s took it minutes (quadratic), and a 32 MB file
 /// hours. Markdown containers deeper than [`MAX_DEPTH`] lose their tags,
 /// and raw HTML that would nest deeper than [`MAX_HTML_DEPTH`] is escaped.
-fn clamp_depth(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    let mut out = Vec::with_capacity(events.len());
+fn clamp_depth<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
     let mut kept: Vec<bool> = Vec::new();
     let mut depth = 0;
     let mut html = HtmlStack::default();
-    for event in events {
-        match event {
-            Event::Start(tag) => {
-                let keep = depth < MAX_DEPTH;
-                kept.push(keep);
-                if keep {
-                    depth += 1;
-                    out.push(Event::Start(tag));
-                }
-            }
-            Event::End(tag) => {
-                if kept.pop().unwrap_or(true) {
-                    depth = depth.saturating_sub(1);
-                    out.push(Event::End(tag));
-                }
-            }
-            Event::Html(t) if !html.admit(&t) => out.push(Event::Text(t)),
-            Event::InlineHtml(t) if !html.admit(&t) => out.push(Event::Text(t)),
-            other => out.push(other),
+    events.filter_map(move |event| match event {
+        Event::Start(tag) => {
+            let keep = depth < MAX_DEPTH;
+            kept.push(keep);
+            depth += usize::from(keep);
+            keep.then_some(Event::Start(tag))
         }
-    }
-    out
+        Event::End(tag) => kept.pop().unwrap_or(true).then(|| {
+            depth = depth.saturating_sub(1);
+            Event::End(tag)
+        }),
+        Event::Html(t) if !html.admit(&t) => Some(Event::Text(t)),
+        Event::InlineHtml(t) if !html.admit(&t) => Some(Event::Text(t)),
+        other => Some(other),
+    })
 }
 
 /// A model of the elements raw HTML leaves open, good enough to bound
@@ -438,6 +382,8 @@ mod tests {
 
     #[test]
     fn the_one_pass_writer_gives_the_events_of_clamping_then_boxing_tables() {
+        // Without raw HTML the events skip `isolate`: it would have
+        // changed nothing.
         for md in markdown_without_html() {
             let events: Vec<Event> = Parser::new_ext(&md, options()).collect();
             assert!(
@@ -445,8 +391,10 @@ mod tests {
                     .iter()
                     .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)))
             );
-            let one: Vec<Event> = clamped_with_boxed_tables(events.clone()).collect();
-            let two: Vec<Event> = scroll_tables(clamp_depth(events)).collect();
+            let one: Vec<Event> = scroll_tables(clamp_depth(events.clone().into_iter())).collect();
+            let (isolated, raw) = isolate(clamp_depth(events.into_iter()).collect());
+            assert!(!raw);
+            let two: Vec<Event> = scroll_tables(isolated.into_iter()).collect();
             assert_eq!(one, two, "{md:?}");
         }
     }

@@ -105,25 +105,21 @@ fn runs_of_equal_text(records: &mut [Record]) -> Vec<(usize, &mut [Record])> {
     let per = total
         .div_ceil(rayon::current_num_threads().max(1) * 4)
         .max(1);
-    let mut cuts = Vec::new();
-    let mut acc = 0;
-    for (k, r) in records.iter().enumerate() {
-        acc += weight(r);
-        if acc >= per {
-            cuts.push(k + 1);
-            acc = 0;
-        }
-    }
     let mut runs = Vec::new();
     let (mut rest, mut first) = (records, 0);
-    for cut in cuts {
-        let (run, after) = std::mem::take(&mut rest).split_at_mut(cut - first);
+    while !rest.is_empty() {
+        let mut acc = 0;
+        let len = rest
+            .iter()
+            .position(|r| {
+                acc += weight(r);
+                acc >= per
+            })
+            .map_or(rest.len(), |k| k + 1);
+        let (run, after) = std::mem::take(&mut rest).split_at_mut(len);
         runs.push((first, run));
+        first += len;
         rest = after;
-        first = cut;
-    }
-    if !rest.is_empty() {
-        runs.push((first, rest));
     }
     runs
 }
@@ -305,32 +301,32 @@ fn push_digits(out: &mut String, mut n: u32) {
     out.extend(digits[i..].iter().map(|&d| char::from(d)));
 }
 
-/// The numbers of a postings text written by [`push_digits`] (what
-/// `search.js` reads), or `None` for a character outside [`DIGITS`] or a
-/// number left unfinished.
-pub fn read_digits(text: &str) -> Option<Vec<u32>> {
-    let mut out = Vec::new();
-    let mut acc: u64 = 0;
-    let mut open = false;
-    for b in text.bytes() {
-        let d = DIGITS.iter().position(|&x| x == b)? as u64;
-        if d >= 32 {
-            acc = acc * 32 + (d - 32);
-            open = true;
-        } else {
-            out.push(u32::try_from(acc * 32 + d).ok()?);
-            acc = 0;
-            open = false;
-        }
-    }
-    (!open).then_some(out)
-}
-
 pub use crate::view::pages::excerpt;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The numbers of a postings text written by [`push_digits`] (what
+    /// `search.js` reads), or `None` for a character outside [`DIGITS`] or a
+    /// number left unfinished.
+    fn read_digits(text: &str) -> Option<Vec<u32>> {
+        let mut out = Vec::new();
+        let mut acc: u64 = 0;
+        let mut open = false;
+        for b in text.bytes() {
+            let d = DIGITS.iter().position(|&x| x == b)? as u64;
+            if d >= 32 {
+                acc = acc * 32 + (d - 32);
+                open = true;
+            } else {
+                out.push(u32::try_from(acc * 32 + d).ok()?);
+                acc = 0;
+                open = false;
+            }
+        }
+        (!open).then_some(out)
+    }
 
     #[test]
     fn japanese_words_are_found_by_bigrams() {
