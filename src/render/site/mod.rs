@@ -531,7 +531,8 @@ fn search_index(
         }
         let summary = format!("{}（{} 件）", view.head.kind, view.rows.len());
         records.push(search::Record {
-            // The start of a long ledger's text only (excerpt reads it all).
+            // The summary before the start of the ledger's text, not a copy of
+            // all its rows (a ledger of a million rows is tens of megabytes).
             s: search::excerpt(
                 &format!(
                     "{summary} {}",
