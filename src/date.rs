@@ -27,6 +27,19 @@ impl Date {
     /// Parses `YYYY-MM-DD`; the error says what is wrong, in both languages.
     pub fn parse(text: &str) -> Result<Date, Text> {
         let t = text.trim();
+        // YYYY-MM-DD, as nearly every date is written: read without
+        // splitting (a ledger of a million records holds millions).
+        if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *t.as_bytes()
+            && [y0, y1, y2, y3, m0, m1, d0, d1]
+                .iter()
+                .all(u8::is_ascii_digit)
+        {
+            let n = |a: &[u8]| a.iter().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+            let y = i32::try_from(n(&[y0, y1, y2, y3])).unwrap_or(0);
+            if let Some(d) = NaiveDate::from_ymd_opt(y, n(&[m0, m1]), n(&[d0, d1])) {
+                return Ok(Date(d));
+            }
+        }
         if let Some(iso) = era_to_iso(t) {
             return Err(tr!(
                 "和暦の日付「{}」は使えません。ISO 形式で {} と書いてください",
@@ -260,6 +273,35 @@ mod tests {
         assert!(Date::parse("2026-02-30").is_err());
         assert!(Date::parse("2026-2-3").is_err());
         assert_eq!(Date::parse("2026-02-28").unwrap().to_string(), "2026-02-28");
+    }
+
+    #[test]
+    fn every_iso_shaped_date_reads_as_chrono_reads_it() {
+        // The direct reading of YYYY-MM-DD against chrono's parser, over
+        // every month and day number written with two digits (0 and 13+
+        // included) and years at the edges of leap rules.
+        for y in [0, 1, 1900, 2000, 2024, 2026, 2100, 9999] {
+            for m in 0..=99 {
+                for d in [0, 1, 9, 10, 28, 29, 30, 31, 32, 99] {
+                    let text = format!("{y:04}-{m:02}-{d:02}");
+                    let want = NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok();
+                    assert_eq!(Date::parse(&text).ok().map(|d| d.0), want, "{text}");
+                }
+            }
+        }
+        assert_eq!(
+            Date::parse(" 2026-04-01 ").unwrap().to_string(),
+            "2026-04-01"
+        );
+        for bad in [
+            "2026-04-1",
+            "2026/04/01",
+            "２０２６-04-01",
+            "2026-04-01x",
+            "+026-04-01",
+        ] {
+            assert!(Date::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -483,7 +483,12 @@ fn entry(
         }
         written.set(i);
         match field_value(value, &kind.kind.fields[i], texts) {
-            Ok(v) => fields.push((kind.slots[i], Field::new(v, value.line, value.column))),
+            Ok(v) => fields.push(Field::new_in_slot(
+                v,
+                value.line,
+                value.column,
+                kind.slots[i],
+            )),
             Err(msg) => findings.push(
                 Finding::error(
                     "yaml.invalid-value",
@@ -496,7 +501,7 @@ fn entry(
             ),
         }
     }
-    let fields = Fields::by_slot(&kind.sorted, fields);
+    let fields = Fields::slotted_fields(&kind.sorted, fields);
     let id = match fields.get("id").map(|f| &f.value) {
         Some(FieldValue::Text(s)) if !s.trim().is_empty() => Arc::clone(s),
         _ => {

@@ -104,14 +104,16 @@ impl Fields {
     /// Fields given with the index of their name in `names` (sorted, shared
     /// by the entries of one ledger); on a repeated slot the first is kept.
     pub fn by_slot(names: &Arc<[Arc<str>]>, fields: Vec<(u16, Field)>) -> Self {
-        let mut items: Vec<Field> = fields
-            .into_iter()
-            .map(|(slot, mut f)| {
-                debug_assert!(usize::from(slot) < names.len());
-                f.slot = slot;
-                f
-            })
-            .collect();
+        let mut items = Vec::with_capacity(fields.len());
+        items.extend(fields.into_iter().map(|(slot, f)| f.in_slot(slot)));
+        Fields::slotted_fields(names, items)
+    }
+
+    /// Fields already placed in their slot ([`Field::in_slot`]); on a
+    /// repeated slot the first is kept. The loader builds these directly:
+    /// one allocation per entry, of its final size when no slot repeats.
+    pub fn slotted_fields(names: &Arc<[Arc<str>]>, mut items: Vec<Field>) -> Self {
+        debug_assert!(items.iter().all(|f| usize::from(f.slot) < names.len()));
         // Stable: of two fields with one name the first stays first.
         items.sort_by_key(|f| f.slot);
         items.dedup_by_key(|f| f.slot);
@@ -249,6 +251,21 @@ impl Field {
             line: u32::try_from(line).unwrap_or(u32::MAX),
             column: u16::try_from(column).unwrap_or(u16::MAX),
             slot: 0,
+        }
+    }
+
+    /// The same field, for the name `names[slot]` of a [`Fields`].
+    pub fn in_slot(mut self, slot: u16) -> Self {
+        self.slot = slot;
+        self
+    }
+
+    /// A field at `line:column` for the name `names[slot]` of a [`Fields`]
+    /// (made whole: setting the slot afterwards stalls a store).
+    pub fn new_in_slot(value: FieldValue, line: usize, column: usize, slot: u16) -> Self {
+        Field {
+            slot,
+            ..Field::new(value, line, column)
         }
     }
 }

@@ -39,6 +39,7 @@ pub fn parse_streaming<'a>(src: &'a str, key: &str, sink: &mut RefSink<'a, '_>) 
         lines: Lines::new(src),
         pending: None,
         nodes: 0,
+        map_len: 0,
         stream_key: key,
         sink,
     };
@@ -127,6 +128,9 @@ struct Reader<'a, 'r, 'x> {
     /// A line looked at but not taken, or the rest of a `- ` line.
     pending: Option<Line<'a>>,
     nodes: usize,
+    /// Pairs in the mapping read last: the next one (a ledger's next
+    /// entry, mostly) starts with room for as many.
+    map_len: usize,
     stream_key: &'r str,
     sink: &'r mut RefSink<'a, 'x>,
 }
@@ -251,7 +255,8 @@ impl<'a> Reader<'a, '_, '_> {
         let first = self.peek()?;
         self.count()?;
         let (line, column) = (first.no, indent + 1);
-        let mut pairs: Vec<(KeyRef<'a>, NodeRef<'a>)> = Vec::new();
+        let mut pairs: Vec<(KeyRef<'a>, NodeRef<'a>)> =
+            Vec::with_capacity(if root { 0 } else { self.map_len });
         // Keys seen, for a mapping too long to search by scanning (a
         // 100,000-key mapping was quadratic).
         let mut seen: std::collections::HashSet<&'a str> = std::collections::HashSet::new();
@@ -321,6 +326,7 @@ impl<'a> Reader<'a, '_, '_> {
             };
             pairs.push((key, value));
         }
+        self.map_len = pairs.len();
         Some(NodeRef {
             kind: NodeRefKind::Map(pairs),
             line,
