@@ -8,17 +8,16 @@ use crate::model::AnswerValue;
 use crate::standard::Check;
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
+    /// One check to run, for a requirement or a checklist item.
+    enum Job<'s> {
+        Requirement(&'s str, &'s crate::standard::CheckSpec),
+        /// An item's check, and whether the item is answered はい.
+        Item(&'s str, &'s crate::standard::CheckSpec, bool),
+    }
+    let mut jobs = Vec::new();
     for req in &cx.standard.requirements {
         for c in req.checks.iter().filter(|c| c.applies_in(cx.phase)) {
-            let mut found = Vec::new();
-            run(cx, &req.id, c, &mut found);
-            out.extend(found.into_iter().map(|f| {
-                if f.requirement.is_none() {
-                    f.requirement(&req.id)
-                } else {
-                    f
-                }
-            }));
+            jobs.push(Job::Requirement(&req.id, c));
         }
     }
     for item in &cx.standard.checklist.items {
@@ -32,18 +31,49 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         for c in item.checks.iter().filter(|c| c.applies_in(cx.phase)) {
-            let mut found = Vec::new();
-            if let Check::RecordValues { .. } = &c.check {
-                // The answer states the control: only a はい can be contradicted.
-                if answer == Some(AnswerValue::Yes) {
-                    record_values(cx, &c.check, Some(&item.id), &mut found);
-                }
-            } else {
-                run(cx, &item.id, c, &mut found);
-            }
-            out.extend(found.into_iter().map(|f| f.item(&item.id)));
+            jobs.push(Job::Item(&item.id, c, answer == Some(AnswerValue::Yes)));
         }
     }
+    // The checks are independent and some read every row of a large
+    // ledger: run in parallel (this group would otherwise end the run on
+    // one thread), the findings joined in the order above.
+    use rayon::prelude::*;
+    let found: Vec<Vec<Finding>> = jobs
+        .par_iter()
+        .with_max_len(1)
+        .map(|job| {
+            let mut found = Vec::new();
+            match *job {
+                Job::Requirement(id, c) => {
+                    run(cx, id, c, &mut found);
+                    found = found
+                        .into_iter()
+                        .map(|f| {
+                            if f.requirement.is_none() {
+                                f.requirement(id)
+                            } else {
+                                f
+                            }
+                        })
+                        .collect();
+                }
+                Job::Item(id, c, yes) => {
+                    if let Check::RecordValues { .. } = &c.check {
+                        // The answer states the control: only a はい can be
+                        // contradicted.
+                        if yes {
+                            record_values(cx, &c.check, Some(id), &mut found);
+                        }
+                    } else {
+                        run(cx, id, c, &mut found);
+                    }
+                    found = found.into_iter().map(|f| f.item(id)).collect();
+                }
+            }
+            found
+        })
+        .collect();
+    out.extend(found.into_iter().flatten());
 }
 
 /// Whether the check reads something that failed to load (a ledger kind

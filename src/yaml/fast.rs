@@ -93,6 +93,9 @@ impl<'a> Iterator for Lines<'a> {
     /// document marker).
     type Item = Result<Line<'a>, ()>;
 
+    // Inlined: returned through memory, the result was read back
+    // before its stores had landed (a stall per line).
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             if self.rest.is_empty() {
@@ -138,6 +141,9 @@ struct Reader<'a, 'r, 'x> {
 impl<'a> Reader<'a, '_, '_> {
     /// The next line, without taking it; `None` at the end. A line outside
     /// the subset ends the reading too, and makes [`Self::out`] true.
+    // Inlined: returned through memory, the result was read back
+    // before its stores had landed (a stall per line).
+    #[inline(always)]
     fn peek(&mut self) -> Option<Line<'a>> {
         if self.pending.is_none() {
             self.pending = match self.lines.next() {
@@ -346,6 +352,9 @@ impl<'a> Reader<'a, '_, '_> {
 
     /// A value written on one line at 0-based column `at` (in bytes, which
     /// here are characters: only spaces, dashes and ASCII keys precede it).
+    // Inlined: returned through memory, the result was read back
+    // before its stores had landed (a stall per line).
+    #[inline(always)]
     fn inline(&mut self, text: &'a str, line: usize, at: usize) -> Option<NodeRef<'a>> {
         self.count()?;
         if let Some(list) = text.strip_prefix('[') {
