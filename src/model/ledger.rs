@@ -89,23 +89,15 @@ impl Fields {
     /// # Panics
     /// When a name is not in `names` (a loader bug, not bad input).
     pub fn with_names(names: &Arc<[Arc<str>]>, pairs: Vec<(Arc<str>, Field)>) -> Self {
-        let slotted = pairs
+        let items = pairs
             .into_iter()
             .map(|(n, f)| {
                 let i = names
                     .binary_search_by(|m| (**m).cmp(&*n))
                     .expect("field name in the schema");
-                (u16::try_from(i).expect("under 65,536 fields"), f)
+                f.in_slot(u16::try_from(i).expect("under 65,536 fields"))
             })
             .collect();
-        Fields::by_slot(names, slotted)
-    }
-
-    /// Fields given with the index of their name in `names` (sorted, shared
-    /// by the entries of one ledger); on a repeated slot the first is kept.
-    pub fn by_slot(names: &Arc<[Arc<str>]>, fields: Vec<(u16, Field)>) -> Self {
-        let mut items = Vec::with_capacity(fields.len());
-        items.extend(fields.into_iter().map(|(slot, f)| f.in_slot(slot)));
         Fields::slotted_fields(names, items)
     }
 
