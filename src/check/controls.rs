@@ -6,6 +6,7 @@
 //! the standard (on an item, made only when it is answered はい), and
 //! `controls:` in a document's front matter or in anzen.yaml.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::Context;
@@ -139,20 +140,21 @@ fn resolve_path(cx: &Context, ledger: &str, path: &str) -> Option<Steps> {
 
 /// The values a field path holds in an entry, the path resolved once
 /// ([`resolve_path`]): `None` when the path breaks (a field absent, a
-/// reference to nothing).
+/// reference to nothing). Texts and lists are borrowed, not copied: a rule
+/// is held to every row of a million-row ledger.
 fn values_along<'a>(
     cx: &Context<'a>,
     entry: &'a Entry,
     steps: &[(String, String)],
-) -> Option<Vec<String>> {
+) -> Option<Along<'a>> {
     let mut current = entry;
     for (i, (kind, field)) in steps.iter().enumerate() {
         let value = &current.fields.get(field)?.value;
         if i + 1 == steps.len() {
             return Some(match value {
-                FieldValue::List(items) => items.to_vec(),
-                FieldValue::Bool(b) => vec![b.to_string()],
-                v => vec![v.display()],
+                FieldValue::List(items) => Along::Many(items),
+                FieldValue::Text(t) => Along::One(Cow::Borrowed(t.as_str())),
+                v => Along::One(Cow::Owned(v.display())),
             });
         }
         let spec = cx.kinds.get(kind)?.field(field)?;
@@ -162,6 +164,22 @@ fn values_along<'a>(
         current = cx.entry_of(spec.target()?, id)?;
     }
     None
+}
+
+/// What a field path holds: a list's items, or one value as text.
+enum Along<'a> {
+    Many(&'a [String]),
+    One(Cow<'a, str>),
+}
+
+impl Along<'_> {
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        let (many, one) = match self {
+            Along::Many(items) => (*items, None),
+            Along::One(v) => (&[][..], Some(v.as_ref())),
+        };
+        many.iter().map(String::as_str).chain(one)
+    }
 }
 
 /// A value as written in a control (the value or its label) in the
@@ -226,7 +244,7 @@ pub(super) fn apply(cx: &Context, rule: &Rule, out: &mut Vec<Finding>) {
             steps
                 .as_deref()
                 .and_then(|steps| values_along(cx, entry, steps))
-                .is_some_and(|have| have.iter().any(|h| vs.contains(h)))
+                .is_some_and(|have| have.iter().any(|h| vs.iter().any(|v| v == h)))
         });
         if !selected {
             continue;
@@ -257,9 +275,10 @@ pub(super) fn apply(cx: &Context, rule: &Rule, out: &mut Vec<Finding>) {
             }
             continue;
         };
+        let has = |list: &[String], v: &str| list.iter().any(|l| l == v);
         let bad = values
             .iter()
-            .find(|v| forbidden.contains(v) || (!allowed.is_empty() && !allowed.contains(v)));
+            .find(|v| has(&forbidden, v) || (!allowed.is_empty() && !has(&allowed, v)));
         if let Some(bad) = bad {
             let shown_field = shown_field();
             let shown = shown_value(cx, rule.ledger, rule.field, bad);

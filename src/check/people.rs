@@ -10,13 +10,23 @@ use crate::diag::Finding;
 use crate::model::{Entry, FieldValue};
 use crate::tr;
 
-/// The staff ids a field of an entry names.
-fn named<'e>(e: &'e Entry, field: &str) -> Vec<&'e str> {
+/// Calls `f` with each staff id a field of an entry names.
+fn each_named<'e>(e: &'e Entry, field: &str, mut f: impl FnMut(&'e str)) {
     match e.fields.get(field).map(|f| &f.value) {
-        Some(FieldValue::Text(t)) => vec![t.as_str()],
-        Some(FieldValue::List(l)) => l.iter().map(String::as_str).collect(),
-        _ => vec![],
+        Some(FieldValue::Text(t)) => f(t.as_str()),
+        Some(FieldValue::List(l)) => l.iter().for_each(|id| f(id)),
+        _ => {}
     }
+}
+
+/// What `on_duty` asks of a roster entry, read once per person rather than
+/// on each of a million records.
+struct Person<'a> {
+    entry: &'a Entry,
+    joined: Option<Date>,
+    left: Option<Date>,
+    designated: bool,
+    specific: bool,
 }
 
 /// `on_duty`: staff named in records were on duty on the record's date;
@@ -30,6 +40,20 @@ pub(super) fn on_duty(cx: &Context, out: &mut Vec<Finding>) {
         .staff
         .values()
         .any(|s| s.bool("designated") == Some(true));
+    let people: foldhash::HashMap<&str, Person> = cx
+        .staff
+        .iter()
+        .map(|(id, e)| {
+            let person = Person {
+                entry: e,
+                joined: e.date("joined"),
+                left: e.date("left"),
+                designated: e.bool("designated") == Some(true),
+                specific: e.bool("specific") == Some(true),
+            };
+            (*id, person)
+        })
+        .collect();
     for ledger in &cx.project.ledgers {
         if ledger.kind == "staff" {
             continue;
@@ -41,9 +65,9 @@ pub(super) fn on_duty(cx: &Context, out: &mut Vec<Finding>) {
             let date_field = spec.on.as_deref().or(kind.date_field.as_deref());
             for e in &ledger.entries {
                 let day = date_field.and_then(|f| e.date(f));
-                for id in named(e, &spec.name) {
-                    let Some(person) = cx.staff.get(id) else {
-                        continue; // reference.unknown-staff
+                each_named(e, &spec.name, |id| {
+                    let Some(person) = people.get(id) else {
+                        return; // reference.unknown-staff
                     };
                     if let Some(day) = day {
                         off_duty(
@@ -60,7 +84,7 @@ pub(super) fn on_duty(cx: &Context, out: &mut Vec<Finding>) {
                     if spec.handler && anyone_designated {
                         handler(cx, &kind.title, e, &spec.name, person, specific, out);
                     }
-                }
+                });
             }
         }
     }
@@ -73,12 +97,11 @@ fn off_duty(
     e: &Entry,
     field: &str,
     field_title: &str,
-    person: &Entry,
+    person: &Person,
     day: Date,
     out: &mut Vec<Finding>,
 ) {
-    let joined = person.date("joined");
-    let left = person.date("left");
+    let (joined, left) = (person.joined, person.left);
     let outside = joined.is_some_and(|j| day < j) || left.is_some_and(|l| day > l);
     if !outside {
         return;
@@ -94,11 +117,11 @@ fn off_duty(
             tr!(
                 "{}の記録「{}」の{} {} は {} に従事していません（従事期間 {}）",
                 "entry '{}' of {}: {} {} was not on duty on {} (on duty {})";
-                kind, e.id, field_title, cx.staff_label(&person.id, true), day, span
+                kind, e.id, field_title, cx.staff_label(&person.entry.id, true), day, span
             )
             .with_en(format!(
                 "entry '{}' of {}: the {} {} was not on duty on {} (on duty {})",
-                e.id, kind, field, person.id, day, span
+                e.id, kind, field, person.entry.id, day, span
             )),
         )
         .at(e.at(field))
@@ -114,13 +137,13 @@ fn handler(
     kind: &str,
     e: &Entry,
     field: &str,
-    person: &Entry,
+    person: &Person,
     specific: bool,
     out: &mut Vec<Finding>,
 ) {
     // Made only for a finding (most records name a designated worker).
-    let who = || cx.staff_label(&person.id, true);
-    if person.bool("designated") != Some(true) {
+    let who = || cx.staff_label(&person.entry.id, true);
+    if !person.designated {
         let who = who();
         out.push(
             Finding::error(
@@ -132,7 +155,7 @@ fn handler(
                 )
                 .with_en(format!(
                     "entry '{}' of {}: {} handled personal data but is not a designated worker",
-                    e.id, kind, person.id
+                    e.id, kind, person.entry.id
                 )),
             )
             .at(e.at(field))
@@ -141,7 +164,7 @@ fn handler(
                 "have a designated worker handle it, or designate the person (designated: true)"
             )),
         );
-    } else if specific && person.bool("specific") != Some(true) {
+    } else if specific && !person.specific {
         let who = who();
         out.push(
             Finding::error(
@@ -153,7 +176,7 @@ fn handler(
                 )
                 .with_en(format!(
                     "entry '{}' of {}: {} is not designated to handle specific personal information, which this contract handles",
-                    e.id, kind, person.id
+                    e.id, kind, person.entry.id
                 )),
             )
             .at(e.at(field))
@@ -169,15 +192,17 @@ fn handler(
 /// escort may enter it too.
 pub(super) fn area_access(cx: &Context, kind: &str, out: &mut Vec<Finding>) {
     let title = cx.kind_title(kind);
+    // Each person's areas, read once rather than on each record.
+    let areas: foldhash::HashMap<&str, &[String]> = cx
+        .staff
+        .iter()
+        .map(|(id, s)| (*id, s.list("areas")))
+        .collect();
     for (_, e) in cx.project.entries_of(kind) {
         let Some(area) = e.text("area") else { continue };
-        let may_enter = |id: &str| {
-            cx.staff
-                .get(id)
-                .is_some_and(|s| s.list("areas").iter().any(|a| a == area))
-        };
+        let may_enter = |id: &str| areas.get(id).is_some_and(|l| l.iter().any(|a| a == area));
         if let Some(id) = e.text("staff")
-            && cx.staff.contains_key(id)
+            && areas.contains_key(id)
             && !may_enter(id)
         {
             out.push(
@@ -204,7 +229,7 @@ pub(super) fn area_access(cx: &Context, kind: &str, out: &mut Vec<Finding>) {
             match e.text("escort") {
                 // No escort at all: S4(2)'s field_required reports it.
                 None => {}
-                Some(id) if cx.staff.contains_key(id) && !may_enter(id) => out.push(
+                Some(id) if areas.contains_key(id) && !may_enter(id) => out.push(
                     Finding::error(
                         "escort.not-allowed",
                         tr!(

@@ -275,13 +275,19 @@ pub fn scan(line: &str) -> Vec<Hit> {
 /// fewer, and are then passed over without being split into characters.
 fn may_hold_pii(line: &str) -> bool {
     let b = line.as_bytes();
-    if memchr::memchr(b'@', b).is_some() {
+    // One pass without stopping, which the compiler vectorises: most
+    // values are a few bytes long, too short for a search to pay.
+    let (mut digits, mut at, mut wide) = (0usize, false, false);
+    for &x in b {
+        digits += usize::from(x.is_ascii_digit());
+        at |= x == b'@';
+        wide |= x == 0xEF;
+    }
+    if at || digits >= 10 {
         return true;
     }
-    // Counted without stopping, which the compiler vectorises.
-    let mut digits = b.iter().filter(|x| x.is_ascii_digit()).count();
-    if digits >= 10 {
-        return true;
+    if !wide {
+        return false;
     }
     // U+FF10..=U+FF19 (０-９) and U+FF20 (＠) are EF BC 90..99 / A0.
     for i in memchr::memchr_iter(0xEF, b) {

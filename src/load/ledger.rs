@@ -85,7 +85,8 @@ struct Entries<'k> {
 impl<'k> Entries<'k> {
     /// Entries of a file of `len` bytes.
     fn new(kinds: &'k LedgerKinds, file: &str, len: usize) -> Self {
-        // About one entry per 150 bytes: the id table seldom has to grow.
+        // About one entry per 150 bytes: the id table and the entries seldom
+        // have to grow (the entries are shrunk to fit once read).
         let mut seen = foldhash::HashMap::default();
         seen.reserve(len / 150);
         Entries {
@@ -95,7 +96,7 @@ impl<'k> Entries<'k> {
             waiting: Vec::new(),
             seen,
             texts: Interner::default(),
-            out: Vec::new(),
+            out: Vec::with_capacity(len / 150),
             findings: Vec::new(),
         }
     }
