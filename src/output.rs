@@ -5,10 +5,14 @@
 //! together, so a failure while writing (disk full, permissions, a folder
 //! in a file's place) leaves the previous output as it was. An output
 //! folder that is, holds or lies inside the project or its content is
-//! refused. A file whose bytes equal the last build's is hard-linked, not
-//! written again.
+//! refused. A folder of files (the documents, the search shards) is carried
+//! over from the last build with only its changed files replaced (see
+//! [`carry`]); any other file whose bytes equal the last build's is
+//! hard-linked, not written again.
 
 use std::path::{Path, PathBuf};
+
+mod carry;
 
 /// Files of one output by path (`/`-separated, relative to its folder).
 pub type Files = std::collections::BTreeMap<String, Vec<u8>>;
@@ -137,6 +141,8 @@ pub enum Staged {
         tmp: PathBuf,
         /// Where the previous folder goes while swapping.
         old: PathBuf,
+        /// Folders of the previous output moved in at commit.
+        carried: Vec<carry::Carried>,
     },
 }
 
@@ -149,7 +155,13 @@ impl Staged {
                 p.commit()?;
                 Ok(target)
             }
-            Staged::Dir { target, tmp, old } => {
+            Staged::Dir {
+                target,
+                tmp,
+                old,
+                carried,
+            } => {
+                carry::bring(&target, &tmp, &carried)?;
                 // A link in the target's place is renamed away (never
                 // followed) and removed as a link.
                 if target.symlink_metadata().is_ok() {
@@ -215,10 +227,10 @@ pub fn stage_dir(dir: &Path, files: &Files) -> Result<Staged, OutputError> {
     // Created exclusively: whatever was planted at this name is gone, and
     // everything inside is new.
     std::fs::create_dir(&tmp).map_err(io_error(&tmp))?;
-    let staged = Staged::Dir {
-        target: dir.to_path_buf(),
-        tmp: tmp.clone(),
-        old,
+    let carried = carry::folders(dir, files);
+    let in_carried = |rel: &str| {
+        rel.rsplit_once('/')
+            .and_then(|(parent, _)| carried.get(parent))
     };
     let written = (|| {
         // Folders first, each once; then the files, in parallel.
@@ -231,8 +243,20 @@ pub fn stage_dir(dir: &Path, files: &Files) -> Result<Staged, OutputError> {
             if !inside {
                 return Err(OutputError::Unsafe(PathBuf::from(rel)));
             }
-            let path = tmp.join(rel);
+            // A carried folder's files wait aside; the folder itself comes
+            // from the last build, into its parent.
+            let path = match in_carried(rel) {
+                Some(_) => tmp.join(carry::ASIDE).join(rel),
+                None => tmp.join(rel),
+            };
             if let Some(p) = path.parent()
+                && made.insert(p.to_path_buf())
+            {
+                std::fs::create_dir_all(p).map_err(io_error(p))?;
+            }
+        }
+        for rel in carried.keys() {
+            if let Some(p) = tmp.join(rel).parent()
                 && made.insert(p.to_path_buf())
             {
                 std::fs::create_dir_all(p).map_err(io_error(p))?;
@@ -240,25 +264,43 @@ pub fn stage_dir(dir: &Path, files: &Files) -> Result<Staged, OutputError> {
         }
         use rayon::prelude::*;
         let previous = previous_files(dir);
-        files.par_iter().try_for_each(|(rel, bytes)| {
-            let path = tmp.join(rel);
-            // A file the last build wrote with the same bytes is linked,
-            // not written: no new inode, no data written (a rebuild after a
-            // small edit then costs little more than reading).
-            let old = dir.join(rel);
-            if previous.contains(rel.as_str())
-                && unchanged(&old, bytes)
-                && std::fs::hard_link(&old, &path).is_ok()
-            {
-                return Ok(());
-            }
-            crate::write::fresh_file(&path, bytes).map_err(OutputError::from)
-        })
+        let changed: Vec<Option<&str>> = files
+            .par_iter()
+            .map(|(rel, bytes)| {
+                let old = dir.join(rel);
+                let same = previous.contains(rel.as_str()) && unchanged(&old, bytes);
+                if let Some(folder) = in_carried(rel) {
+                    // Left in the carried folder, or staged to replace it.
+                    let name = rel.rsplit_once('/').map_or(rel.as_str(), |(_, n)| n);
+                    if same && folder.old.contains(name) {
+                        return Ok(None);
+                    }
+                    let aside = tmp.join(carry::ASIDE).join(rel);
+                    crate::write::fresh_file(&aside, bytes)?;
+                    return Ok(Some(rel.as_str()));
+                }
+                // A file the last build wrote with the same bytes is
+                // linked, not written: no new inode, no data written.
+                let path = tmp.join(rel);
+                if same && std::fs::hard_link(&old, &path).is_ok() {
+                    return Ok(None);
+                }
+                crate::write::fresh_file(&path, bytes)?;
+                Ok(None)
+            })
+            .collect::<Result<_, OutputError>>()?;
+        let changed: Vec<&str> = changed.into_iter().flatten().collect();
+        Ok(carry::plans(&carried, files, &changed))
     })();
     match written {
-        Ok(()) => Ok(staged),
+        Ok(carried) => Ok(Staged::Dir {
+            target: dir.to_path_buf(),
+            tmp,
+            old,
+            carried,
+        }),
         Err(e) => {
-            staged.discard();
+            let _ = remove_stale(&tmp);
             Err(e)
         }
     }

@@ -251,29 +251,54 @@ fn an_output_folder_that_is_or_holds_the_project_or_its_content_is_refused() {
 
 #[cfg(unix)]
 #[test]
-fn a_rebuild_links_unchanged_files_and_writes_changed_ones() {
+fn a_rebuild_keeps_unchanged_files_and_replaces_changed_added_and_removed_ones() {
     use std::os::unix::fs::MetadataExt;
     let f = Fixture::sample();
     let out = tempfile::tempdir().unwrap();
     let build = || full_build_site(f.path(), out.path());
     let site = out.path().join("site");
     let inode = |rel: &str| std::fs::metadata(site.join(rel)).unwrap().ino();
+    // A document only this build has.
+    f.write(
+        "content/documents/extra-note.md",
+        "---\nid: extra-note\nkind: plan\napproval:\n  approver: 代表取締役 港 一郎\n  date: 2026-03-02\nreview_by: 2027-03-31\ntitle: 補足メモ\n---\n\n# 補足\n\n本文。\n",
+    );
     build();
-    let (css, page) = (
+    let (css, page, kept) = (
         inode("assets/style.css"),
         inode("documents/training-plan.html"),
+        inode("documents/work-rules.html"),
     );
+    assert!(site.join("documents/extra-note.html").is_file());
+    let folder = inode("documents");
     let before = snapshot(&site);
     f.edit(
         "content/documents/training-plan.md",
         "# 令和8年度 個人情報保護",
         "# 令和8年度（改訂） 個人情報保護",
     );
+    f.remove("content/documents/extra-note.md");
+    f.write(
+        "content/documents/other-note.md",
+        "---\nid: other-note\nkind: plan\napproval:\n  approver: 代表取締役 港 一郎\n  date: 2026-03-02\nreview_by: 2027-03-31\ntitle: 別のメモ\n---\n\n# 別\n\n本文。\n",
+    );
     build();
+    // Unchanged files keep their file: linked (a folder holding folders)
+    // or carried with their folder (the documents).
     assert_eq!(
         inode("assets/style.css"),
         css,
         "an unchanged file is linked"
+    );
+    assert_eq!(
+        inode("documents/work-rules.html"),
+        kept,
+        "an unchanged page is kept"
+    );
+    assert_eq!(
+        inode("documents"),
+        folder,
+        "the documents' folder is carried whole"
     );
     assert_ne!(
         inode("documents/training-plan.html"),
@@ -286,12 +311,59 @@ fn a_rebuild_links_unchanged_files_and_writes_changed_ones() {
         after["documents/training-plan.html"]
     );
     assert_eq!(before["assets/style.css"], after["assets/style.css"]);
-    // Nothing of the old output is left beside it.
+    assert!(
+        !after.contains_key("documents/extra-note.html"),
+        "a page no longer made is removed"
+    );
+    assert!(
+        after.contains_key("documents/other-note.html"),
+        "a new page is added"
+    );
+    // The result is the clean build's, byte for byte.
+    let clean = tempfile::tempdir().unwrap();
+    full_build_site(f.path(), clean.path());
+    assert_eq!(after, snapshot(&clean.path().join("site")));
+    // Nothing of the old output, and nothing staged, is left beside it or in it.
     let names: Vec<String> = snapshot(out.path())
         .into_keys()
-        .filter(|n| !n.starts_with("site"))
+        .filter(|n| !n.starts_with("site") || n.contains(".anzen-carry"))
         .collect();
     assert!(names.is_empty(), "{names:?}");
+}
+
+#[test]
+fn a_link_planted_in_a_carried_folder_is_dropped_and_its_target_untouched() {
+    let f = Fixture::sample();
+    let out = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("precious.txt"), "keep me").unwrap();
+    full_build_site(f.path(), out.path());
+    let site = out.path().join("site");
+    let before = snapshot(&site);
+    // A link among the documents, and the search shards' folder swapped
+    // for a link to a folder elsewhere: neither folder may be carried.
+    std::os::unix::fs::symlink(
+        elsewhere.path().join("precious.txt"),
+        site.join("documents/planted.html"),
+    )
+    .unwrap();
+    let shards = site.join("assets/search");
+    std::fs::rename(&shards, out.path().join("moved-shards")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), &shards).unwrap();
+    full_build_site(f.path(), out.path());
+    assert_eq!(
+        snapshot(&site),
+        before,
+        "the site is the build's, links gone"
+    );
+    assert_eq!(
+        snapshot(elsewhere.path()).into_keys().collect::<Vec<_>>(),
+        vec!["precious.txt"]
+    );
+    assert_eq!(
+        std::fs::read_to_string(elsewhere.path().join("precious.txt")).unwrap(),
+        "keep me"
+    );
 }
 
 #[test]

@@ -1,0 +1,224 @@
+//! Folders carried over from the last build. A folder of the new output
+//! that holds files only (the documents, the ledgers, the search shards),
+//! whose previous copy is a real folder of regular files only, is not
+//! rebuilt file by file: its new and changed files are staged aside, and
+//! the commit moves the previous folder into the new tree whole, renames
+//! the staged files over their old copies and removes the files the build
+//! no longer makes. A rebuild then costs one rename per folder and per
+//! changed file, where linking each unchanged file into a fresh folder cost
+//! a link each (20 µs on ext4 here: 60 ms for 3,000 documents).
+//!
+//! Nothing of the previous output moves before every file is written, so
+//! a failure while writing still leaves it as it was. A build killed
+//! during the commit's renames can leave the site without a carried folder
+//! until the next build, which writes it again.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use super::{OutputError, io_error};
+
+/// Where the staged files of carried folders wait inside the staging
+/// folder: a name no output path takes (ids never start with a dot).
+pub(super) const ASIDE: &str = ".anzen-carry";
+
+/// One folder to carry: its path in the output and the names of the
+/// regular files its previous copy holds.
+#[derive(Debug)]
+pub(super) struct Folder {
+    pub rel: String,
+    pub old: BTreeSet<String>,
+}
+
+/// What the commit does for a carried folder: the files staged aside
+/// (new or changed) and the old files no longer made.
+#[derive(Debug)]
+pub struct Carried {
+    rel: String,
+    changed: Vec<String>,
+    removed: Vec<String>,
+}
+
+/// The folders of `files` that can be carried from `dir`: folders the new
+/// output fills with files only, whose previous copy is reached through
+/// real folders (no link on the way) and holds regular files only.
+pub(super) fn folders(dir: &Path, files: &super::Files) -> BTreeMap<String, Folder> {
+    let mut parents: BTreeSet<&str> = BTreeSet::new();
+    for rel in files.keys() {
+        if let Some((parent, _)) = rel.rsplit_once('/') {
+            parents.insert(parent);
+        }
+    }
+    // A folder with a folder of the new output inside it is not flat.
+    let nested: BTreeSet<&str> = parents
+        .iter()
+        .flat_map(|p| p.match_indices('/').map(|(i, _)| &p[..i]))
+        .collect();
+    parents
+        .into_iter()
+        .filter(|p| !nested.contains(p))
+        .filter_map(|rel| {
+            let old = previous_flat(dir, rel)?;
+            Some((
+                rel.to_string(),
+                Folder {
+                    rel: rel.to_string(),
+                    old,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The regular files of `dir/rel` when it and every folder on the way are
+/// real folders and it holds nothing but regular files with UTF-8 names.
+fn previous_flat(dir: &Path, rel: &str) -> Option<BTreeSet<String>> {
+    let mut at = dir.to_path_buf();
+    if !std::fs::symlink_metadata(&at).ok()?.is_dir() {
+        return None;
+    }
+    for part in rel.split('/') {
+        at.push(part);
+        if !std::fs::symlink_metadata(&at).ok()?.is_dir() {
+            return None;
+        }
+    }
+    let mut names = BTreeSet::new();
+    for entry in std::fs::read_dir(&at).ok()? {
+        let entry = entry.ok()?;
+        if !entry.file_type().ok()?.is_file() {
+            return None;
+        }
+        names.insert(entry.file_name().into_string().ok()?);
+    }
+    Some(names)
+}
+
+/// Each carried folder's plan, from the files staged aside (`changed`, as
+/// output paths) and the new files of the folder.
+pub(super) fn plans(
+    carried: &BTreeMap<String, Folder>,
+    files: &super::Files,
+    changed: &[&str],
+) -> Vec<Carried> {
+    let mut plans: BTreeMap<&str, Carried> = carried
+        .values()
+        .map(|f| {
+            let plan = Carried {
+                rel: f.rel.clone(),
+                changed: Vec::new(),
+                removed: Vec::new(),
+            };
+            (f.rel.as_str(), plan)
+        })
+        .collect();
+    for rel in changed {
+        if let Some((parent, name)) = rel.rsplit_once('/')
+            && let Some(plan) = plans.get_mut(parent)
+        {
+            plan.changed.push(name.to_string());
+        }
+    }
+    for folder in carried.values() {
+        let plan = plans
+            .get_mut(folder.rel.as_str())
+            .expect("a plan per folder");
+        plan.removed = folder
+            .old
+            .iter()
+            .filter(|name| !files.contains_key(&format!("{}/{name}", folder.rel)))
+            .cloned()
+            .collect();
+    }
+    plans.into_values().collect()
+}
+
+/// Moves each carried folder from `target` into `tmp` and applies its
+/// plan. When a folder cannot be moved, those already moved go back and
+/// the target is as it was.
+pub(super) fn bring(target: &Path, tmp: &Path, carried: &[Carried]) -> Result<(), OutputError> {
+    for (i, c) in carried.iter().enumerate() {
+        let (from, to) = (target.join(&c.rel), tmp.join(&c.rel));
+        if let Err(e) = std::fs::rename(&from, &to) {
+            for back in &carried[..i] {
+                let _ = std::fs::rename(tmp.join(&back.rel), target.join(&back.rel));
+            }
+            return Err(io_error(&from)(e));
+        }
+    }
+    let aside = tmp.join(ASIDE);
+    for c in carried {
+        let folder = tmp.join(&c.rel);
+        for name in &c.changed {
+            let staged = aside.join(&c.rel).join(name);
+            std::fs::rename(&staged, folder.join(name)).map_err(io_error(&staged))?;
+        }
+        for name in &c.removed {
+            let gone = folder.join(name);
+            std::fs::remove_file(&gone).map_err(io_error(&gone))?;
+        }
+    }
+    if aside.symlink_metadata().is_ok() {
+        std::fs::remove_dir_all(&aside).map_err(io_error(&aside))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(paths: &[&str]) -> super::super::Files {
+        paths.iter().map(|p| (p.to_string(), Vec::new())).collect()
+    }
+
+    #[test]
+    fn only_folders_of_files_whose_old_copy_is_a_plain_folder_are_carried() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for f in [
+            "documents/a.html",
+            "assets/style.css",
+            "assets/search/g1.js",
+        ] {
+            let p = d.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        }
+        // A folder new in this build, and one whose old copy holds a folder.
+        std::fs::create_dir_all(d.join("ledgers/sub")).unwrap();
+        let new = files(&[
+            "index.html",
+            "documents/a.html",
+            "documents/b.html",
+            "assets/style.css",
+            "assets/search/g1.js",
+            "ledgers/x.html",
+            "requirements/r.html",
+        ]);
+        let carried = folders(d, &new);
+        let names: Vec<&str> = carried.keys().map(String::as_str).collect();
+        // `assets` holds a folder of the new output; `ledgers` held a
+        // folder; `requirements` did not exist.
+        assert_eq!(names, ["assets/search", "documents"]);
+        assert_eq!(
+            carried["documents"].old.iter().collect::<Vec<_>>(),
+            ["a.html"]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_reached_through_a_link_or_holding_one_is_not_carried() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(elsewhere.path().join("search")).unwrap();
+        std::fs::write(elsewhere.path().join("search/g1.js"), "x").unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), d.join("assets")).unwrap();
+        std::fs::create_dir_all(d.join("documents")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), d.join("documents/evil.html")).unwrap();
+        let new = files(&["assets/search/g1.js", "documents/a.html"]);
+        assert!(folders(d, &new).is_empty());
+    }
+}
