@@ -856,39 +856,66 @@ pub fn ledger(p: &Pages, l: &Ledger) -> LedgerView {
     // Findings grouped by entry in one pass (a ledger of 100 000 entries
     // with a finding each used to take hours: every row scanned every
     // finding, and every finding every entry).
-    let mut by_entry: BTreeMap<&str, Vec<FindingView>> = BTreeMap::new();
+    let mut by_entry: foldhash::HashMap<&str, Vec<FindingView>> = foldhash::HashMap::default();
     for f in p.findings {
         if let Some(id) = in_file(f).filter(|line| *line > 0).and_then(owner) {
             by_entry.entry(id).or_default().push(p.finding(f));
         }
     }
-    let rows = entries
-        .iter()
-        .map(|e| LedgerRow {
+    // A cell's text depends only on its value: the texts of a ledger are
+    // shared (interned), so each run of rows shows each text once per
+    // column and copies it after (staff, areas and purposes repeat on
+    // every row).
+    let cell =
+        |i: usize, v: &crate::model::Field, memo: &mut [foldhash::HashMap<usize, LedgerCell>]| {
+            let (name, _, ty) = fields[i];
+            let key = match &v.value {
+                FieldValue::Text(t) => Some(std::sync::Arc::as_ptr(t) as usize),
+                _ => None,
+            };
+            if let Some(hit) = key.and_then(|k| memo[i].get(&k)) {
+                return hit.clone();
+            }
+            let text = p.cell(&l.kind, name, &v.value);
+            let url = match (ty, &v.value) {
+                (FieldType::Evidence, FieldValue::Text(t)) if text != MASK => {
+                    p.cx.resolve(t).ok().map(|r| links::resolved_url(&r))
+                }
+                _ => None,
+            };
+            let wrap = CellWrap::of(ty, &text);
+            let made = LedgerCell { text, url, wrap };
+            if let Some(k) = key {
+                memo[i].insert(k, made.clone());
+            }
+            made
+        };
+    let row =
+        |e: &crate::model::Entry, memo: &mut [foldhash::HashMap<usize, LedgerCell>]| LedgerRow {
             id: e.id.to_string(),
             anchor: entry_anchor(&e.id),
             cells: fields
                 .iter()
-                .map(|(name, _, ty)| match e.fields.get(name) {
+                .enumerate()
+                .map(|(i, (name, _, _))| match e.fields.get(name) {
                     None => LedgerCell {
                         text: String::new(),
                         url: None,
                         wrap: CellWrap::Words,
                     },
-                    Some(v) => {
-                        let text = p.cell(&l.kind, name, &v.value);
-                        let url = match (ty, &v.value) {
-                            (FieldType::Evidence, FieldValue::Text(t)) if text != MASK => {
-                                p.cx.resolve(t).ok().map(|r| links::resolved_url(&r))
-                            }
-                            _ => None,
-                        };
-                        let wrap = CellWrap::of(*ty, &text);
-                        LedgerCell { text, url, wrap }
-                    }
+                    Some(v) => cell(i, v, memo),
                 })
                 .collect(),
-            findings: by_entry.remove(e.id.as_str()).unwrap_or_default(),
+            findings: by_entry.get(e.id.as_str()).cloned().unwrap_or_default(),
+        };
+    // Rows in parallel runs, kept in order: one ledger of 100,000 entries
+    // is most of this stage, and it ran on one thread after the others.
+    use rayon::prelude::*;
+    let rows: Vec<LedgerRow> = entries
+        .par_chunks(2048)
+        .flat_map_iter(|run| {
+            let mut memo = vec![foldhash::HashMap::default(); fields.len()];
+            run.iter().map(move |e| row(e, &mut memo))
         })
         .collect();
     LedgerView {
