@@ -328,7 +328,25 @@ fn previous_files(dir: &Path) -> std::collections::HashSet<String> {
 }
 
 /// Whether `old` is a regular file (not a link) holding exactly `bytes`.
+/// Read a piece at a time into one buffer on the stack: reading each old
+/// file into a new allocation of its size made the kernel hand out and
+/// clear fresh pages for the whole previous site.
 fn unchanged(old: &Path, bytes: &[u8]) -> bool {
-    std::fs::symlink_metadata(old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-        && std::fs::read(old).is_ok_and(|b| b == bytes)
+    use std::io::Read;
+    let same_size =
+        std::fs::symlink_metadata(old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    let Some(mut file) = same_size.then(|| std::fs::File::open(old).ok()).flatten() else {
+        return false;
+    };
+    let mut buf = [0u8; 32 * 1024];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && buf[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) => return false,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
 }
