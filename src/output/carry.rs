@@ -134,29 +134,41 @@ pub(super) fn plans(
 }
 
 /// Moves each carried folder from `target` into `tmp` and applies its
-/// plan. When a folder cannot be moved, those already moved go back and
-/// the target is as it was.
+/// plan. When a folder cannot be moved, or a plan not applied (a file
+/// held open elsewhere on Windows), the folders go back to the target,
+/// whose other files are untouched.
 pub(super) fn bring(target: &Path, tmp: &Path, carried: &[Carried]) -> Result<(), OutputError> {
+    let back = |moved: &[Carried]| {
+        for c in moved {
+            let _ = std::fs::rename(tmp.join(&c.rel), target.join(&c.rel));
+        }
+    };
     for (i, c) in carried.iter().enumerate() {
-        let (from, to) = (target.join(&c.rel), tmp.join(&c.rel));
-        if let Err(e) = std::fs::rename(&from, &to) {
-            for back in &carried[..i] {
-                let _ = std::fs::rename(tmp.join(&back.rel), target.join(&back.rel));
-            }
+        let from = target.join(&c.rel);
+        if let Err(e) = std::fs::rename(&from, tmp.join(&c.rel)) {
+            back(&carried[..i]);
             return Err(io_error(&from)(e));
         }
     }
     let aside = tmp.join(ASIDE);
-    for c in carried {
+    let applied = carried.iter().try_for_each(|c| {
         let folder = tmp.join(&c.rel);
-        for name in &c.changed {
-            let staged = aside.join(&c.rel).join(name);
-            std::fs::rename(&staged, folder.join(name)).map_err(io_error(&staged))?;
-        }
+        // Stale files go first: where names ignore case (Windows, macOS),
+        // a page renamed from `A.html` to `a.html` replaces the old one,
+        // and removing `A.html` after would remove it.
         for name in &c.removed {
             let gone = folder.join(name);
             std::fs::remove_file(&gone).map_err(io_error(&gone))?;
         }
+        for name in &c.changed {
+            let staged = aside.join(&c.rel).join(name);
+            std::fs::rename(&staged, folder.join(name)).map_err(io_error(&staged))?;
+        }
+        Ok(())
+    });
+    if let Err(e) = applied {
+        back(carried);
+        return Err(e);
     }
     if aside.symlink_metadata().is_ok() {
         std::fs::remove_dir_all(&aside).map_err(io_error(&aside))?;
@@ -205,6 +217,59 @@ mod tests {
             carried["documents"].old.iter().collect::<Vec<_>>(),
             ["a.html"]
         );
+    }
+
+    #[test]
+    fn a_plan_that_cannot_be_applied_puts_the_folders_back() {
+        let target = tempfile::tempdir().unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        for f in ["documents/a.html", "ledgers/l.html"] {
+            let p = target.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "old").unwrap();
+        }
+        // The second folder's staged file is missing: its rename fails
+        // after both folders moved.
+        std::fs::create_dir_all(tmp.path().join(ASIDE).join("documents")).unwrap();
+        std::fs::write(tmp.path().join(ASIDE).join("documents/a.html"), "new").unwrap();
+        let carried = vec![
+            Carried {
+                rel: "documents".into(),
+                changed: vec!["a.html".into()],
+                removed: vec![],
+            },
+            Carried {
+                rel: "ledgers".into(),
+                changed: vec!["gone.html".into()],
+                removed: vec![],
+            },
+        ];
+        assert!(bring(target.path(), tmp.path(), &carried).is_err());
+        for f in ["documents/a.html", "ledgers/l.html"] {
+            assert!(target.path().join(f).is_file(), "{f} is back");
+        }
+        assert!(!tmp.path().join("documents").exists());
+        assert!(!tmp.path().join("ledgers").exists());
+    }
+
+    #[test]
+    fn stale_files_are_removed_before_changed_ones_come_in() {
+        let target = tempfile::tempdir().unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(target.path().join("documents")).unwrap();
+        std::fs::write(target.path().join("documents/A.html"), "old").unwrap();
+        std::fs::create_dir_all(tmp.path().join(ASIDE).join("documents")).unwrap();
+        std::fs::write(tmp.path().join(ASIDE).join("documents/a.html"), "new").unwrap();
+        let carried = vec![Carried {
+            rel: "documents".into(),
+            changed: vec!["a.html".into()],
+            removed: vec!["A.html".into()],
+        }];
+        bring(target.path(), tmp.path(), &carried).unwrap();
+        // Whether or not the file system folds case, the new page is there.
+        let page = tmp.path().join("documents/a.html");
+        assert_eq!(std::fs::read_to_string(page).unwrap(), "new");
+        assert!(!tmp.path().join(ASIDE).exists());
     }
 
     #[cfg(unix)]
