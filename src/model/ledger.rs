@@ -128,10 +128,21 @@ impl Fields {
 
     /// The field whose name is `names[slot]`.
     pub fn get_slot(&self, slot: u16) -> Option<&Field> {
-        self.items
+        // The fields are sorted by slot, one each: the field of slot `s`
+        // is at index `s` when no field before it is missing (most
+        // entries), else before it. One load then, where halving waited on
+        // two or three across an entry's cache lines.
+        let at = usize::from(slot);
+        if let Some(f) = self.items.get(at)
+            && f.slot == slot
+        {
+            return Some(f);
+        }
+        let before = &self.items[..at.min(self.items.len())];
+        before
             .binary_search_by_key(&slot, |f| f.slot)
             .ok()
-            .map(|i| &self.items[i])
+            .map(|i| &before[i])
     }
 
     /// The field called `name`.
@@ -369,5 +380,32 @@ impl Entry {
             field.line as usize,
             usize::from(field.column),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_slot_finds_its_field_whichever_fields_are_missing() {
+        let names: Arc<[Arc<str>]> = ["a", "b", "c", "d", "e", "f"]
+            .iter()
+            .map(|n| Arc::from(*n))
+            .collect();
+        // Every subset of the six slots, each field holding its slot.
+        for mask in 0u32..64 {
+            let present: Vec<u16> = (0..6).filter(|s| mask & (1 << s) != 0).collect();
+            let items = present
+                .iter()
+                .map(|&s| Field::new(FieldValue::Integer(i64::from(s)), 1, 1).in_slot(s))
+                .collect();
+            let fields = Fields::slotted_fields(&names, items);
+            for slot in 0..8u16 {
+                let found = fields.get_slot(slot).map(|f| f.value.display());
+                let expected = present.contains(&slot).then(|| slot.to_string());
+                assert_eq!(found, expected, "mask {mask:06b}, slot {slot}");
+            }
+        }
     }
 }
