@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::date::{Date, Month};
 use crate::diag::{Finding, Location};
-use crate::model::{Entry, Field, FieldValue, Fields, Ledger, Retention};
+use crate::model::{Entry, Field, FieldValue, Fields, Ledger, Retention, same_name};
 use crate::standard::{FieldType, LedgerKind, LedgerKinds};
 use crate::tr;
 use crate::yaml::{self, Node, NodeKind, NodeRef, NodeRefKind};
@@ -467,8 +467,8 @@ fn entry(
     let specs = &kind.kind.fields;
     for (key, value) in pairs {
         let found = match specs.get(next) {
-            Some(f) if f.name == key.text => Some(next),
-            _ => specs.iter().position(|f| f.name == key.text),
+            Some(f) if same_name(&f.name, key.text) => Some(next),
+            _ => specs.iter().position(|f| same_name(&f.name, key.text)),
         };
         let Some(i) = found else {
             findings.push(unknown_key(

@@ -106,9 +106,12 @@ impl Fields {
     /// one allocation per entry, of its final size when no slot repeats.
     pub fn slotted_fields(names: &Arc<[Arc<str>]>, mut items: Vec<Field>) -> Self {
         debug_assert!(items.iter().all(|f| usize::from(f.slot) < names.len()));
-        // Stable: of two fields with one name the first stays first.
-        items.sort_by_key(|f| f.slot);
-        items.dedup_by_key(|f| f.slot);
+        // Stable: of two fields with one name the first stays first. Most
+        // entries list their fields in the kind's order, already sorted.
+        if !items.is_sorted_by(|a, b| a.slot < b.slot) {
+            items.sort_by_key(|f| f.slot);
+            items.dedup_by_key(|f| f.slot);
+        }
         Fields {
             names: Arc::clone(names),
             items: items.into_boxed_slice(),
@@ -147,15 +150,9 @@ impl Fields {
 
     /// The field called `name`.
     pub fn get(&self, name: &str) -> Option<&Field> {
-        // A kind has a dozen fields: a linear search that compares lengths
-        // and first bytes before the whole name beats halving with a string
-        // comparison at each step (names of one length are common: `date`,
-        // `area`, `time`).
-        let first = name.as_bytes().first();
-        let slot = self
-            .names
-            .iter()
-            .position(|n| n.len() == name.len() && n.as_bytes().first() == first && **n == *name)?;
+        // A kind has a dozen fields: a linear search with a comparison that
+        // needs no call beats halving with a string comparison at each step.
+        let slot = self.names.iter().position(|n| same_name(n, name))?;
         self.get_slot(u16::try_from(slot).ok()?)
     }
 
@@ -383,9 +380,63 @@ impl Entry {
     }
 }
 
+/// Whether two field names are equal, compared in a few word loads rather
+/// than a call to `memcmp` (names are a few bytes long, compared for every
+/// field of a million entries).
+#[inline]
+pub fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or([0; 8]));
+    let half = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().unwrap_or([0; 4]));
+    match n {
+        // Two loads that overlap cover every length between.
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        _ => a == b,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_equal_exactly_when_their_bytes_are() {
+        let names = [
+            "",
+            "a",
+            "id",
+            "abc",
+            "date",
+            "area",
+            "staff",
+            "time_in",
+            "visitor",
+            "purpose_",
+            "time_out1",
+            "approved_by_x",
+            "sixteen_chars_ab",
+            "seventeen_chars_a",
+            "入退室",
+            "入退出",
+        ];
+        for a in names {
+            for b in names {
+                assert_eq!(same_name(a, b), a == b, "{a} / {b}");
+            }
+            // Each byte changed in turn is seen.
+            for i in 0..a.len() {
+                let mut bytes = a.as_bytes().to_vec();
+                bytes[i] ^= 1;
+                let other = String::from_utf8_lossy(&bytes).into_owned();
+                assert_eq!(same_name(a, &other), a == other, "{a} byte {i}");
+            }
+        }
+    }
 
     #[test]
     fn every_slot_finds_its_field_whichever_fields_are_missing() {

@@ -14,6 +14,6 @@ pub use answers::{Answer, AnswerValue, Answers, Reference, Remediation};
 pub use config::Config;
 pub use control::Control;
 pub use document::{DocKind, Document, Link, Section};
-pub use ledger::{Entry, Field, FieldValue, Fields, Ledger, Retention};
+pub use ledger::{Entry, Field, FieldValue, Fields, Ledger, Retention, same_name};
 pub use phase::Phase;
 pub use project::Project;
