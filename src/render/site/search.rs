@@ -166,16 +166,38 @@ pub fn index(mut records: Vec<Record>) -> Index {
             postings
         })
         .collect();
-    let mut runs = runs.into_iter();
-    let mut all = runs.next().unwrap_or_default();
-    for later in runs {
-        for (g, list) in later {
-            all.entry(g).or_default().extend(list);
+    // The runs' lists joined in record order, in parallel: the grams are
+    // dealt into parts by their characters (the lists moved, in run order),
+    // and each part joins its own (one table joining them all ran on one
+    // thread while the other waited).
+    const PARTS: usize = 16;
+    let part = |(a, b): &Gram| {
+        (*a as usize)
+            .wrapping_mul(31)
+            .wrapping_add(b.map_or(0, |c| c as usize))
+            % PARTS
+    };
+    let mut parts: Vec<Vec<(Gram, Vec<Posting>)>> = (0..PARTS).map(|_| Vec::new()).collect();
+    for run in runs {
+        for (g, list) in run {
+            parts[part(&g)].push((g, list));
         }
     }
-    let mut sorted: Vec<(String, Vec<u32>)> = all
-        .into_iter()
-        .map(|((a, b), v)| (std::iter::once(a).chain(b).collect(), v))
+    let mut sorted: Vec<(String, Vec<u32>)> = parts
+        .into_par_iter()
+        .flat_map_iter(|lists| {
+            let mut all = Postings::default();
+            for (g, list) in lists {
+                match all.entry(g) {
+                    std::collections::hash_map::Entry::Occupied(mut o) => o.get_mut().extend(list),
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(list);
+                    }
+                }
+            }
+            all.into_iter()
+                .map(|((a, b), v)| (std::iter::once(a).chain(b).collect(), v))
+        })
         .collect();
     sorted.par_sort_unstable_by(|x, y| x.0.cmp(&y.0));
     Index {
