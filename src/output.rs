@@ -263,16 +263,16 @@ pub fn stage_dir(dir: &Path, files: &Files) -> Result<Staged, OutputError> {
             }
         }
         use rayon::prelude::*;
-        let previous = previous_files(dir);
+        // The carried folders' files are listed already.
+        let previous = previous_files(dir, &carried);
         let changed: Vec<Option<&str>> = files
             .par_iter()
             .map(|(rel, bytes)| {
                 let old = dir.join(rel);
-                let same = previous.contains(rel.as_str()) && unchanged(&old, bytes);
-                if let Some(folder) = in_carried(rel) {
+                if let Some(names) = in_carried(rel) {
                     // Left in the carried folder, or staged to replace it.
                     let name = rel.rsplit_once('/').map_or(rel.as_str(), |(_, n)| n);
-                    if same && folder.old.contains(name) {
+                    if names.contains(name) && unchanged(&old, bytes) {
                         return Ok(None);
                     }
                     let aside = tmp.join(carry::ASIDE).join(rel);
@@ -282,7 +282,10 @@ pub fn stage_dir(dir: &Path, files: &Files) -> Result<Staged, OutputError> {
                 // A file the last build wrote with the same bytes is
                 // linked, not written: no new inode, no data written.
                 let path = tmp.join(rel);
-                if same && std::fs::hard_link(&old, &path).is_ok() {
+                if previous.contains(rel.as_str())
+                    && unchanged(&old, bytes)
+                    && std::fs::hard_link(&old, &path).is_ok()
+                {
                     return Ok(None);
                 }
                 crate::write::fresh_file(&path, bytes)?;
@@ -309,21 +312,29 @@ pub fn stage_dir(dir: &Path, files: &Files) -> Result<Staged, OutputError> {
 /// The regular files under `dir` reached without following a symbolic
 /// link, as `/`-separated paths relative to it; none when `dir` is itself
 /// a link. Only these are linked into a new build: never a file elsewhere.
-fn previous_files(dir: &Path) -> std::collections::HashSet<String> {
+/// The carried folders are not walked (their files are listed already).
+fn previous_files(dir: &Path, carried: &carry::Folders) -> std::collections::HashSet<String> {
     if !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
         return Default::default();
     }
+    let rel = |path: &Path| -> Option<String> {
+        let parts: Option<Vec<&str>> = path
+            .strip_prefix(dir)
+            .ok()?
+            .components()
+            .map(|c| c.as_os_str().to_str())
+            .collect();
+        parts.map(|p| p.join("/"))
+    };
     walkdir::WalkDir::new(dir)
         .follow_links(false)
         .into_iter()
+        .filter_entry(|e| {
+            !e.file_type().is_dir() || rel(e.path()).is_none_or(|r| !carried.contains_key(&r))
+        })
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let rel = e.path().strip_prefix(dir).ok()?;
-            let parts: Option<Vec<&str>> =
-                rel.components().map(|c| c.as_os_str().to_str()).collect();
-            parts.map(|p| p.join("/"))
-        })
+        .filter_map(|e| rel(e.path()))
         .collect()
 }
 

@@ -34,12 +34,6 @@ struct Person<'a> {
 /// the contract handles it).
 pub(super) fn on_duty(cx: &Context, out: &mut Vec<Finding>) {
     let specific = cx.project.config.contract.specific_personal_info;
-    // With nobody designated, staff.none-designated says so once; every
-    // handling record would only repeat it.
-    let anyone_designated = cx
-        .staff
-        .values()
-        .any(|s| s.bool("designated") == Some(true));
     let people: foldhash::HashMap<&str, Person> = cx
         .staff
         .iter()
@@ -54,6 +48,9 @@ pub(super) fn on_duty(cx: &Context, out: &mut Vec<Finding>) {
             (*id, person)
         })
         .collect();
+    // With nobody designated, staff.none-designated says so once; every
+    // handling record would only repeat it.
+    let anyone_designated = people.values().any(|p| p.designated);
     for ledger in &cx.project.ledgers {
         if ledger.kind == "staff" {
             continue;

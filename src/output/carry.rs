@@ -22,13 +22,9 @@ use super::{OutputError, io_error};
 /// folder: a name no output path takes (ids never start with a dot).
 pub(super) const ASIDE: &str = ".anzen-carry";
 
-/// One folder to carry: its path in the output and the names of the
-/// regular files its previous copy holds.
-#[derive(Debug)]
-pub(super) struct Folder {
-    pub rel: String,
-    pub old: BTreeSet<String>,
-}
+/// The folders to carry, by path in the output: for each, the names of
+/// the regular files its previous copy holds.
+pub(super) type Folders = BTreeMap<String, BTreeSet<String>>;
 
 /// What the commit does for a carried folder: the files staged aside
 /// (new or changed) and the old files no longer made.
@@ -42,7 +38,7 @@ pub struct Carried {
 /// The folders of `files` that can be carried from `dir`: folders the new
 /// output fills with files only, whose previous copy is reached through
 /// real folders (no link on the way) and holds regular files only.
-pub(super) fn folders(dir: &Path, files: &super::Files) -> BTreeMap<String, Folder> {
+pub(super) fn folders(dir: &Path, files: &super::Files) -> Folders {
     let mut parents: BTreeSet<&str> = BTreeSet::new();
     for rel in files.keys() {
         if let Some((parent, _)) = rel.rsplit_once('/') {
@@ -57,16 +53,7 @@ pub(super) fn folders(dir: &Path, files: &super::Files) -> BTreeMap<String, Fold
     parents
         .into_iter()
         .filter(|p| !nested.contains(p))
-        .filter_map(|rel| {
-            let old = previous_flat(dir, rel)?;
-            Some((
-                rel.to_string(),
-                Folder {
-                    rel: rel.to_string(),
-                    old,
-                },
-            ))
-        })
+        .filter_map(|rel| Some((rel.to_string(), previous_flat(dir, rel)?)))
         .collect()
 }
 
@@ -96,41 +83,23 @@ fn previous_flat(dir: &Path, rel: &str) -> Option<BTreeSet<String>> {
 
 /// Each carried folder's plan, from the files staged aside (`changed`, as
 /// output paths) and the new files of the folder.
-pub(super) fn plans(
-    carried: &BTreeMap<String, Folder>,
-    files: &super::Files,
-    changed: &[&str],
-) -> Vec<Carried> {
-    let mut plans: BTreeMap<&str, Carried> = carried
-        .values()
-        .map(|f| {
-            let plan = Carried {
-                rel: f.rel.clone(),
-                changed: Vec::new(),
-                removed: Vec::new(),
-            };
-            (f.rel.as_str(), plan)
+pub(super) fn plans(carried: &Folders, files: &super::Files, changed: &[&str]) -> Vec<Carried> {
+    let mut staged: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (parent, name) in changed.iter().filter_map(|rel| rel.rsplit_once('/')) {
+        staged.entry(parent).or_default().push(name.to_string());
+    }
+    carried
+        .iter()
+        .map(|(rel, old)| Carried {
+            rel: rel.clone(),
+            changed: staged.remove(rel.as_str()).unwrap_or_default(),
+            removed: old
+                .iter()
+                .filter(|name| !files.contains_key(&format!("{rel}/{name}")))
+                .cloned()
+                .collect(),
         })
-        .collect();
-    for rel in changed {
-        if let Some((parent, name)) = rel.rsplit_once('/')
-            && let Some(plan) = plans.get_mut(parent)
-        {
-            plan.changed.push(name.to_string());
-        }
-    }
-    for folder in carried.values() {
-        let plan = plans
-            .get_mut(folder.rel.as_str())
-            .expect("a plan per folder");
-        plan.removed = folder
-            .old
-            .iter()
-            .filter(|name| !files.contains_key(&format!("{}/{name}", folder.rel)))
-            .cloned()
-            .collect();
-    }
-    plans.into_values().collect()
+        .collect()
 }
 
 /// Moves each carried folder from `target` into `tmp` and applies its
@@ -213,10 +182,7 @@ mod tests {
         // `assets` holds a folder of the new output; `ledgers` held a
         // folder; `requirements` did not exist.
         assert_eq!(names, ["assets/search", "documents"]);
-        assert_eq!(
-            carried["documents"].old.iter().collect::<Vec<_>>(),
-            ["a.html"]
-        );
+        assert_eq!(carried["documents"].iter().collect::<Vec<_>>(), ["a.html"]);
     }
 
     #[test]

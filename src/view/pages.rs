@@ -749,6 +749,10 @@ pub struct LedgerRow {
     pub findings: Vec<FindingView>,
 }
 
+/// The cells a run of ledger rows has made for one column, by the address
+/// of the (interned) text shown.
+type CellMemo = foldhash::HashMap<usize, LedgerCell>;
+
 /// One cell: text, and a link when the value is a reference.
 #[derive(Debug, Clone, Serialize)]
 pub struct LedgerCell {
@@ -866,48 +870,46 @@ pub fn ledger(p: &Pages, l: &Ledger) -> LedgerView {
     // shared (interned), so each run of rows shows each text once per
     // column and copies it after (staff, areas and purposes repeat on
     // every row).
-    let cell =
-        |i: usize, v: &crate::model::Field, memo: &mut [foldhash::HashMap<usize, LedgerCell>]| {
-            let (name, _, ty) = fields[i];
-            let key = match &v.value {
-                FieldValue::Text(t) => Some(std::sync::Arc::as_ptr(t) as usize),
-                _ => None,
-            };
-            if let Some(hit) = key.and_then(|k| memo[i].get(&k)) {
-                return hit.clone();
-            }
-            let text = p.cell(&l.kind, name, &v.value);
-            let url = match (ty, &v.value) {
-                (FieldType::Evidence, FieldValue::Text(t)) if text != MASK => {
-                    p.cx.resolve(t).ok().map(|r| links::resolved_url(&r))
-                }
-                _ => None,
-            };
-            let wrap = CellWrap::of(ty, &text);
-            let made = LedgerCell { text, url, wrap };
-            if let Some(k) = key {
-                memo[i].insert(k, made.clone());
-            }
-            made
+    let cell = |i: usize, v: &crate::model::Field, memo: &mut [CellMemo]| {
+        let (name, _, ty) = fields[i];
+        let key = match &v.value {
+            FieldValue::Text(t) => Some(std::sync::Arc::as_ptr(t) as usize),
+            _ => None,
         };
-    let row =
-        |e: &crate::model::Entry, memo: &mut [foldhash::HashMap<usize, LedgerCell>]| LedgerRow {
-            id: e.id.to_string(),
-            anchor: entry_anchor(&e.id),
-            cells: fields
-                .iter()
-                .enumerate()
-                .map(|(i, (name, _, _))| match e.fields.get(name) {
-                    None => LedgerCell {
-                        text: String::new(),
-                        url: None,
-                        wrap: CellWrap::Words,
-                    },
-                    Some(v) => cell(i, v, memo),
-                })
-                .collect(),
-            findings: by_entry.get(e.id.as_str()).cloned().unwrap_or_default(),
+        if let Some(hit) = key.and_then(|k| memo[i].get(&k)) {
+            return hit.clone();
+        }
+        let text = p.cell(&l.kind, name, &v.value);
+        let url = match (ty, &v.value) {
+            (FieldType::Evidence, FieldValue::Text(t)) if text != MASK => {
+                p.cx.resolve(t).ok().map(|r| links::resolved_url(&r))
+            }
+            _ => None,
         };
+        let wrap = CellWrap::of(ty, &text);
+        let made = LedgerCell { text, url, wrap };
+        if let Some(k) = key {
+            memo[i].insert(k, made.clone());
+        }
+        made
+    };
+    let row = |e: &crate::model::Entry, memo: &mut [CellMemo]| LedgerRow {
+        id: e.id.to_string(),
+        anchor: entry_anchor(&e.id),
+        cells: fields
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _, _))| match e.fields.get(name) {
+                None => LedgerCell {
+                    text: String::new(),
+                    url: None,
+                    wrap: CellWrap::Words,
+                },
+                Some(v) => cell(i, v, memo),
+            })
+            .collect(),
+        findings: by_entry.get(e.id.as_str()).cloned().unwrap_or_default(),
+    };
     // Rows in parallel runs, kept in order: one ledger of 100,000 entries
     // is most of this stage, and it ran on one thread after the others.
     use rayon::prelude::*;

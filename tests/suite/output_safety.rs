@@ -331,12 +331,18 @@ fn a_rebuild_keeps_unchanged_files_and_replaces_changed_added_and_removed_ones()
     assert!(names.is_empty(), "{names:?}");
 }
 
+/// A folder outside the output holding `precious.txt` ("keep me").
+fn precious_folder() -> tempfile::TempDir {
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("precious.txt"), "keep me").unwrap();
+    elsewhere
+}
+
 #[test]
 fn a_link_planted_in_a_carried_folder_is_dropped_and_its_target_untouched() {
     let f = Fixture::sample();
     let out = tempfile::tempdir().unwrap();
-    let elsewhere = tempfile::tempdir().unwrap();
-    std::fs::write(elsewhere.path().join("precious.txt"), "keep me").unwrap();
+    let elsewhere = precious_folder();
     full_build_site(f.path(), out.path());
     let site = out.path().join("site");
     let before = snapshot(&site);
@@ -370,8 +376,7 @@ fn a_link_planted_in_a_carried_folder_is_dropped_and_its_target_untouched() {
 fn symlinks_in_the_output_folder_are_replaced_never_followed() {
     let f = Fixture::sample();
     let out = tempfile::tempdir().unwrap();
-    let elsewhere = tempfile::tempdir().unwrap();
-    std::fs::write(elsewhere.path().join("precious.txt"), "keep me").unwrap();
+    let elsewhere = precious_folder();
     // A file elsewhere with the very bytes the build writes: it must not be
     // linked into the site (a later edit of the site would change it).
     let first = tempfile::tempdir().unwrap();
